@@ -1,0 +1,29 @@
+"""The `medbot` command line: one click group per area, each in its own module."""
+
+from __future__ import annotations
+
+import click
+
+# Each area module defines its own group and attaches its `eval` and `bench`
+# subcommands to the shared groups, so areas never edit each other's files.
+from bot.cli import catalogue, chat, db, nlu, requests
+from bot.cli.groups import bench_group, eval_group
+
+__all__ = ["main"]
+
+
+@click.group()
+def main() -> None:
+    """medbot: richieste di prestazioni mediche in chat."""
+
+
+for _command in (
+    catalogue.catalogue_group,
+    chat.chat_command,
+    db.db_group,
+    nlu.nlu_group,
+    requests.requests_group,
+    eval_group,
+    bench_group,
+):
+    main.add_command(_command)

@@ -1,0 +1,1 @@
+"""The conversation: flows and the engine that asks, validates, goes back and resumes."""

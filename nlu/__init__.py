@@ -1,0 +1,1 @@
+"""Understanding words, no I/O: catalogue matching, dates, money, identifiers, intents."""

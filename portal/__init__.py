@@ -1,0 +1,1 @@
+"""The insurer's records and the store that keeps them."""
