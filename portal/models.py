@@ -1,0 +1,233 @@
+"""The insurer's records as plain immutable values, shared by the store and the dialogs."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+
+class Relation(enum.StrEnum):
+    """How a household member relates to the customer (the policyholder)."""
+
+    HOLDER = "titolare"
+    SPOUSE = "coniuge"
+    CHILD = "figlio"
+    OTHER = "altro"
+
+
+class RequestType(enum.StrEnum):
+    REIMBURSEMENT = "rimborso"
+    DIRECT = "diretta"
+
+
+class DocumentKind(enum.StrEnum):
+    EXPENSE = "spesa"
+    PRESCRIPTION = "prescrizione"
+    REPORT = "referto"
+    CLINICAL_RECORD = "cartella_clinica"
+    OTHER = "altro"
+
+
+class CatalogueKind(enum.StrEnum):
+    OUTPATIENT = "ambulatoriale"  # nomenclatore ambulatoriale
+    HOSPITAL = "ricovero"  # ICD-9-CM interventions
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A household member; the customer is the member whose relation is HOLDER."""
+
+    id: int
+    customer_id: int
+    relation: Relation
+    first_name: str
+    last_name: str
+    birth_date: date
+    fiscal_code: str
+    email: str | None = None
+    mobile: str | None = None
+    iban: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def is_adult(self, on: date) -> bool:
+        years = on.year - self.birth_date.year
+        if (on.month, on.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years >= 18
+
+
+@dataclass(frozen=True, slots=True)
+class Guarantee:
+    """What a policy covers: catalogue codes or code prefixes (groups), and how."""
+
+    id: int
+    policy_id: int
+    code: str
+    name: str
+    catalogue_kind: CatalogueKind
+    # Exact codes ("89.7A.3") or prefixes ending with "*" ("88.9*", "89.7*").
+    covers: tuple[str, ...]
+    reimbursement: bool
+    direct: bool
+    # Medical documents required besides the expense documents (DocumentKind values).
+    required_documents: tuple[DocumentKind, ...] = ()
+
+    def covers_code(self, code: str, kind: CatalogueKind) -> bool:
+        if kind != self.catalogue_kind:
+            return False
+        for pattern in self.covers:
+            if pattern.endswith("*"):
+                if code.startswith(pattern[:-1]):
+                    return True
+            elif code == pattern:
+                return True
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    id: int
+    number: str
+    name: str
+    holder_id: int  # Person.id of the policyholder
+    start: date
+    end: date
+    insured_ids: tuple[int, ...]
+    guarantees: tuple[Guarantee, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Household:
+    """A customer with family and policies: what a conversation needs to know about them."""
+
+    customer: Person
+    members: tuple[Person, ...]  # the customer first, then the family
+    policies: tuple[Policy, ...]
+
+    def member(self, person_id: int) -> Person:
+        return next(p for p in self.members if p.id == person_id)
+
+    def insured(self) -> tuple[Person, ...]:
+        """Members insured by at least one policy, in household order."""
+        ids = {i for p in self.policies for i in p.insured_ids}
+        return tuple(m for m in self.members if m.id in ids)
+
+
+@dataclass(frozen=True, slots=True)
+class Facility:
+    id: int
+    name: str
+    town: str
+    province: str
+    cap: str
+    address: str
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """A file kept by the document store, addressed by its content."""
+
+    sha256: str
+    mime_type: str
+    size: int
+    filename: str
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentDraft:
+    """A document attached during a conversation, before the request exists."""
+
+    kind: DocumentKind
+    file: StoredFile
+    expense_date: date | None = None
+    amount: Decimal | None = None
+    number: str | None = None
+    issuer: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestDraft:
+    """Everything needed to create a request; written by the dialogs, stored by the portal.
+
+    `submission_key` is unique per draft: storing the same draft twice yields the same request.
+    """
+
+    submission_key: str
+    type: RequestType
+    customer_id: int
+    beneficiary_id: int
+    year: int
+    service_code: str
+    service_name: str
+    catalogue_kind: CatalogueKind
+    policy_id: int
+    guarantee_id: int
+    email: str
+    payee_id: int | None = None
+    payee_authorised: bool = False
+    iban: str | None = None
+    notes: str = ""
+    documents: tuple[DocumentDraft, ...] = ()
+    # Direct services (later issue): facility, appointment.
+    facility_id: int | None = None
+    facility_text: str | None = None
+    appointment: datetime | None = None
+    mobile: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    status: str
+    at: datetime
+    by: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    id: int
+    kind: DocumentKind
+    sha256: str
+    mime_type: str
+    size: int
+    filename: str
+    expense_date: date | None = None
+    amount: Decimal | None = None
+    number: str | None = None
+    issuer: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    id: int
+    number: str
+    type: RequestType
+    customer_id: int
+    beneficiary_id: int
+    year: int
+    service_code: str
+    service_name: str
+    catalogue_kind: CatalogueKind
+    policy_id: int
+    guarantee_id: int
+    email: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    payee_id: int | None = None
+    payee_authorised: bool = False
+    iban: str | None = None
+    notes: str = ""
+    facility_id: int | None = None
+    facility_text: str | None = None
+    appointment: datetime | None = None
+    mobile: str | None = None
+    documents: tuple[Document, ...] = ()
+    history: tuple[StatusChange, ...] = field(default=())
