@@ -30,6 +30,18 @@ class DocumentKind(enum.StrEnum):
     OTHER = "altro"
 
 
+class RequestStatus(enum.StrEnum):
+    """Where a request stands; the transition rules live elsewhere."""
+
+    SENT = "inviata"  # just submitted by the customer
+    IN_PROGRESS = "in_lavorazione"  # being assessed
+    SUSPENDED = "sospesa"  # waiting for documents or information from the customer
+    AUTHORISED = "autorizzata"  # direct service: approved, the facility is paid by the insurer
+    PAID = "liquidata"  # reimbursement paid
+    REJECTED = "respinta"
+    CANCELLED = "annullata"
+
+
 class CatalogueKind(enum.StrEnum):
     OUTPATIENT = "ambulatoriale"  # nomenclatore ambulatoriale
     HOSPITAL = "ricovero"  # ICD-9-CM interventions
@@ -128,6 +140,8 @@ class Facility:
     address: str
     lat: float | None = None
     lon: float | None = None
+    # "centro_medico" (outpatient), "casa_di_cura" (private hospital), ...
+    kind: str = "centro_medico"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,37 @@
+"""Settings from the environment (MEDBOT_*) and .env: where data lives, which database."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "get_settings"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MEDBOT_", env_file=".env", extra="ignore")
+
+    # Working data: the embedded database and the documents folder.
+    home: Path = Path("./var")
+    # SQLAlchemy async URL; None means the SQLite file in `home`.
+    database_url: str | None = None
+    # How customers reach a person, said when the bot can't help.
+    support_contact: str = "chiama il Servizio Clienti al numero indicato nella tua Area Clienti"
+    # The customer of `medbot chat` when no --customer is given: the demo policyholder.
+    console_customer: str = "RSSMRA75D12H501J"
+    # Fixes "today" (YYYY-MM-DD) for demos and reproducible tests; None means the real day.
+    today: date | None = None
+    timezone: str = "Europe/Rome"
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.home}/medbot.sqlite3"
+
+
+def get_settings() -> Settings:
+    """Read afresh each call: cheap, and tests can change the environment."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Alembic migrations of the portal schema; run them with `Store.migrate()`."""

@@ -1,0 +1,195 @@
+"""The tables, as SQLAlchemy Core metadata; portable types only (SQLite and PostgreSQL).
+
+The migrations under portal/migrations create these tables explicitly; a test checks that
+the migrated database and this metadata agree.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from portal.types import Money, UTCDateTime
+
+__all__ = [
+    "conversations",
+    "documents",
+    "facilities",
+    "guarantees",
+    "metadata",
+    "persons",
+    "policies",
+    "policy_insured",
+    "request_counters",
+    "requests",
+    "status_history",
+]
+
+# Named constraints, so later migrations (and SQLite batch mode) can refer to them.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# Household members. The customer (policyholder) is the member with relation 'titolare';
+# `customer_id` is the id of that holder (for the holder, its own id), so a household is
+# "all persons with the same customer_id". Nullable only because the holder's row must exist
+# before it can point at itself; the store always sets it.
+persons = Table(
+    "persons",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("customer_id", Integer, ForeignKey("persons.id"), nullable=True, index=True),
+    Column("relation", String(16), nullable=False),
+    Column("first_name", String(100), nullable=False),
+    Column("last_name", String(100), nullable=False),
+    Column("birth_date", Date, nullable=False),
+    Column("fiscal_code", String(16), nullable=False, unique=True),
+    Column("email", String(254)),
+    Column("mobile", String(16), index=True),  # E.164
+    Column("iban", String(34)),
+)
+
+policies = Table(
+    "policies",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(20), nullable=False, unique=True),
+    Column("name", String(100), nullable=False),
+    Column("holder_id", Integer, ForeignKey("persons.id"), nullable=False, index=True),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=False),
+)
+
+policy_insured = Table(
+    "policy_insured",
+    metadata,
+    Column("policy_id", Integer, ForeignKey("policies.id"), nullable=False),
+    Column("person_id", Integer, ForeignKey("persons.id"), nullable=False, index=True),
+    PrimaryKeyConstraint("policy_id", "person_id"),
+)
+
+guarantees = Table(
+    "guarantees",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("policy_id", Integer, ForeignKey("policies.id"), nullable=False, index=True),
+    Column("code", String(32), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("catalogue_kind", String(16), nullable=False),
+    Column("covers", JSON, nullable=False),  # list of codes / "prefix*" patterns
+    Column("reimbursement", Boolean, nullable=False),
+    Column("direct", Boolean, nullable=False),
+    Column("required_documents", JSON, nullable=False),  # list of DocumentKind values
+    UniqueConstraint("policy_id", "code"),
+)
+
+facilities = Table(
+    "facilities",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("town", String(100), nullable=False, index=True),
+    Column("province", String(2), nullable=False),
+    Column("cap", String(5), nullable=False),
+    Column("address", String(200), nullable=False),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("kind", String(32), nullable=False),
+)
+
+requests = Table(
+    "requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(8), nullable=False, unique=True),
+    Column("submission_key", String(100), nullable=False, unique=True),
+    Column("type", String(16), nullable=False),
+    Column("customer_id", Integer, ForeignKey("persons.id"), nullable=False),
+    Column("beneficiary_id", Integer, ForeignKey("persons.id"), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("service_code", String(32), nullable=False),
+    Column("service_name", String(300), nullable=False),
+    Column("catalogue_kind", String(16), nullable=False),
+    Column("policy_id", Integer, ForeignKey("policies.id"), nullable=False),
+    Column("guarantee_id", Integer, ForeignKey("guarantees.id"), nullable=False),
+    Column("payee_id", Integer, ForeignKey("persons.id")),
+    Column("payee_authorised", Boolean, nullable=False),
+    Column("iban", String(34)),
+    Column("email", String(254), nullable=False),
+    Column("mobile", String(16)),
+    Column("notes", Text, nullable=False),
+    Column("facility_id", Integer, ForeignKey("facilities.id")),
+    Column("facility_text", String(300)),
+    Column("appointment", UTCDateTime),
+    Column("status", String(32), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+Index("ix_requests_customer_created", requests.c.customer_id, requests.c.created_at)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("request_id", Integer, ForeignKey("requests.id"), nullable=False, index=True),
+    Column("kind", String(32), nullable=False),
+    Column("expense_date", Date),
+    Column("amount", Money),
+    Column("number", String(64)),
+    Column("issuer", String(200)),
+    Column("sha256", String(64), nullable=False),
+    Column("mime_type", String(100), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("filename", String(255), nullable=False),
+)
+
+# `changed_at` / `changed_by`: "at" and "by" are SQL keywords.
+status_history = Table(
+    "status_history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("request_id", Integer, ForeignKey("requests.id"), nullable=False, index=True),
+    Column("status", String(32), nullable=False),
+    Column("changed_at", UTCDateTime, nullable=False),
+    Column("changed_by", String(64), nullable=False),
+    Column("note", Text, nullable=False),
+)
+
+request_counters = Table(
+    "request_counters",
+    metadata,
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("last", Integer, nullable=False),
+)
+
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("channel", String(32), nullable=False),
+    Column("user_key", String(128), nullable=False),
+    Column("customer_id", Integer, ForeignKey("persons.id")),
+    Column("state", Text, nullable=False),  # JSON text, owned by the dialogs
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("channel", "user_key"),
+)

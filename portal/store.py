@@ -1,0 +1,507 @@
+"""The store: households, conversations and requests in one SQL database, async."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import column, delete, event, func, insert, select, table, update
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from portal import rows
+from portal.documents import DocumentStore
+from portal.models import (
+    Document,
+    Facility,
+    Household,
+    Person,
+    Relation,
+    Request,
+    RequestDraft,
+    RequestStatus,
+    StatusChange,
+)
+from portal.schema import (
+    conversations,
+    documents,
+    facilities,
+    guarantees,
+    persons,
+    policies,
+    policy_insured,
+    request_counters,
+    requests,
+    status_history,
+)
+
+__all__ = [
+    "ConversationRecord",
+    "NotFound",
+    "StaleConversation",
+    "Store",
+    "TurnResult",
+    "format_request_number",
+]
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+# The insurer's calendar: request numbers and date filters follow Italian days and years.
+ROME = ZoneInfo("Europe/Rome")
+SUBMITTED_BY = "cliente"
+_ALEMBIC_VERSION = table("alembic_version", column("version_num"))
+
+
+class StaleConversation(Exception):
+    """Someone else advanced the conversation first: reload it and handle the turn again."""
+
+
+class NotFound(LookupError):
+    """No such customer or request."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationRecord:
+    channel: str
+    user_key: str
+    customer_id: int | None
+    state: dict[str, Any]
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class TurnResult:
+    version: int
+    request_number: str | None = None
+
+
+def format_request_number(year: int, sequence: int) -> str:
+    """8 digits: the last two of the year, then the sequence in that year (26000123)."""
+    if not 0 < sequence <= 999_999:
+        raise ValueError("request sequence out of range")
+    return f"{year % 100:02d}{sequence:06d}"
+
+
+def _utc(now: datetime | None) -> datetime:
+    if now is None:
+        return datetime.now(UTC)
+    if now.tzinfo is None:
+        raise ValueError("naive datetime: pass an aware datetime")
+    return now.astimezone(UTC)
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(), ROME).astimezone(UTC)
+
+
+def _sqlite_pragmas(engine: AsyncEngine) -> None:
+    """WAL and foreign keys on every connection; transactions opened by SQLAlchemy.
+
+    The driver's own transaction handling starts transactions only before writes, so reads
+    would run outside them and DDL would not be transactional: take that over.
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def _upgrade(connection: Connection, config: Config) -> None:
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
+
+
+class Store:
+    """The portal's records over SQLAlchemy Core (aiosqlite by default, asyncpg later).
+
+    Every method opens its own short transaction; `save_turn` writes a conversation turn and
+    the request it submits atomically.
+    """
+
+    def __init__(self, url: str, home: Path) -> None:
+        self.url = url
+        self.home = Path(home)
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.documents = DocumentStore(self.home / "documents")
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        self.engine: AsyncEngine = create_async_engine(url)
+        if self.engine.dialect.name == "sqlite":
+            _sqlite_pragmas(self.engine)
+
+    @classmethod
+    async def open(cls, url: str, home: Path) -> Store:
+        return cls(url, home)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.close()
+
+    # -- schema --------------------------------------------------------------------------
+
+    async def migrate(self) -> None:
+        """`alembic upgrade head` on this database."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        async with self.engine.begin() as conn:
+            await conn.run_sync(_upgrade, config)
+
+    async def schema_revision(self) -> str | None:
+        """The applied migration, or None for an empty database."""
+        async with self.engine.connect() as conn:
+            has_table = await conn.run_sync(
+                lambda sync: sync.dialect.has_table(sync, "alembic_version")
+            )
+            if not has_table:
+                return None
+            return await conn.scalar(select(func.max(_ALEMBIC_VERSION.c.version_num)))
+
+    # -- customers and households ---------------------------------------------------------
+
+    async def has_customers(self) -> bool:
+        async with self.engine.connect() as conn:
+            return (await conn.scalar(select(func.count()).select_from(persons))) != 0
+
+    async def household(self, customer_id: int) -> Household:
+        """The customer first, then the family by birth date; the customer's policies."""
+        async with self.engine.connect() as conn:
+            member_rows = (
+                await conn.execute(
+                    select(persons)
+                    .where(persons.c.customer_id == customer_id)
+                    .order_by(persons.c.birth_date, persons.c.id)
+                )
+            ).all()
+            members = [rows.person(r) for r in member_rows]
+            customer = next((m for m in members if m.id == customer_id), None)
+            if customer is None:
+                raise NotFound(f"customer {customer_id}")
+            family = [m for m in members if m.id != customer_id]
+
+            policy_rows = (
+                await conn.execute(
+                    select(policies)
+                    .where(policies.c.holder_id == customer_id)
+                    .order_by(policies.c.id)
+                )
+            ).all()
+            ids = [p.id for p in policy_rows]
+            insured: dict[int, list[int]] = defaultdict(list)
+            by_policy: dict[int, list[Any]] = defaultdict(list)
+            if ids:
+                for r in await conn.execute(
+                    select(policy_insured).where(policy_insured.c.policy_id.in_(ids))
+                ):
+                    insured[r.policy_id].append(r.person_id)
+                for r in await conn.execute(
+                    select(guarantees)
+                    .where(guarantees.c.policy_id.in_(ids))
+                    .order_by(guarantees.c.id)
+                ):
+                    by_policy[r.policy_id].append(rows.guarantee(r))
+        order = {m.id: i for i, m in enumerate([customer, *family])}
+        return Household(
+            customer=customer,
+            members=(customer, *family),
+            policies=tuple(
+                rows.policy(
+                    p,
+                    sorted(insured[p.id], key=lambda i: order.get(i, len(order))),
+                    by_policy[p.id],
+                )
+                for p in policy_rows
+            ),
+        )
+
+    async def person(self, person_id: int) -> Person | None:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(persons).where(persons.c.id == person_id))).first()
+        return rows.person(row) if row else None
+
+    async def person_by_fiscal_code(self, cf: str) -> Person | None:
+        """Any household member with this codice fiscale."""
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(persons).where(persons.c.fiscal_code == cf.strip().upper())
+                )
+            ).first()
+        return rows.person(row) if row else None
+
+    async def customer_by_fiscal_code(self, cf: str) -> Person | None:
+        """The customer (policyholder) with this codice fiscale; family members are not."""
+        found = await self.person_by_fiscal_code(cf)
+        return found if found is not None and found.relation == Relation.HOLDER else None
+
+    async def customer_by_mobile(self, e164: str) -> Person | None:
+        """The customer (policyholder) with this mobile number, in E.164 (+393471234567)."""
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(persons)
+                    .where(persons.c.mobile == e164, persons.c.relation == Relation.HOLDER.value)
+                    .order_by(persons.c.id)
+                )
+            ).first()
+        return rows.person(row) if row else None
+
+    # -- facilities ------------------------------------------------------------------------
+
+    async def facilities(self, *, town: str | None = None) -> list[Facility]:
+        query = select(facilities).order_by(facilities.c.town, facilities.c.name)
+        if town is not None:
+            query = query.where(func.lower(facilities.c.town) == town.strip().lower())
+        async with self.engine.connect() as conn:
+            return [rows.facility(r) for r in await conn.execute(query)]
+
+    async def facility(self, facility_id: int) -> Facility | None:
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(select(facilities).where(facilities.c.id == facility_id))
+            ).first()
+        return rows.facility(row) if row else None
+
+    # -- conversations ---------------------------------------------------------------------
+
+    async def load_conversation(self, channel: str, user_key: str) -> ConversationRecord | None:
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(conversations).where(
+                        conversations.c.channel == channel, conversations.c.user_key == user_key
+                    )
+                )
+            ).first()
+        if row is None:
+            return None
+        return ConversationRecord(
+            channel=row.channel,
+            user_key=row.user_key,
+            customer_id=row.customer_id,
+            state=json.loads(row.state),
+            version=row.version,
+        )
+
+    async def save_turn(
+        self,
+        channel: str,
+        user_key: str,
+        customer_id: int | None,
+        state: dict[str, Any],
+        expected_version: int,
+        submit: RequestDraft | None = None,
+        now: datetime | None = None,
+    ) -> TurnResult:
+        """Save the conversation state and, if given, submit the request: all or nothing.
+
+        `expected_version` is the version loaded (0: no conversation yet). Raises
+        `StaleConversation` if the stored version moved on; then nothing is written.
+        Submitting a draft whose `submission_key` is already stored creates nothing and
+        returns the existing request's number.
+        """
+        now = _utc(now)
+        text = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+        version = expected_version + 1
+        values = {"customer_id": customer_id, "state": text, "version": version, "updated_at": now}
+        number: str | None = None
+        try:
+            async with self.engine.begin() as conn:
+                # The conversation first: it takes the write lock and checks the version
+                # before anything else is written.
+                if expected_version == 0:
+                    await conn.execute(
+                        insert(conversations).values(channel=channel, user_key=user_key, **values)
+                    )
+                else:
+                    result = await conn.execute(
+                        update(conversations)
+                        .where(
+                            conversations.c.channel == channel,
+                            conversations.c.user_key == user_key,
+                            conversations.c.version == expected_version,
+                        )
+                        .values(**values)
+                    )
+                    if result.rowcount != 1:
+                        raise StaleConversation()
+                if submit is not None:
+                    number = await self._submit(conn, submit, now)
+        except IntegrityError:
+            # A concurrent first turn inserted the same conversation.
+            if expected_version == 0 and await self.load_conversation(channel, user_key):
+                raise StaleConversation() from None
+            raise
+        return TurnResult(version=version, request_number=number)
+
+    async def reset_conversation(self, channel: str, user_key: str) -> None:
+        """Start the conversation over: empty state, new version, the customer link kept."""
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                update(conversations)
+                .where(conversations.c.channel == channel, conversations.c.user_key == user_key)
+                .values(
+                    state="{}", version=conversations.c.version + 1, updated_at=datetime.now(UTC)
+                )
+            )
+
+    async def forget_conversation(self, channel: str, user_key: str) -> None:
+        """Delete the conversation, customer link included (the next turn is version 0)."""
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                delete(conversations).where(
+                    conversations.c.channel == channel, conversations.c.user_key == user_key
+                )
+            )
+
+    # -- requests --------------------------------------------------------------------------
+
+    async def _submit(self, conn: AsyncConnection, draft: RequestDraft, now: datetime) -> str:
+        existing = await conn.scalar(
+            select(requests.c.number).where(requests.c.submission_key == draft.submission_key)
+        )
+        if existing is not None:
+            return str(existing)
+        number = await self._next_number(conn, now.astimezone(ROME).year)
+        status = RequestStatus.SENT.value
+        result = await conn.execute(
+            insert(requests).values(rows.request_values(draft, number, status, now))
+        )
+        request_id = result.inserted_primary_key[0]
+        if draft.documents:
+            await conn.execute(
+                insert(documents), [rows.document_values(request_id, d) for d in draft.documents]
+            )
+        await conn.execute(
+            insert(status_history).values(
+                request_id=request_id,
+                status=status,
+                changed_at=now,
+                changed_by=SUBMITTED_BY,
+                note="",
+            )
+        )
+        return number
+
+    async def _next_number(self, conn: AsyncConnection, year: int) -> str:
+        """The next request number of `year`, allocated inside the caller's transaction."""
+        bump = (
+            update(request_counters)
+            .where(request_counters.c.year == year)
+            .values(last=request_counters.c.last + 1)
+        )
+        if (await conn.execute(bump)).rowcount == 0:
+            try:
+                async with conn.begin_nested():
+                    await conn.execute(insert(request_counters).values(year=year, last=1))
+                return format_request_number(year, 1)
+            except IntegrityError:
+                # Another transaction opened the year first: take the next one after it.
+                await conn.execute(bump)
+        sequence = await conn.scalar(
+            select(request_counters.c.last).where(request_counters.c.year == year)
+        )
+        return format_request_number(year, int(sequence))
+
+    async def list_requests(
+        self,
+        customer_id: int,
+        *,
+        beneficiary_id: int | None = None,
+        status: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        year: int | None = None,
+    ) -> list[Request]:
+        """The household's requests, newest first, with documents and history.
+
+        `since`/`until` bound the submission day (inclusive, Italian time); `year` is the
+        year the service was performed.
+        """
+        query = select(requests).where(requests.c.customer_id == customer_id)
+        if beneficiary_id is not None:
+            query = query.where(requests.c.beneficiary_id == beneficiary_id)
+        if status is not None:
+            query = query.where(requests.c.status == status)
+        if since is not None:
+            query = query.where(requests.c.created_at >= _day_start(since))
+        if until is not None:
+            query = query.where(requests.c.created_at < _day_start(until + timedelta(days=1)))
+        if year is not None:
+            query = query.where(requests.c.year == year)
+        query = query.order_by(requests.c.created_at.desc(), requests.c.id.desc())
+        async with self.engine.connect() as conn:
+            found = (await conn.execute(query)).all()
+            docs, history = await self._details(conn, [r.id for r in found])
+        return [rows.request(r, docs[r.id], history[r.id]) for r in found]
+
+    async def get_request(self, number: str) -> Request | None:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(requests).where(requests.c.number == number))).first()
+            if row is None:
+                return None
+            docs, history = await self._details(conn, [row.id])
+        return rows.request(row, docs[row.id], history[row.id])
+
+    async def _details(
+        self, conn: AsyncConnection, request_ids: Sequence[int]
+    ) -> tuple[dict[int, list[Document]], dict[int, list[StatusChange]]]:
+        docs: dict[int, list[Document]] = defaultdict(list)
+        history: dict[int, list[StatusChange]] = defaultdict(list)
+        if not request_ids:
+            return docs, history
+        for r in await conn.execute(
+            select(documents)
+            .where(documents.c.request_id.in_(request_ids))
+            .order_by(documents.c.id)
+        ):
+            docs[r.request_id].append(rows.document(r))
+        for r in await conn.execute(
+            select(status_history)
+            .where(status_history.c.request_id.in_(request_ids))
+            .order_by(status_history.c.changed_at, status_history.c.id)
+        ):
+            history[r.request_id].append(rows.status_change(r))
+        return docs, history
+
+    async def add_status(
+        self, number: str, status: str, by: str, note: str = "", now: datetime | None = None
+    ) -> None:
+        """Set the request's status and append it to the history (no transition rules yet)."""
+        now = _utc(now)
+        async with self.engine.begin() as conn:
+            result = await conn.execute(
+                update(requests)
+                .where(requests.c.number == number)
+                .values(status=status, updated_at=now)
+            )
+            if result.rowcount != 1:
+                raise NotFound(f"request {number}")
+            request_id = await conn.scalar(select(requests.c.id).where(requests.c.number == number))
+            await conn.execute(
+                insert(status_history).values(
+                    request_id=request_id, status=status, changed_at=now, changed_by=by, note=note
+                )
+            )
