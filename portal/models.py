@@ -245,3 +245,4 @@ class Request:
     mobile: str | None = None
     documents: tuple[Document, ...] = ()
     history: tuple[StatusChange, ...] = field(default=())
+    submission_key: str = ""

@@ -141,6 +141,7 @@ def request(
         mobile=row.mobile,
         documents=tuple(documents),
         history=tuple(history),
+        submission_key=row.submission_key,
     )
 
 

@@ -185,6 +185,16 @@ class Store:
         async with self.engine.connect() as conn:
             return (await conn.scalar(select(func.count()).select_from(persons))) != 0
 
+    async def customers(self) -> list[Person]:
+        """Every customer (policyholder), by surname and name."""
+        async with self.engine.connect() as conn:
+            found = await conn.execute(
+                select(persons)
+                .where(persons.c.relation == Relation.HOLDER.value)
+                .order_by(persons.c.last_name, persons.c.first_name, persons.c.id)
+            )
+            return [rows.person(r) for r in found]
+
     async def household(self, customer_id: int) -> Household:
         """The customer first, then the family by birth date; the customer's policies."""
         async with self.engine.connect() as conn:

@@ -1,10 +1,263 @@
-"""`medbot requests ...`."""
+"""`medbot requests ...`: the archive of requests, readable (Italian dates, euro) or as JSON."""
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+import json
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
 import click
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+
+from bot.cli.db import open_store
+from portal.models import Household, Person, Request
+from portal.store import Store
+
+__all__ = ["requests_group"]
+
+LOCALE = "it_IT"
+TIMEZONE = "Europe/Rome"
+
+TYPES = {"rimborso": "Rimborso", "diretta": "Prestazione diretta"}
+STATUSES = {
+    "inviata": "Inviata",
+    "in_lavorazione": "In lavorazione",
+    "sospesa": "Sospesa",
+    "autorizzata": "Autorizzata",
+    "liquidata": "Liquidata",
+    "respinta": "Respinta",
+    "annullata": "Annullata",
+}
+DOCUMENT_KINDS = {
+    "spesa": "Documento di spesa",
+    "prescrizione": "Prescrizione medica",
+    "referto": "Referto",
+    "cartella_clinica": "Cartella clinica",
+    "altro": "Altro documento",
+}
+
+
+# -- formatting ---------------------------------------------------------------------------
+
+
+def _day(value: date | None) -> str:
+    return format_date(value, "d MMMM y", locale=LOCALE) if value else "-"
+
+
+def _moment(value: datetime | None) -> str:
+    if value is None:
+        return "-"
+    return format_datetime(value, "d MMMM y, HH:mm", tzinfo=TIMEZONE, locale=LOCALE)
+
+
+def _money(value: Decimal | None) -> str:
+    return f"€ {format_decimal(value, format='#,##0.00', locale=LOCALE)}" if value is not None else "-"
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} byte"
+    return f"{format_decimal(n / 1024, format='#,##0.0', locale=LOCALE)} kB"
+
+
+def _name(household: Household, person_id: int | None) -> str:
+    if person_id is None:
+        return "-"
+    person = next((m for m in household.members if m.id == person_id), None)
+    return person.full_name if person else f"persona {person_id}"
+
+
+def _label(labels: dict[str, str], value: str) -> str:
+    return labels.get(value, value)
+
+
+def _rows(pairs: Iterable[tuple[str, str]], indent: str = "  ") -> list[str]:
+    pairs = list(pairs)
+    width = max(len(k) for k, _ in pairs)
+    return [f"{indent}{k.ljust(width)}  {v}" for k, v in pairs]
+
+
+def _table(header: list[str], body: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
+    return [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *body]
+    ]
+
+
+def _list_text(customer: Person, household: Household, found: list[Request]) -> list[str]:
+    title = f"{customer.full_name} ({customer.fiscal_code}): {len(found)} richieste"
+    if not found:
+        return [title]
+    body = [
+        [
+            r.number,
+            _day(_local_date(r.created_at)),
+            _label(TYPES, r.type),
+            _name(household, r.beneficiary_id),
+            f"{r.service_code} {r.service_name}",
+            _label(STATUSES, r.status),
+        ]
+        for r in found
+    ]
+    header = ["Numero", "Inviata il", "Tipo", "Beneficiario", "Prestazione", "Stato"]
+    return [title, *_table(header, body)]
+
+
+def _local_date(value: datetime) -> date:
+    return value.astimezone(ZoneInfo(TIMEZONE)).date()
+
+
+async def _show_text(store: Store, request: Request) -> list[str]:
+    household = await store.household(request.customer_id)
+    policy = next((p for p in household.policies if p.id == request.policy_id), None)
+    guarantee = next(
+        (g for p in household.policies for g in p.guarantees if g.id == request.guarantee_id), None
+    )
+    facility = await store.facility(request.facility_id) if request.facility_id else None
+    where = "-"
+    if facility is not None:
+        where = ", ".join(x for x in (facility.name, facility.address, facility.town) if x)
+    elif request.facility_text:
+        where = request.facility_text
+    customer = household.customer
+    lines = [f"Richiesta {request.number}"]
+    lines += _rows(
+        [
+            ("Stato", _label(STATUSES, request.status)),
+            ("Tipo", _label(TYPES, request.type)),
+            ("Cliente", f"{customer.full_name} ({customer.fiscal_code})"),
+            ("Beneficiario", _name(household, request.beneficiary_id)),
+            ("Anno della prestazione", str(request.year)),
+            ("Prestazione", f"{request.service_code} {request.service_name}"),
+            ("Catalogo", request.catalogue_kind),
+            ("Polizza", f"{policy.name} n. {policy.number}" if policy else str(request.policy_id)),
+            ("Garanzia", f"{guarantee.name} ({guarantee.code})" if guarantee else "-"),
+            ("Intestatario del rimborso", _name(household, request.payee_id)),
+            ("Autorizzazione al familiare", "sì" if request.payee_authorised else "no"),
+            ("IBAN", request.iban or "-"),
+            ("Email", request.email),
+            ("Cellulare", request.mobile or "-"),
+            ("Struttura", where),
+            ("Appuntamento", _moment(request.appointment)),
+            ("Note", request.notes or "-"),
+            ("Inviata il", _moment(request.created_at)),
+            ("Aggiornata il", _moment(request.updated_at)),
+            ("Chiave di invio", request.submission_key or "-"),
+        ]
+    )
+    lines.append(f"Documenti ({len(request.documents)})")
+    for i, d in enumerate(request.documents, start=1):
+        lines.append(f"  {i}. {_label(DOCUMENT_KINDS, d.kind)}: {d.filename}")
+        lines += _rows(
+            [
+                ("Tipo file", f"{d.mime_type}, {_size(d.size)}"),
+                ("Data", _day(d.expense_date)),
+                ("Importo", _money(d.amount)),
+                ("Numero", d.number or "-"),
+                ("Emesso da", d.issuer or "-"),
+                ("SHA-256", d.sha256),
+            ],
+            indent="     ",
+        )
+    lines.append("Stato della richiesta")
+    for change in request.history:
+        note = f": {change.note}" if change.note else ""
+        lines.append(
+            f"  {_moment(change.at)}  {_label(STATUSES, change.status)} ({change.by}){note}"
+        )
+    return lines
+
+
+# -- JSON ---------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, default=_plain, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+def _request_dict(request: Request) -> dict[str, Any]:
+    return dataclasses.asdict(request)
+
+
+# -- commands -----------------------------------------------------------------------------
+
+
+async def _ready_store() -> Store:
+    store = await open_store()
+    if await store.schema_revision() is None:
+        await store.close()
+        raise click.ClickException("database vuoto: esegui prima `medbot db init --demo`")
+    return store
 
 
 @click.group("requests")
 def requests_group() -> None:
     """L'archivio delle richieste."""
+
+
+@requests_group.command("list")
+@click.option("--customer", "fiscal_code", help="Codice fiscale del cliente (titolare).")
+@click.option("--json", "as_json", is_flag=True, help="Stampa JSON stabile.")
+def list_command(fiscal_code: str | None, as_json: bool) -> None:
+    """Le richieste di un cliente (o di tutti), dalla più recente."""
+
+    async def run() -> str:
+        store = await _ready_store()
+        try:
+            if fiscal_code is not None:
+                customer = await store.customer_by_fiscal_code(fiscal_code)
+                if customer is None:
+                    raise click.ClickException("nessun cliente (titolare di polizza) con questo codice fiscale")
+                customers = [customer]
+            else:
+                customers = await store.customers()
+            if as_json:
+                everything = [
+                    _request_dict(r) for c in customers for r in await store.list_requests(c.id)
+                ]
+                return _json(everything)
+            blocks = []
+            for c in customers:
+                household = await store.household(c.id)
+                blocks.append("\n".join(_list_text(c, household, await store.list_requests(c.id))))
+            return "\n\n".join(blocks) if blocks else "Nessun cliente."
+        finally:
+            await store.close()
+
+    click.echo(asyncio.run(run()))
+
+
+@requests_group.command("show")
+@click.argument("number")
+@click.option("--json", "as_json", is_flag=True, help="Stampa JSON stabile.")
+def show_command(number: str, as_json: bool) -> None:
+    """Una richiesta: ogni campo, i documenti e la storia degli stati."""
+
+    async def run() -> str:
+        store = await _ready_store()
+        try:
+            request = await store.get_request(number.strip())
+            if request is None:
+                raise click.ClickException(f"richiesta {number} non trovata")
+            if as_json:
+                return _json(_request_dict(request))
+            return "\n".join(await _show_text(store, request))
+        finally:
+            await store.close()
+
+    click.echo(asyncio.run(run()))
