@@ -1,0 +1,1 @@
+"""Channels: translate a platform's updates into Inbound events and render Replies."""

@@ -1,0 +1,154 @@
+"""The console channel: a person at the terminal, or a program speaking JSON lines."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.conversation import TurnResult
+from bot.runtime import Runtime
+from dialogs.events import Choice, IncomingFile, Inbound, Reply
+from portal.models import Person
+
+CHANNEL = "console"
+# Bigger files are refused before reading them (the dialogs refuse anything over 10 MB).
+READ_LIMIT = 64 * 1024 * 1024
+
+
+class EventError(ValueError):
+    """A JSON line that is not an event; the message is Italian, for the reply."""
+
+
+def event_to_inbound(event: Any) -> Inbound:
+    """One JSON event as an Inbound: text, choice, file (a path), location or contact."""
+    if not isinstance(event, dict) or len(event) != 1:
+        raise EventError("Evento non valido: serve un oggetto con una sola chiave tra "
+                         "text, choice, file, location, contact.")
+    (key, value), = event.items()
+    if key == "text" and isinstance(value, str):
+        return Inbound(text=value)
+    if key == "choice" and isinstance(value, str):
+        return Inbound(choice=value)
+    if key == "file" and isinstance(value, str):
+        return Inbound(file=read_file(Path(value)))
+    if key == "location" and isinstance(value, list) and len(value) == 2 and all(
+        isinstance(v, int | float) for v in value
+    ):
+        return Inbound(location=(float(value[0]), float(value[1])))
+    if key == "contact" and isinstance(value, str):
+        return Inbound(contact=value)
+    raise EventError(f"Evento non valido: «{key}» non è un tipo di evento conosciuto "
+                     "o il suo valore non è del tipo giusto.")
+
+
+def read_file(path: Path) -> IncomingFile:
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise EventError(f"{path} non è un file.")
+        if size > READ_LIMIT:
+            raise EventError(f"Il file pesa {size // 1024 // 1024} MB: il massimo è 10 MB.")
+        return IncomingFile(data=path.read_bytes(), filename=path.name)
+    except OSError as exc:
+        raise EventError(f"Non riesco a leggere il file {path}: {exc.strerror or exc}.") from exc
+
+
+def reply_json(reply: Reply) -> dict[str, Any]:
+    return {"text": reply.text,
+            "choices": [{"id": c.id, "label": c.label} for c in reply.choices]}
+
+
+async def run_jsonl(runtime: Runtime, customer: Person, stdin: TextIO, stdout: TextIO) -> None:
+    """Each input line is one event; after each, exactly one output line."""
+    conversations = runtime.conversations
+    state = await _state(runtime, customer)
+    loop = asyncio.get_running_loop()
+    while True:
+        line = await loop.run_in_executor(None, stdin.readline)
+        if not line:
+            break
+        if not line.strip():
+            continue
+        try:
+            inbound = event_to_inbound(json.loads(line))
+        except (json.JSONDecodeError, EventError) as exc:
+            message = str(exc) if isinstance(exc, EventError) else "Riga non valida: non è JSON."
+            out = {"replies": [{"text": message, "choices": []}], "state": state,
+                   "error": "bad_event"}
+        else:
+            result = await conversations.handle(CHANNEL, customer.fiscal_code, customer.id,
+                                                inbound)
+            state = _result_state(result)
+            out = {"replies": [reply_json(r) for r in result.replies], "state": state}
+            if result.request_number:
+                out["request_number"] = result.request_number
+        stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        stdout.flush()
+
+
+async def run_interactive(
+    runtime: Runtime,
+    customer: Person,
+    read_line: Callable[[str], str] = input,
+    write: Callable[[str], None] = print,
+) -> None:
+    """Numbered choices; a number picks one, a path sends that file; Ctrl-D leaves."""
+    conversations = runtime.conversations
+    write(f"medbot: sei {customer.full_name}. Scrivi come in chat; un numero sceglie "
+          "un'opzione, il percorso di un file lo invia. Ctrl-D per uscire.\n")
+    result = await conversations.handle(CHANNEL, customer.fiscal_code, customer.id,
+                                        Inbound())
+    choices = _show(result, write)
+    loop = asyncio.get_running_loop()
+    while True:
+        try:
+            line = await loop.run_in_executor(None, read_line, "> ")
+        except (EOFError, KeyboardInterrupt):
+            write("\nA presto!")
+            return
+        inbound = _typed_inbound(line, choices)
+        if isinstance(inbound, str):
+            write(inbound)
+            continue
+        result = await conversations.handle(CHANNEL, customer.fiscal_code, customer.id,
+                                            inbound)
+        choices = _show(result, write)
+
+
+def _typed_inbound(line: str, choices: list[Choice]) -> Inbound | str:
+    text = line.strip()
+    if text.isdigit() and 1 <= int(text) <= len(choices):
+        return Inbound(choice=choices[int(text) - 1].id)
+    candidate = Path(text.strip("'\"")).expanduser()
+    if text and ("/" in text or "\\" in text) and candidate.exists():
+        try:
+            return Inbound(file=read_file(candidate))
+        except EventError as exc:
+            return str(exc)
+    return Inbound(text=line)
+
+
+def _show(result: TurnResult, write: Callable[[str], None]) -> list[Choice]:
+    choices: list[Choice] = []
+    for reply in result.replies:
+        write(reply.text)
+        for choice in reply.choices:
+            choices.append(choice)
+            write(f"  {len(choices)}. {choice.label}")
+        write("")
+    return choices
+
+
+async def _state(runtime: Runtime, customer: Person) -> dict[str, Any]:
+    from dialogs.state import State
+
+    record = await runtime.store.load_conversation(CHANNEL, customer.fiscal_code)
+    state = State.from_json(record.state if record else None)
+    return {"flow": state.flow, "step": state.asked if state.flow else None}
+
+
+def _result_state(result: TurnResult) -> dict[str, Any]:
+    return {"flow": result.flow, "step": result.step}

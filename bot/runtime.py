@@ -1,0 +1,51 @@
+"""What a running medbot holds: settings, store, catalogue, engine, clock, conversations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.config import Settings
+from bot.conversation import Conversations
+from bot.services import PortalServices
+from dialogs.engine import Engine
+from dialogs.flows import REIMBURSEMENT
+from nlu.catalogue import load_catalogue
+from portal.store import Store
+
+
+@dataclass(slots=True)
+class Clock:
+    """Now in UTC for records, today in the insurer's time zone for what customers mean."""
+
+    timezone: ZoneInfo
+    fixed_today: date | None = None
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def today(self) -> date:
+        return self.fixed_today or datetime.now(self.timezone).date()
+
+
+@dataclass(slots=True)
+class Runtime:
+    settings: Settings
+    store: Store
+    clock: Clock
+    conversations: Conversations
+
+    @classmethod
+    async def open(cls, settings: Settings) -> Runtime:
+        settings.home.mkdir(parents=True, exist_ok=True)
+        store = await Store.open(settings.resolved_database_url, settings.home)
+        await store.migrate()
+        clock = Clock(ZoneInfo(settings.timezone), settings.today)
+        engine = Engine([REIMBURSEMENT], support_contact=settings.support_contact)
+        services = PortalServices(load_catalogue(), store.documents)
+        conversations = Conversations(store, engine, services, clock.now, clock.today)
+        return cls(settings, store, clock, conversations)
+
+    async def close(self) -> None:
+        await self.store.close()

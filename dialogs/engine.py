@@ -1,0 +1,427 @@
+"""The engine: one inbound event and the state in, replies, the new state and effects out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from dialogs.events import Choice, Inbound, Reply
+from dialogs.matching import command_in, match_choice, normalise, yes_or_no
+from dialogs.services import Services
+from dialogs.state import State
+from dialogs.steps import Accept, Context, Flow, Invalid, Option, Question, Stay, Step
+from dialogs.texts import t
+from portal.models import Household, RequestDraft
+
+# After this many wrong answers to the same question the engine offers help.
+STUCK_AFTER = 3
+# The option that keeps the previous answer of a reopened question.
+KEEP = "="
+
+
+@dataclass(slots=True)
+class TurnOutcome:
+    """What a turn produced. When `submit` is set, the caller stores it with the state and
+    adds `after_submit(request_number)` to the replies."""
+
+    replies: list[Reply]
+    state: State
+    submit: RequestDraft | None = None
+    after_submit: Callable[[str], Reply] | None = None
+
+
+@dataclass(slots=True)
+class _Turn:
+    state: State
+    ctx: Context | None
+    customer_name: str
+    replies: list[Reply] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    submit: RequestDraft | None = None
+    after_submit: Callable[[str], Reply] | None = None
+
+    def say(self, text: str) -> None:
+        if text:
+            self.notices.append(text)
+
+    def flush(self, question: Question | None = None, token: int = 0) -> None:
+        """Sends the pending notices, with the question (and its buttons) last."""
+        parts = [*self.notices]
+        choices: tuple[Choice, ...] = ()
+        if question is not None:
+            parts.append(question.text)
+            choices = tuple(Choice(f"{token}.{o.key}", o.label) for o in question.options)
+        if parts:
+            self.replies.append(Reply("\n\n".join(p for p in parts if p), choices))
+        self.notices.clear()
+
+
+class Engine:
+    """Runs the declared flows. Stateless: everything it knows of a conversation is the State."""
+
+    def __init__(self, flows: Sequence[Flow], support_contact: str) -> None:
+        self._flows = {flow.name: flow for flow in flows}
+        self._support_contact = support_contact
+
+    def handle(
+        self,
+        state: State,
+        inbound: Inbound,
+        household: Household,
+        today: date,
+        services: Services,
+    ) -> TurnOutcome:
+        state = State.from_json(state.to_json())  # never mutate the caller's copy
+        ctx = None
+        if state.flow in self._flows:
+            ctx = Context(household, today, state.answers, services, state.defaults)
+        elif state.flow is not None:
+            state.reset()  # a flow that no longer exists: start over rather than crash
+        turn = _Turn(state, ctx, household.customer.first_name)
+        self._dispatch(turn, inbound, household, today, services)
+        return TurnOutcome(turn.replies, turn.state, turn.submit, turn.after_submit)
+
+    # -- routing --------------------------------------------------------------------------
+
+    def _dispatch(
+        self, turn: _Turn, inbound: Inbound, household: Household, today: date, services: Services
+    ) -> None:
+        state = turn.state
+        command = _command(inbound)
+        if inbound == Inbound():
+            self._resume(turn)
+        elif state.pending is not None:
+            self._answer_pending(turn, inbound, command)
+        elif command is not None:
+            self._command(turn, command)
+        elif turn.ctx is None:
+            self._idle(turn, inbound, household, today, services)
+        else:
+            self._answer(turn, inbound)
+
+    def _resume(self, turn: _Turn) -> None:
+        """An empty event (a channel opened again): show where the conversation is."""
+        if turn.ctx is None:
+            turn.say(t("menu.greeting", name=turn.customer_name))
+            self._ask_menu(turn)
+        elif turn.state.pending is not None:
+            turn.state.pending = None
+            turn.say(t("engine.resumed"))
+            self._ask_next(turn, fresh=True)
+        else:
+            turn.say(t("engine.resumed"))
+            self._ask_next(turn, fresh=False)
+
+    def _idle(
+        self, turn: _Turn, inbound: Inbound, household: Household, today: date, services: Services
+    ) -> None:
+        state = turn.state
+        key = self._picked(state, inbound, _MENU)
+        if key is None and inbound.text:
+            key = _menu_from_text(inbound.text)
+        if key == "rimborso":
+            state.start("rimborso")
+            turn.ctx = Context(household, today, state.answers, services, state.defaults)
+            turn.say(t("reimbursement.start"))
+            self._ask_next(turn, fresh=True)
+            return
+        if key == "diretta":
+            turn.say(t("menu.direct_not_yet"))
+        elif inbound.kind == "file":
+            turn.say(t("menu.file_without_request"))
+        elif inbound.kind == "choice":
+            turn.say(t("engine.stale"))
+        else:
+            turn.say(t("menu.greeting", name=household.customer.first_name))
+        self._ask_menu(turn)
+
+    def _ask_menu(self, turn: _Turn) -> None:
+        turn.state.token += 1
+        turn.state.asked = "menu"
+        turn.flush(Question(t("menu.question"), _MENU), turn.state.token)
+
+    # -- commands -------------------------------------------------------------------------
+
+    def _command(self, turn: _Turn, command: str) -> None:
+        state, ctx = turn.state, turn.ctx
+        if ctx is None:
+            if command == "human":
+                turn.say(t("engine.human", contact=self._support_contact))
+            elif command == "help":
+                turn.say(t("menu.help"))
+            else:
+                turn.say(t("menu.nothing_open"))
+            self._ask_menu(turn)
+            return
+        flow = self._flows[state.flow or ""]
+        if command in ("cancel", "restart"):
+            state.pending = command
+            state.token += 1
+            options = (
+                Option("yes", t(f"engine.{command}_yes")),
+                Option("no", t("engine.pending_no")),
+            )
+            turn.flush(Question(t(f"engine.{command}_confirm", flow=flow.title), options),
+                       state.token)
+            return
+        if command == "back":
+            if not self._go_back(turn, flow):
+                turn.say(t("engine.back_at_start"))
+        elif command == "help":
+            step = self._current(turn, flow)
+            if step is not None:
+                turn.say(step.help(ctx) or t("engine.no_help"))
+            self._ask_next(turn, fresh=False)
+            return
+        elif command == "human":
+            turn.say(t("engine.human", contact=self._support_contact))
+            self._ask_next(turn, fresh=False)
+            return
+        self._ask_next(turn, fresh=True)
+
+    def _answer_pending(self, turn: _Turn, inbound: Inbound, command: str | None) -> None:
+        state = turn.state
+        pending = state.pending
+        options = (Option("yes", ""), Option("no", ""))
+        key = self._picked(state, inbound, options)
+        if key is None and inbound.text:
+            verdict = yes_or_no(inbound.text)
+            if verdict is not None:
+                key = "yes" if verdict else "no"
+            elif command == pending:
+                key = "yes"
+        state.pending = None
+        if key == "yes":
+            if pending == "restart" and state.flow:
+                flow = state.flow
+                state.start(flow)
+                assert turn.ctx is not None
+                turn.ctx.answers = state.answers
+                turn.ctx.defaults = state.defaults
+                turn.say(t("engine.restarted"))
+                self._ask_next(turn, fresh=True)
+                return
+            state.reset()
+            turn.ctx = None
+            turn.say(t("engine.cancelled"))
+            self._ask_menu(turn)
+            return
+        if key is None:
+            # Neither yes nor no: take it as "no", so nothing is lost, and say so.
+            turn.say(t("engine.pending_kept"))
+        else:
+            turn.say(t("engine.pending_resumed"))
+        if turn.ctx is None:
+            self._ask_menu(turn)
+        else:
+            self._ask_next(turn, fresh=True)
+
+    # -- answering the current question ---------------------------------------------------
+
+    def _answer(self, turn: _Turn, inbound: Inbound) -> None:
+        state, ctx = turn.state, turn.ctx
+        assert ctx is not None and state.flow is not None
+        flow = self._flows[state.flow]
+        step = self._current(turn, flow)
+        if step is None:  # a flow with everything answered: finish it now
+            self._finish(turn, flow)
+            return
+        question = step.ask(ctx)
+        options = self._options(step, ctx, question)
+        if inbound.kind == "choice":
+            key = self._picked(state, inbound, options)
+            if key is None or state.asked != step.name:
+                turn.say(t("engine.stale"))
+                self._ask_next(turn, fresh=False)
+                return
+        elif inbound.kind == "file" and not step.accepts_files:
+            self._invalid(turn, step, Invalid(t("files.not_now")))
+            return
+        elif inbound.kind in ("location", "contact"):
+            self._invalid(turn, step, Invalid(t("engine.not_now", what=t(f"engine.{inbound.kind}"))))
+            return
+        else:
+            key = None
+            if inbound.text is not None:
+                if not inbound.text.strip():
+                    self._invalid(turn, step, Invalid(t("engine.empty")))
+                    return
+                labels = [o.label for o in options]
+                aliases = [o.aliases for o in options]
+                index = match_choice(inbound.text, labels, aliases) if options else None
+                key = options[index].key if index is not None else None
+        if key == KEEP:
+            value = ctx.defaults.get(step.name)
+            if value is not None and step.still_valid(ctx, value):
+                self._accept(turn, step, Accept(value))
+                return
+            key = None
+        outcome = step.answer(ctx, inbound, key)
+        if isinstance(outcome, Invalid):
+            self._invalid(turn, step, outcome)
+        elif isinstance(outcome, Stay):
+            self._apply(ctx, outcome.also)
+            for name in outcome.reopen:
+                _reopen(flow.step(name), ctx, state)
+            state.failures = 0
+            turn.say(outcome.notice)
+            self._ask_next(turn, fresh=True)
+        else:
+            self._accept(turn, step, outcome)
+
+    def _accept(self, turn: _Turn, step: Step, outcome: Accept) -> None:
+        state, ctx = turn.state, turn.ctx
+        assert ctx is not None
+        ctx.answers[step.name] = outcome.value
+        self._apply(ctx, outcome.also)
+        ctx.defaults.pop(step.name, None)
+        if step.name in state.trail:
+            state.trail.remove(step.name)
+        state.trail.append(step.name)
+        state.failures = 0
+        turn.say(outcome.notice)
+        self._ask_next(turn, fresh=True)
+
+    def _invalid(self, turn: _Turn, step: Step, outcome: Invalid) -> None:
+        state, ctx = turn.state, turn.ctx
+        assert ctx is not None
+        state.failures += 1
+        turn.say(outcome.message)
+        if state.failures >= STUCK_AFTER:
+            turn.say(t("engine.stuck", help=step.help(ctx) or t("engine.no_help"),
+                       contact=self._support_contact))
+        question = step.ask(ctx)
+        options = self._options(step, ctx, question)
+        # Re-ask briefly: the buttons again under the explanation, with the same token.
+        turn.flush(Question("", options) if options else None, state.token)
+
+    @staticmethod
+    def _apply(ctx: Context, values: dict[str, Any]) -> None:
+        for name, value in values.items():
+            if value is None:
+                ctx.answers.pop(name, None)
+                ctx.defaults.pop(name, None)
+            else:
+                ctx.answers[name] = value
+
+    # -- moving through the flow ----------------------------------------------------------
+
+    def _current(self, turn: _Turn, flow: Flow) -> Step | None:
+        """The first applicable step without a valid answer, filling implied answers on the way."""
+        ctx = turn.ctx
+        assert ctx is not None
+        for step in flow.steps:
+            if not step.applies(ctx):
+                continue
+            if step.name in ctx.answers:
+                if step.still_valid(ctx, ctx.answers[step.name]):
+                    continue
+                _reopen(step, ctx, turn.state)
+            implied = step.implied(ctx)
+            if implied is not None:
+                ctx.answers[step.name] = implied.value
+                self._apply(ctx, implied.also)
+                turn.say(implied.notice)
+                continue
+            return step
+        return None
+
+    def _ask_next(self, turn: _Turn, fresh: bool) -> None:
+        state, ctx = turn.state, turn.ctx
+        assert ctx is not None and state.flow is not None
+        flow = self._flows[state.flow]
+        step = self._current(turn, flow)
+        if step is None:
+            self._finish(turn, flow)
+            return
+        if fresh or state.asked != step.name:
+            state.token += 1
+            state.failures = 0 if state.asked != step.name else state.failures
+        state.asked = step.name
+        question = step.ask(ctx)
+        text = question.text
+        if step.name in ctx.defaults:
+            text += "\n" + t("engine.previous", value=step.describe(ctx, ctx.defaults[step.name]))
+        turn.flush(Question(text, self._options(step, ctx, question)), state.token)
+
+    def _options(self, step: Step, ctx: Context, question: Question) -> tuple[Option, ...]:
+        options = question.options
+        default = ctx.defaults.get(step.name)
+        if default is not None and question.options and step.still_valid(ctx, default):
+            label = _shorten(step.describe(ctx, default), 40)
+            options = (Option(KEEP, t("engine.keep", value=label)), *options)
+        return options
+
+    def _go_back(self, turn: _Turn, flow: Flow) -> bool:
+        state, ctx = turn.state, turn.ctx
+        assert ctx is not None
+        while state.trail:
+            name = state.trail.pop()
+            step = flow.step(name)
+            if step.applies(ctx):
+                _reopen(step, ctx, state)
+                return True
+        return False
+
+    def _finish(self, turn: _Turn, flow: Flow) -> None:
+        state, ctx = turn.state, turn.ctx
+        assert ctx is not None and state.draft_id is not None
+        draft, after = flow.finish(ctx, state.draft_id)
+        turn.submit = draft
+        turn.after_submit = after
+        turn.flush()
+        state.reset()
+        turn.ctx = None
+
+    def _picked(self, state: State, inbound: Inbound, options: Sequence[Option]) -> str | None:
+        """The option key of a tapped button, if it belongs to the current question."""
+        if inbound.choice is None:
+            return None
+        token, _, key = inbound.choice.partition(".")
+        if token != str(state.token):
+            return None
+        return key if any(o.key == key for o in options) else None
+
+
+_MENU = (
+    Option("rimborso", "Sì, devo richiedere un rimborso", ("rimborso", "si", "sì")),
+    Option("diretta", "No, devo richiedere una prestazione diretta", ("diretta", "no")),
+)
+
+
+def _menu_from_text(text: str) -> str | None:
+    index = match_choice(text, [o.label for o in _MENU], [o.aliases for o in _MENU])
+    if index is not None:
+        return _MENU[index].key
+    words = set(normalise(text).split())
+    if words & {"rimborso", "rimborsi", "rimborsare", "rimborsato", "fattura", "ricevuta"}:
+        return "rimborso"
+    if words & {"diretta", "diretto", "convenzionata", "convenzione", "prenotare", "prenotazione"}:
+        return "diretta"
+    return None
+
+
+def _command(inbound: Inbound) -> str | None:
+    if inbound.text is None:
+        return None
+    if inbound.text.strip() in {"?", "/aiuto", "/help"}:
+        return "help"
+    if inbound.text.strip() in {"/annulla", "/cancel"}:
+        return "cancel"
+    return command_in(inbound.text)
+
+
+def _reopen(step: Step, ctx: Context, state: State) -> None:
+    step.reopen(ctx)
+    if step.name in state.trail:
+        state.trail.remove(step.name)
+
+
+def _shorten(text: str, limit: int) -> str:
+    """Cuts at a word boundary, never mid-word."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:.") + "…"

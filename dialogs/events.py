@@ -1,0 +1,59 @@
+"""What goes into a turn (Inbound) and what comes out (Reply), channel-neutral."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A button: `id` is short and carries the question token, `label` is what people read."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingFile:
+    filename: str
+    mime_type: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    text: str
+    choices: tuple[Choice, ...] = ()
+    file: OutgoingFile | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingFile:
+    """A file as the channel received it; its declared name and type are not trusted."""
+
+    data: bytes
+    filename: str = ""
+    declared_mime_type: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """One thing the customer did: typed, tapped a button, sent a file, a place or a contact."""
+
+    text: str | None = None
+    choice: str | None = None
+    file: IncomingFile | None = None
+    location: tuple[float, float] | None = None
+    contact: str | None = None
+
+    @property
+    def kind(self) -> str:
+        if self.choice is not None:
+            return "choice"
+        if self.file is not None:
+            return "file"
+        if self.location is not None:
+            return "location"
+        if self.contact is not None:
+            return "contact"
+        return "text"

@@ -1,0 +1,66 @@
+"""Steps shared by the request flows: choosing from lists, people, files, free text."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from dialogs.events import Inbound
+from dialogs.steps import Context, Invalid
+from dialogs.texts import t
+from dialogs.uploads import UploadError, check_upload
+from nlu.dates import describe_date
+from nlu.money import format_amount
+from portal.models import Person
+
+
+def person_label(ctx: Context, person: Person) -> str:
+    if person.id == ctx.household.customer.id:
+        return t("people.me", name=person.full_name)
+    return person.full_name
+
+
+def person_aliases(ctx: Context, person: Person) -> tuple[str, ...]:
+    """Words that name a household member in a typed answer."""
+    if person.id == ctx.household.customer.id:
+        return ("io", "me", "me stesso", "me stessa", "per me", "a me", "mio", "il mio", "mia",
+                person.first_name)
+    relation_words = {
+        "coniuge": ("mia moglie", "mio marito", "moglie", "marito", "coniuge"),
+    }
+    return (person.first_name, *relation_words.get(person.relation.value, ()))
+
+
+def store_upload(ctx: Context, inbound: Inbound) -> dict[str, Any] | Invalid:
+    """Checks and keeps a received file; the file as an answer value, or why it was refused."""
+    if inbound.file is None:
+        return Invalid(t("files.expected"))
+    try:
+        checked = check_upload(inbound.file)
+    except UploadError as exc:
+        return Invalid(str(exc))
+    stored = ctx.services.store_file(checked.data, checked.mime_type, checked.filename)
+    return {
+        "sha256": stored.sha256,
+        "mime_type": stored.mime_type,
+        "size": stored.size,
+        "filename": stored.filename,
+    }
+
+
+def known_files(ctx: Context) -> set[str]:
+    """sha256 of every file already attached in this draft, so a file is never taken twice."""
+    files = [e["file"] for e in ctx.get("expenses", [])]
+    files += [d["file"] for d in ctx.get("medical_docs", [])]
+    if "exp_file" in ctx.answers:
+        files.append(ctx.answers["exp_file"])
+    return {f["sha256"] for f in files}
+
+
+def show_date(value: str) -> str:
+    return describe_date(date.fromisoformat(value))
+
+
+def show_amount(value: str) -> str:
+    return format_amount(Decimal(value))

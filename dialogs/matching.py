@@ -1,0 +1,155 @@
+"""Typed answers to choices: "luca", "Luca Rossi", "la seconda", "2", "io"."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz
+
+_ORDINALS = {
+    "primo": 1, "prima": 1, "uno": 1, "una": 1,
+    "secondo": 2, "seconda": 2, "due": 2,
+    "terzo": 3, "terza": 3, "tre": 3,
+    "quarto": 4, "quarta": 4, "quattro": 4,
+    "quinto": 5, "quinta": 5, "cinque": 5,
+    "sesto": 6, "sesta": 6, "sei": 6,
+    "settimo": 7, "settima": 7, "sette": 7,
+    "ottavo": 8, "ottava": 8, "otto": 8,
+    "nono": 9, "nona": 9, "nove": 9,
+    "decimo": 10, "decima": 10, "dieci": 10,
+}
+_LAST = {"ultimo", "ultima"}
+# Words that carry no meaning when picking an option ("la seconda", "scelgo luca").
+_FILLER = {
+    "la", "il", "lo", "l", "le", "i", "gli", "un", "una", "uno", "di", "del", "della", "per",
+    "scelgo", "scegli", "voglio", "vorrei", "opzione", "numero", "n", "quella", "quello",
+    "a", "e", "mio", "mia", "figlio", "figlia", "moglie", "marito", "è", "e'", "pure",
+}
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents, punctuation as spaces, single spaces."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[^\w@.+]+|_", " ", text)
+    text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)
+    return " ".join(text.split())
+
+
+def match_choice(text: str, labels: Sequence[str], aliases: Sequence[Sequence[str]] = ()) -> int | None:
+    """The index of the option the text names, or None when it names none or is ambiguous.
+
+    `aliases[i]` are extra words that name option i ("io", "me" for the customer).
+    """
+    words = normalise(text).split()
+    if not words or not labels:
+        return None
+    meaningful = [w for w in words if w not in _FILLER] or words
+    position = _position(meaningful, len(labels))
+    if position is not None:
+        return position
+    query = " ".join(meaningful)
+    normalised_labels = [normalise(label) for label in labels]
+    for i, label in enumerate(normalised_labels):
+        if query == label:
+            return i
+    for i, names in enumerate(aliases):
+        if query in {normalise(a) for a in names}:
+            return i
+    # Every typed word found in exactly one label ("luca", "anna rossi").
+    hits = [i for i, label in enumerate(normalised_labels) if _all_words_in(meaningful, label)]
+    if len(hits) == 1:
+        return hits[0]
+    if len(hits) > 1:
+        return None
+    scores = [fuzz.token_set_ratio(query, label) for label in normalised_labels]
+    best = max(range(len(labels)), key=scores.__getitem__)
+    runner_up = max((s for i, s in enumerate(scores) if i != best), default=0)
+    if scores[best] >= 85 and scores[best] - runner_up >= 10:
+        return best
+    return None
+
+
+def _position(words: list[str], count: int) -> int | None:
+    if len(words) != 1:
+        return None
+    word = words[0]
+    if word.isdigit() and len(word) <= 2:
+        n = int(word)
+        return n - 1 if 1 <= n <= count else None
+    if word in _LAST:
+        return count - 1
+    n = _ORDINALS.get(word)
+    return n - 1 if n is not None and n <= count else None
+
+
+def _all_words_in(words: list[str], label: str) -> bool:
+    label_words = label.split()
+    return all(
+        any(w == lw or (len(w) >= 4 and fuzz.ratio(w, lw) >= 80) for lw in label_words)
+        for w in words
+    )
+
+
+_YES = {
+    "si", "sì", "s", "certo", "certamente", "ok", "okay", "va bene", "confermo", "esatto",
+    "giusto", "corretto", "yes", "y", "si grazie", "si confermo", "si certo", "perfetto", "vai",
+    "procedi", "si annulla", "annulla pure", "si va bene", "sisi", "ovviamente", "d accordo",
+}
+_NO = {
+    "no", "n", "non", "no grazie", "nope", "sbagliato", "non e corretto", "non confermo",
+    "annulla no", "no aspetta", "aspetta", "negativo",
+}
+
+
+def yes_or_no(text: str) -> bool | None:
+    """True for a yes, False for a no, None when the text is neither."""
+    words = normalise(text)
+    if words in _YES:
+        return True
+    if words in _NO:
+        return False
+    first = words.split(" ", 1)[0] if words else ""
+    if first in {"si", "sì", "certo", "ok", "esatto", "confermo"}:
+        return True
+    if first == "no":
+        return False
+    return None
+
+
+# Words that steer the conversation from any question. Matched on short messages only, so a
+# note that happens to contain "annulla" stays a note.
+COMMANDS = {
+    "cancel": {
+        "annulla", "annullare", "annulla richiesta", "annulla la richiesta", "voglio annullare",
+        "lascia perdere", "lascia stare", "basta", "stop", "esci", "cancella", "cancel",
+        "non voglio piu", "non mi interessa piu",
+    },
+    "back": {
+        "indietro", "torna indietro", "tornare indietro", "back", "domanda precedente",
+        "precedente", "ho sbagliato", "ho sbagliato risposta", "torna alla domanda precedente",
+    },
+    "help": {
+        "aiuto", "help", "non capisco", "non ho capito", "cosa devo fare", "cosa devo scrivere",
+        "come funziona", "?", "che devo fare", "info", "spiegami",
+    },
+    "restart": {"ricomincia", "ricominciare", "da capo", "ricomincia da capo", "restart", "reset"},
+    "human": {
+        "operatore", "parla con un operatore", "parlare con un operatore", "voglio un operatore",
+        "persona", "una persona", "parlare con una persona", "assistenza", "human", "agent",
+    },
+}
+
+
+def command_in(text: str) -> str | None:
+    """The navigation command a short message asks for, if any."""
+    words = normalise(text)
+    if not words or len(words.split()) > 6:
+        return None
+    words = words.removeprefix("per favore ").removesuffix(" per favore")
+    for command, phrases in COMMANDS.items():
+        if words in phrases:
+            return command
+    return None

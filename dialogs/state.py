@@ -1,0 +1,60 @@
+"""The conversation state: plain JSON, versioned, saved after every turn."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Bump when the shape changes; `from_json` upgrades older shapes.
+STATE_SCHEMA = 1
+
+
+@dataclass(slots=True)
+class State:
+    """Where a conversation is.
+
+    The current question is not stored: it is the first applicable step of the flow without an
+    answer, so going back, editing from the summary and resuming after a restart all fall out of
+    `answers`. `token` numbers the questions asked, so a stale button is recognised.
+    """
+
+    flow: str | None = None
+    answers: dict[str, Any] = field(default_factory=dict)
+    # Previous answers of questions reopened by "indietro" or an edit, offered as the default.
+    defaults: dict[str, Any] = field(default_factory=dict)
+    # Steps answered by the customer, in order, for "indietro".
+    trail: list[str] = field(default_factory=list)
+    token: int = 0
+    asked: str | None = None  # the step whose question carries `token`
+    failures: int = 0
+    pending: str | None = None  # a yes/no asked across flows, e.g. "cancel"
+    draft_id: str | None = None
+    schema: int = STATE_SCHEMA
+
+    def start(self, flow: str) -> None:
+        self.flow = flow
+        self.answers = {}
+        self.defaults = {}
+        self.trail = []
+        self.failures = 0
+        self.pending = None
+        self.draft_id = uuid.uuid4().hex
+
+    def reset(self) -> None:
+        token = self.token
+        self.start("")
+        self.flow = None
+        self.draft_id = None
+        self.token = token
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> State:
+        if not data:
+            return cls()
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        known["schema"] = STATE_SCHEMA
+        return cls(**known)

@@ -1,0 +1,150 @@
+"""How a flow is declared: steps that ask, parse, validate and describe their answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+from dialogs.events import Inbound
+from dialogs.services import Services
+from portal.models import Household
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A choice offered by a step: `key` is stored in the answers, `label` is shown."""
+
+    key: str
+    label: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    text: str
+    options: tuple[Option, ...] = ()
+
+
+@dataclass(slots=True)
+class Context:
+    """What a step may look at: the household, the day, the answers so far, the services."""
+
+    household: Household
+    today: date
+    answers: dict[str, Any]
+    services: Services
+    defaults: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.answers.get(name, default)
+
+
+# What a step returns when given an answer.
+@dataclass(frozen=True, slots=True)
+class Accept:
+    """The answer is taken; `value` is stored under the step's name (JSON only)."""
+
+    value: Any
+    notice: str = ""
+    # Other answers set with this one (None forgets one).
+    also: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Stay:
+    """Something was received but the question stays open (a file added to a list).
+
+    `also` sets other answers (None forgets one); `reopen` names steps to ask again.
+    """
+
+    notice: str = ""
+    also: dict[str, Any] = field(default_factory=dict)
+    reopen: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Invalid:
+    """The answer can't be taken; `message` says precisely why and how to answer."""
+
+    message: str
+
+
+Outcome = Accept | Stay | Invalid
+
+
+class Step(Protocol):
+    """One question of a flow."""
+
+    name: str
+    # Shown in the summary's edit menu; None when the step is not editable from there.
+    edit_label: str | None
+    accepts_files: bool
+
+    def applies(self, ctx: Context) -> bool: ...
+
+    def implied(self, ctx: Context) -> Accept | None:
+        """The answer when there is nothing to choose, with a notice saying what was chosen."""
+
+    def ask(self, ctx: Context) -> Question: ...
+
+    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+        """`option` is the key of the option the customer picked or typed, if any."""
+
+    def still_valid(self, ctx: Context, value: Any) -> bool:
+        """Whether a stored answer still holds after earlier answers changed."""
+
+    def describe(self, ctx: Context, value: Any) -> str:
+        """The answer in words, for the summary and for "prima avevi risposto"."""
+
+    def help(self, ctx: Context) -> str: ...
+
+    def reopen(self, ctx: Context) -> None:
+        """Forget this step's answer so it is asked again (keeping it as the default)."""
+
+
+class BaseStep:
+    """Defaults for the Step protocol: a question that always applies, reopened by forgetting."""
+
+    name: str = ""
+    edit_label: str | None = None
+    accepts_files: bool = False
+    help_text: str = ""
+    # Answers of other steps that are forgotten with this one (they depend on it).
+    clears: Sequence[str] = ()
+
+    def applies(self, ctx: Context) -> bool:
+        return True
+
+    def implied(self, ctx: Context) -> Accept | None:
+        return None
+
+    def still_valid(self, ctx: Context, value: Any) -> bool:
+        return True
+
+    def describe(self, ctx: Context, value: Any) -> str:
+        return str(value)
+
+    def help(self, ctx: Context) -> str:
+        return self.help_text
+
+    def reopen(self, ctx: Context) -> None:
+        if self.name in ctx.answers:
+            ctx.defaults[self.name] = ctx.answers.pop(self.name)
+        for name in self.clears:
+            ctx.answers.pop(name, None)
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """A sequence of steps and what to do with the answers once they are all given."""
+
+    name: str
+    title: str
+    steps: tuple[Step, ...]
+    # Builds what the flow submits from the complete answers.
+    finish: Callable[[Context, str], Any]
+
+    def step(self, name: str) -> Step:
+        return next(s for s in self.steps if s.name == name)
