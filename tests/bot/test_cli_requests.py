@@ -1,0 +1,101 @@
+"""`medbot requests list|show`: readable Italian text and stable JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from bot.cli.db import db_group
+from bot.cli.requests import requests_group
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MEDBOT_DATABASE_URL", raising=False)
+    monkeypatch.setenv("MEDBOT_HOME", str(tmp_path / "var"))
+    return tmp_path / "var"
+
+
+@pytest.fixture
+def demo(home: Path) -> Path:
+    assert CliRunner().invoke(db_group, ["init", "--demo"]).exit_code == 0
+    return home
+
+
+def _run(*args: str) -> Result:
+    return CliRunner().invoke(requests_group, list(args), catch_exceptions=False)
+
+
+def test_list_human(demo: Path) -> None:
+    result = _run("list")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "Mario Rossi (RSSMRA75D12H501J): 8 richieste"
+    assert lines[1].split()[:3] == ["Numero", "Inviata", "il"]
+    assert lines[2].startswith("26000112  20 novembre 2026")
+    assert "Marco Rossi" in lines[2] and lines[2].endswith("Inviata")
+    assert lines[-1].startswith("25000012  5 febbraio 2025") and lines[-1].endswith("Liquidata")
+    # Columns are aligned: the status column starts at the same place on every row.
+    assert len({line.rindex("  ") for line in lines[1:]}) == 1
+
+
+def test_list_by_customer_and_unknown_customer(demo: Path) -> None:
+    assert _run("list", "--customer", "rssmra75d12h501j").output == _run("list").output
+    result = CliRunner().invoke(requests_group, ["list", "--customer", "RSSNNA78M55F205Z"])
+    assert result.exit_code == 1 and "codice fiscale" in result.output
+
+
+def test_list_json(demo: Path) -> None:
+    data = json.loads(_run("list", "--json").output)
+    assert [r["number"] for r in data][:2] == ["26000112", "26000087"]
+    assert _run("list", "--json").output == _run("list", "--json").output
+
+
+def test_show_human(demo: Path) -> None:
+    output = _run("show", "26000058").output
+    assert output.startswith("Richiesta 26000058\n")
+    for expected in (
+        "Stato                        In lavorazione",
+        "Beneficiario                 Anna Rossi",
+        "Polizza                      Salute Più n. 400123456",
+        "IBAN                         IT69E0306903200000087654321",
+        "Inviata il                   2 aprile 2026, 10:25",
+        "Importo    € 4.850,00",
+        "Data       27 marzo 2026",
+        "2. Cartella clinica: cartella_clinica_2026.pdf",
+        "3 aprile 2026, 08:50  In lavorazione (operatore)",
+    ):
+        assert expected in output, expected
+
+
+def test_show_direct_request(demo: Path) -> None:
+    output = _run("show", "25000158").output
+    assert "Aurelia Hospital, Roma" in output
+    assert "14 ottobre 2025, 08:00" in output
+    assert "Autorizzata (operatore): Presa in carico autorizzata" in output
+
+
+def test_show_json_has_every_field(demo: Path) -> None:
+    data = json.loads(_run("show", "26000112", "--json").output)
+    assert data["number"] == "26000112" and data["status"] == "inviata"
+    assert data["created_at"] == "2026-11-20T21:41:00+00:00"
+    assert data["documents"][0]["amount"] == "95.00"
+    assert data["documents"][0]["expense_date"] == "2026-11-17"
+    assert data["history"] == [
+        {"at": "2026-11-20T21:41:00+00:00", "by": "cliente", "note": "", "status": "inviata"}
+    ]
+    for key in ("beneficiary_id", "payee_id", "iban", "email", "mobile", "notes", "facility_id",
+                "appointment", "policy_id", "guarantee_id", "service_code", "submission_key"):
+        assert key in data
+
+
+def test_show_unknown_and_empty_database(home: Path) -> None:
+    result = CliRunner().invoke(requests_group, ["show", "12345678"])
+    assert result.exit_code == 1 and "db init" in result.output
+    CliRunner().invoke(db_group, ["init"])
+    result = CliRunner().invoke(requests_group, ["show", "12345678"])
+    assert result.exit_code == 1 and "non trovata" in result.output

@@ -1,0 +1,21 @@
+"""Fixtures shared by every test package."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from portal.store import Store
+from tests.auxil.portal import open_demo_store
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    """A migrated SQLite store in tmp_path with the demo household loaded."""
+    opened = await open_demo_store(tmp_path)
+    try:
+        yield opened
+    finally:
+        await opened.close()
