@@ -1,0 +1,12 @@
+"""Italian dates and periods as people type them: 'martedì scorso', '12/3', 'da settembre'."""
+
+from nlu.dates._days import DateReading, parse_date, parse_date_detail, parse_date_time
+from nlu.dates._describe import describe_date
+
+__all__ = [
+    "DateReading",
+    "describe_date",
+    "parse_date",
+    "parse_date_detail",
+    "parse_date_time",
+]
