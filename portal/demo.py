@@ -22,7 +22,7 @@ from portal.schema import (
     requests,
     status_history,
 )
-from portal.store import Store
+from portal.store import Store, new_id
 
 __all__ = ["DEMO_DIR", "load_demo"]
 
@@ -57,8 +57,7 @@ async def load_demo(store: Store, root: Path = DEMO_DIR) -> bool:
 
 
 async def _insert(conn: AsyncConnection, table: Any, values: dict[str, Any]) -> int:
-    result = await conn.execute(insert(table).values(**values))
-    return int(result.inserted_primary_key[0])
+    return new_id(await conn.execute(insert(table).values(**values)))
 
 
 async def _persons(
@@ -125,9 +124,7 @@ async def _request(
     places: dict[str, int],
     stored: dict[str, Any],
 ) -> None:
-    history = [
-        {**h, "at": datetime.fromisoformat(h["at"])} for h in r["history"]
-    ]
+    history = [{**h, "at": datetime.fromisoformat(h["at"])} for h in r["history"]]
     appointment = r.get("appointment")
     request_id = await _insert(
         conn,
@@ -207,7 +204,5 @@ async def _counters(conn: AsyncConnection, counters: dict[str, int], numbers: li
             await conn.execute(insert(request_counters).values(year=year, last=value))
         elif current < value:
             await conn.execute(
-                update(request_counters)
-                .where(request_counters.c.year == year)
-                .values(last=value)
+                update(request_counters).where(request_counters.c.year == year).values(last=value)
             )

@@ -145,9 +145,7 @@ def request(
     )
 
 
-def request_values(
-    draft: RequestDraft, number: str, status: str, now: datetime
-) -> dict[str, Any]:
+def request_values(draft: RequestDraft, number: str, status: str, now: datetime) -> dict[str, Any]:
     return {
         "number": number,
         "submission_key": draft.submission_key,

@@ -8,13 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 from zoneinfo import ZoneInfo
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import column, delete, event, func, insert, select, table, update
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, CursorResult, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -51,6 +51,7 @@ __all__ = [
     "Store",
     "TurnResult",
     "format_request_number",
+    "new_id",
 ]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -88,6 +89,13 @@ def format_request_number(year: int, sequence: int) -> str:
     if not 0 < sequence <= 999_999:
         raise ValueError("request sequence out of range")
     return f"{year % 100:02d}{sequence:06d}"
+
+
+def new_id(result: CursorResult[Any]) -> int:
+    """The primary key of the row an INSERT created."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def _utc(now: datetime | None) -> datetime:
@@ -154,7 +162,7 @@ class Store:
     async def close(self) -> None:
         await self.engine.dispose()
 
-    async def __aenter__(self) -> Store:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *_exc: object) -> None:
@@ -177,7 +185,8 @@ class Store:
             )
             if not has_table:
                 return None
-            return await conn.scalar(select(func.max(_ALEMBIC_VERSION.c.version_num)))
+            revision = await conn.scalar(select(func.max(_ALEMBIC_VERSION.c.version_num)))
+        return None if revision is None else str(revision)
 
     # -- customers and households ---------------------------------------------------------
 
@@ -399,7 +408,7 @@ class Store:
         result = await conn.execute(
             insert(requests).values(rows.request_values(draft, number, status, now))
         )
-        request_id = result.inserted_primary_key[0]
+        request_id = new_id(result)
         if draft.documents:
             await conn.execute(
                 insert(documents), [rows.document_values(request_id, d) for d in draft.documents]
@@ -433,6 +442,7 @@ class Store:
         sequence = await conn.scalar(
             select(request_counters.c.last).where(request_counters.c.year == year)
         )
+        assert sequence is not None  # the row was just updated or inserted
         return format_request_number(year, int(sequence))
 
     async def list_requests(

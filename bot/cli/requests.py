@@ -53,11 +53,13 @@ def _day(value: date | None) -> str:
 def _moment(value: datetime | None) -> str:
     if value is None:
         return "-"
-    return format_datetime(value, "d MMMM y, HH:mm", tzinfo=TIMEZONE, locale=LOCALE)
+    return format_datetime(value, "d MMMM y, HH:mm", tzinfo=ZoneInfo(TIMEZONE), locale=LOCALE)
 
 
 def _money(value: Decimal | None) -> str:
-    return f"€ {format_decimal(value, format='#,##0.00', locale=LOCALE)}" if value is not None else "-"
+    return (
+        f"€ {format_decimal(value, format='#,##0.00', locale=LOCALE)}" if value is not None else "-"
+    )
 
 
 def _size(n: int) -> str:
@@ -222,7 +224,9 @@ def list_command(fiscal_code: str | None, as_json: bool) -> None:
             if fiscal_code is not None:
                 customer = await store.customer_by_fiscal_code(fiscal_code)
                 if customer is None:
-                    raise click.ClickException("nessun cliente (titolare di polizza) con questo codice fiscale")
+                    raise click.ClickException(
+                        "nessun cliente (titolare di polizza) con questo codice fiscale"
+                    )
                 customers = [customer]
             else:
                 customers = await store.customers()

@@ -72,12 +72,16 @@ async def open_demo_store(home: Path, url: str | None = None) -> Store:
     return store
 
 
-def make_draft(store: Store, household: Household, key: str = "k-1", **changes: Any) -> RequestDraft:
+def make_draft(
+    store: Store, household: Household, key: str = "k-1", **changes: Any
+) -> RequestDraft:
     """A valid reimbursement draft for the customer: a cardiology visit with its invoice."""
     customer = household.customer
     policy = household.policies[0]
     guarantee = next(g for g in policy.guarantees if g.code == "SP-VIS")
-    invoice = store.documents.put(b"%PDF-1.4 test invoice " + key.encode(), "application/pdf", "f.pdf")
+    invoice = store.documents.put(
+        b"%PDF-1.4 test invoice " + key.encode(), "application/pdf", "f.pdf"
+    )
     draft = RequestDraft(
         submission_key=key,
         type=RequestType.REIMBURSEMENT,

@@ -54,7 +54,9 @@ def test_init_without_demo_and_migrate(home: Path) -> None:
     assert "nessuna modifica" in _run("init")
 
 
-def test_database_url_setting_wins(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_database_url_setting_wins(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     elsewhere = tmp_path / "other" / "db.sqlite3"
     monkeypatch.setenv("MEDBOT_DATABASE_URL", f"sqlite+aiosqlite:///{elsewhere}")
     assert str(elsewhere) in _run("init")

@@ -88,8 +88,20 @@ def test_show_json_has_every_field(demo: Path) -> None:
     assert data["history"] == [
         {"at": "2026-11-20T21:41:00+00:00", "by": "cliente", "note": "", "status": "inviata"}
     ]
-    for key in ("beneficiary_id", "payee_id", "iban", "email", "mobile", "notes", "facility_id",
-                "appointment", "policy_id", "guarantee_id", "service_code", "submission_key"):
+    for key in (
+        "beneficiary_id",
+        "payee_id",
+        "iban",
+        "email",
+        "mobile",
+        "notes",
+        "facility_id",
+        "appointment",
+        "policy_id",
+        "guarantee_id",
+        "service_code",
+        "submission_key",
+    ):
         assert key in data
 
 

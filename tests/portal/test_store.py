@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from portal.models import CatalogueKind, Relation, RequestStatus
 from portal.schema import documents, persons, request_counters, requests
-from portal.store import NotFound, StaleConversation, Store, format_request_number
+from portal.store import NotFound, StaleConversation, Store, format_request_number, new_id
 from tests.auxil.portal import POSTGRES_URL, make_draft, open_demo_store, postgres_available
 
 MARIO_CF = "RSSMRA75D12H501J"
@@ -132,7 +133,11 @@ async def test_conversation_versions(db: Store) -> None:
     assert first.version == 1 and first.request_number is None
     record = await db.load_conversation("console", "u")
     assert record is not None
-    assert (record.customer_id, record.state, record.version) == (None, {"step": "start", "è": [1, 2]}, 1)
+    assert (record.customer_id, record.state, record.version) == (
+        None,
+        {"step": "start", "è": [1, 2]},
+        1,
+    )
 
     mario = await _mario(db)
     second = await db.save_turn("console", "u", mario, {"step": "next"}, 1, now=NOW)
@@ -175,7 +180,11 @@ async def test_reset_keeps_the_link_forget_drops_it(db: Store) -> None:
     await db.save_turn("console", "u", mario, {"step": "summary"}, 0)
     await db.reset_conversation("console", "u")
     record = await db.load_conversation("console", "u")
-    assert record is not None and (record.customer_id, record.state, record.version) == (mario, {}, 2)
+    assert record is not None and (record.customer_id, record.state, record.version) == (
+        mario,
+        {},
+        2,
+    )
     with pytest.raises(StaleConversation):
         await db.save_turn("console", "u", mario, {"step": "late"}, 1)
     await db.forget_conversation("console", "u")
@@ -189,11 +198,13 @@ async def test_reset_keeps_the_link_forget_drops_it(db: Store) -> None:
 async def test_submit_creates_request_documents_and_history(db: Store) -> None:
     household = await db.household(await _mario(db))
     draft = make_draft(db, household)
-    result = await db.save_turn("console", "u", household.customer.id, {"done": True}, 0, draft, NOW)
+    result = await db.save_turn(
+        "console", "u", household.customer.id, {"done": True}, 0, draft, NOW
+    )
     assert result.request_number == "26000113"  # the demo used 26000001..26000112
     request = await db.get_request("26000113")
     assert request is not None
-    assert request.status == RequestStatus.SENT == "inviata"
+    assert request.status == RequestStatus.SENT.value == "inviata"
     assert (request.created_at, request.updated_at) == (NOW, NOW)
     assert request.created_at.tzinfo is not None
     assert request.submission_key == draft.submission_key
@@ -211,10 +222,14 @@ async def test_stale_turn_leaves_no_request_behind(db: Store) -> None:
     await db.save_turn("console", "u", household.customer.id, {"n": 1}, 0)
     before = [await _count(db, t) for t in (requests, documents)]
     with pytest.raises(StaleConversation):
-        await db.save_turn("console", "u", household.customer.id, {"n": 2}, 5, make_draft(db, household), NOW)
+        await db.save_turn(
+            "console", "u", household.customer.id, {"n": 2}, 5, make_draft(db, household), NOW
+        )
     assert [await _count(db, t) for t in (requests, documents)] == before
     # The number was not consumed either.
-    result = await db.save_turn("console", "u", household.customer.id, {"n": 2}, 1, make_draft(db, household), NOW)
+    result = await db.save_turn(
+        "console", "u", household.customer.id, {"n": 2}, 1, make_draft(db, household), NOW
+    )
     assert result.request_number == "26000113"
 
 
@@ -222,7 +237,7 @@ async def test_failed_submit_leaves_state_unsaved(db: Store) -> None:
     household = await db.household(await _mario(db))
     await db.save_turn("console", "u", household.customer.id, {"n": 1}, 0)
     broken = make_draft(db, household, guarantee_id=999_999)  # violates a foreign key
-    with pytest.raises(Exception):  # noqa: B017 - the driver's IntegrityError
+    with pytest.raises(IntegrityError):
         await db.save_turn("console", "u", household.customer.id, {"n": 2}, 1, broken, NOW)
     record = await db.load_conversation("console", "u")
     assert record is not None and (record.state, record.version) == ({"n": 1}, 1)
@@ -241,7 +256,9 @@ async def test_submission_is_idempotent(db: Store) -> None:
             select(func.count()).select_from(requests).where(requests.c.submission_key == "same")
         )
     assert found == 1
-    other = await db.save_turn("console", "u", household.customer.id, {}, 2, make_draft(db, household, key="other"), NOW)
+    other = await db.save_turn(
+        "console", "u", household.customer.id, {}, 2, make_draft(db, household, key="other"), NOW
+    )
     assert other.request_number == "26000114"
 
 
@@ -259,13 +276,17 @@ async def test_request_numbers_per_year(db: Store) -> None:
             datetime(2027, 3, 1, tzinfo=UTC),
         ]
     ):
-        result = await db.save_turn("console", "u", customer, {}, version, make_draft(db, household, key=f"k{i}"), now)
+        result = await db.save_turn(
+            "console", "u", customer, {}, version, make_draft(db, household, key=f"k{i}"), now
+        )
         version = result.version
         numbers.append(result.request_number)
     assert numbers == ["26000113", "26000114", "26000115", "27000001", "27000002"]
     assert all(re.fullmatch(r"\d{8}", n or "") for n in numbers)
     async with db.engine.connect() as conn:
-        counters = dict((await conn.execute(select(request_counters.c.year, request_counters.c.last))).all())
+        counters = dict(
+            (await conn.execute(select(request_counters.c.year, request_counters.c.last))).all()
+        )
     assert counters == {2025: 158, 2026: 115, 2027: 2}
 
 
@@ -308,7 +329,10 @@ async def test_list_requests_filters(db: Store) -> None:
     assert await numbers(status="liquidata") == ["25000047", "25000012"]
     assert await numbers(since=date(2026, 1, 1)) == ["26000112", "26000087", "26000058", "26000021"]
     assert await numbers(until=date(2025, 5, 16)) == ["25000047", "25000012"]
-    assert await numbers(since=date(2025, 5, 17), until=date(2025, 12, 31)) == ["25000158", "25000103"]
+    assert await numbers(since=date(2025, 5, 17), until=date(2025, 12, 31)) == [
+        "25000158",
+        "25000103",
+    ]
     assert await numbers(year=2025, beneficiary_id=ids["Marco"]) == ["25000158"]
     assert await numbers(status="annullata") == []
     # 26000112 was sent at 22:41 in Rome on 20 November, 21:41 UTC: Italian days count.
@@ -326,7 +350,7 @@ async def test_list_requests_only_that_household(db: Store) -> None:
                 fiscal_code="VRDGLI80A41H501X",
             )
         )
-        other = result.inserted_primary_key[0]
+        other = new_id(result)
         await conn.execute(persons.update().where(persons.c.id == other).values(customer_id=other))
     assert await db.list_requests(other) == []
     assert len(await db.list_requests(await _mario(db))) == 8
@@ -348,7 +372,11 @@ async def test_add_status(db: Store) -> None:
     assert request is not None
     assert (request.status, request.updated_at) == ("in_lavorazione", NOW)
     assert request.history[-1].note == "Prescrizione ricevuta"
-    assert [h.status for h in request.history] == ["inviata", "in_lavorazione", "sospesa", "in_lavorazione"]
+    assert [h.status for h in request.history] == [
+        "inviata",
+        "in_lavorazione",
+        "sospesa",
+        "in_lavorazione",
+    ]
     with pytest.raises(NotFound):
         await db.add_status("00000000", "liquidata", "operatore")
-
