@@ -58,6 +58,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 # The insurer's calendar: request numbers and date filters follow Italian days and years.
 ROME = ZoneInfo("Europe/Rome")
 SUBMITTED_BY = "cliente"
+ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 _ALEMBIC_VERSION = table("alembic_version", column("version_num"))
 
 
@@ -149,9 +150,12 @@ class Store:
         self.home.mkdir(parents=True, exist_ok=True)
         self.documents = DocumentStore(self.home / "documents")
         parsed = make_url(url)
+        # Plain "postgresql://" or "sqlite://" URLs get the async driver the store needs.
+        if parsed.drivername in ASYNC_DRIVERS:
+            parsed = parsed.set(drivername=ASYNC_DRIVERS[parsed.drivername])
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: AsyncEngine = create_async_engine(url)
+        self.engine: AsyncEngine = create_async_engine(parsed)
         if self.engine.dialect.name == "sqlite":
             _sqlite_pragmas(self.engine)
 

@@ -262,6 +262,20 @@ async def test_submission_is_idempotent(db: Store) -> None:
     assert other.request_number == "26000114"
 
 
+async def test_concurrent_submissions_get_distinct_numbers(db: Store) -> None:
+    household = await db.household(await _mario(db))
+    customer = household.customer.id
+    results = await asyncio.gather(
+        *(
+            db.save_turn(
+                "console", f"u{i}", customer, {}, 0, make_draft(db, household, key=f"c{i}"), NOW
+            )
+            for i in range(6)
+        )
+    )
+    assert sorted(r.request_number or "" for r in results) == [f"2600011{i}" for i in range(3, 9)]
+
+
 async def test_request_numbers_per_year(db: Store) -> None:
     household = await db.household(await _mario(db))
     customer = household.customer.id
@@ -288,6 +302,16 @@ async def test_request_numbers_per_year(db: Store) -> None:
             (await conn.execute(select(request_counters.c.year, request_counters.c.last))).all()
         )
     assert counters == {2025: 158, 2026: 115, 2027: 2}
+
+
+async def test_plain_urls_get_the_async_driver(tmp_path: Path) -> None:
+    store = await Store.open(f"sqlite:///{tmp_path}/plain.sqlite3", tmp_path)
+    try:
+        assert store.engine.dialect.driver == "aiosqlite"
+        await store.migrate()
+        assert await store.schema_revision() == "0001"
+    finally:
+        await store.close()
 
 
 def test_format_request_number() -> None:
