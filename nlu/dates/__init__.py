@@ -2,6 +2,7 @@
 
 from nlu.dates._days import DateReading, parse_date, parse_date_detail, parse_date_time
 from nlu.dates._describe import describe_date
+from nlu.dates._periods import parse_period
 
 __all__ = [
     "DateReading",
@@ -9,4 +10,5 @@ __all__ = [
     "parse_date",
     "parse_date_detail",
     "parse_date_time",
+    "parse_period",
 ]

@@ -120,8 +120,15 @@ def _festivity_in(mention: Mention, year: int) -> date | None:
     return day - timedelta(days=1) if mention.eve else day
 
 
-def _candidates(mention: Mention, context: _Context, today: date, prefer: str) -> Iterator[date]:
-    """The days a mention may mean, most likely first."""
+def _candidates(
+    mention: Mention, context: _Context, today: date, prefer: str, anchor: date
+) -> Iterator[date]:
+    """The days a mention may mean, most likely first.
+
+    Words counted from today ("ieri", "3 giorni fa") count from `today`; days completed with a
+    year or a month are the nearest to `anchor`, which is today unless the mention is the
+    start of a range ("da dicembre a febbraio": December is the one before February).
+    """
     direction = _direction(mention, prefer)
     if mention.kind is Kind.RELATIVE:
         if mention.unit == "day":
@@ -141,7 +148,7 @@ def _candidates(mention: Mention, context: _Context, today: date, prefer: str) -
             if found is not None:
                 yield found
         else:
-            yield from _by_year(lambda year: safe_date(year, month, day), today, direction)
+            yield from _by_year(lambda year: safe_date(year, month, day), anchor, direction)
     elif mention.kind is Kind.FESTIVITY:
         year = mention.year or context.year(today)
         if mention.this:
@@ -149,14 +156,16 @@ def _candidates(mention: Mention, context: _Context, today: date, prefer: str) -
         if year is not None:
             yield _festivity_in(mention, year)
         else:
-            yield from _by_year(lambda year: _festivity_in(mention, year), today, direction)
+            yield from _by_year(lambda year: _festivity_in(mention, year), anchor, direction)
     elif mention.kind is Kind.MONTHDAY:
-        yield from _monthday_candidates(mention, context, today, prefer)
+        yield from _monthday_candidates(mention, context, today, prefer, anchor)
     elif mention.kind is Kind.WEEKDAY:
-        yield from _weekday_candidates(mention, context, today, direction)
+        yield from _weekday_candidates(mention, context, anchor, direction)
 
 
-def _monthday_candidates(mention: Mention, context: _Context, today: date, prefer: str) -> Iterator[date]:
+def _monthday_candidates(
+    mention: Mention, context: _Context, today: date, prefer: str, anchor: date
+) -> Iterator[date]:
     assert mention.day is not None
     day = mention.day
     if len(context.months) + len(context.month_offsets) == 1:
@@ -176,9 +185,9 @@ def _monthday_candidates(mention: Mention, context: _Context, today: date, prefe
                 yield found
         else:
             direction = _direction(named, prefer)
-            yield from _by_year(lambda year: safe_date(year, month_number, day), today, direction)
+            yield from _by_year(lambda year: safe_date(year, month_number, day), anchor, direction)
         return
-    yield from _by_month(day, today, -1 if prefer == "past" else 1)
+    yield from _by_month(day, anchor, -1 if prefer == "past" else 1)
 
 
 def _weekday_candidates(mention: Mention, context: _Context, today: date, direction: int) -> Iterator[date]:
@@ -202,7 +211,10 @@ def _literal(mention: Mention) -> bool:
     return mention.kind is Kind.DATE and mention.explicit_year
 
 
-def _resolve(mentions: list[Mention], today: date, prefer: str) -> tuple[date, bool] | None:
+def resolve_day(
+    mentions: list[Mention], today: date, prefer: str, anchor: date | None = None
+) -> tuple[date, bool] | None:
+    """The one day the mentions name and whether it was written in full, or None."""
     if any(mention.kind in (Kind.IMPOSSIBLE, Kind.UNCERTAIN) for mention in mentions):
         return None
     context = _Context.of(mentions)
@@ -217,7 +229,7 @@ def _resolve(mentions: list[Mention], today: date, prefer: str) -> tuple[date, b
         return None
     days = set()
     for mention in producers:
-        candidates = _candidates(mention, context, today, prefer)
+        candidates = _candidates(mention, context, today, prefer, anchor or today)
         if checks:
             (weekday,) = checks
             candidates = (
@@ -248,7 +260,7 @@ def parse_date_detail(text: str, today: date, prefer: str = "past") -> DateReadi
     if not mentions:
         fallback = fallback_day(normalised, today, prefer)
         return DateReading(fallback, found_time, literal=False) if fallback else None
-    resolved = _resolve(mentions, today, prefer)
+    resolved = resolve_day(mentions, today, prefer)
     if resolved is None:
         return None
     day, literal = resolved
