@@ -79,7 +79,7 @@ _RELATIVE_DAYS = {
     "questo pomeriggio": 0, "oggi stesso": 0,
     "ieri": -1, "altro ieri": -2, "altroieri": -2, "l altroieri": -2, "avantieri": -2,
     "avant ieri": -2, "ieri l altro": -2, "laltro ieri": -2, "laltroieri": -2, "domani": 1, "dopodomani": 2, "dopo domani": 2,
-    "domani l altro": 2,
+    "domani l altro": 2, "domattina": 1,
 }
 _UNITS = {
     "giorno": "day", "giorni": "day", "settimana": "week", "settimane": "week",
@@ -306,7 +306,7 @@ _RULES: tuple[tuple[re.Pattern[str], _Builder], ...] = (
     ), _uncertain),
     (_compile(r"\b\d{1,2} ?(?:o|oppure|e|-) ?(?:il |l )?\d{1,2} <MONTH>"), _uncertain),
     (_compile(r"\b\d{1,3} ?(?:o|oppure|-|/) ?\d{1,3} <UNIT>"), _uncertain),
-    (_compile(r"\b(?:entro|prima del|prima dell|prima di|dopo il|dopo l|dopo del|a partire da)\b"),
+    (_compile(r"\b(?:entro|prima del|prima dell|prima della|prima di|dopo|a partire da\w*)\b"),
      _uncertain),
 )
 
