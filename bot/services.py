@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from dialogs.services import ServiceMatch
 from nlu.catalogue import Catalogue
 from portal.documents import DocumentStore
 from portal.models import StoredFile
-
-from dialogs.services import ServiceMatch
 
 
 class PortalServices:

@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 _ORDINALS = {
     "primo": 1, "prima": 1, "uno": 1, "una": 1,
@@ -87,10 +88,16 @@ def _position(words: list[str], count: int) -> int | None:
 
 def _all_words_in(words: list[str], label: str) -> bool:
     label_words = label.split()
-    return all(
-        any(w == lw or (len(w) >= 4 and fuzz.ratio(w, lw) >= 80) for lw in label_words)
-        for w in words
-    )
+    return all(any(_close(w, lw) for lw in label_words) for w in words)
+
+
+def _close(typed: str, word: str) -> bool:
+    """Equal, or one slip away (two for long words): "lcua" is "luca"."""
+    if typed == word:
+        return True
+    if len(typed) < 4:
+        return False
+    return OSA.distance(typed, word) <= (1 if len(typed) < 7 else 2)
 
 
 _YES = {

@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 from bot.conversation import TurnResult
 from bot.runtime import Runtime
-from dialogs.events import Choice, IncomingFile, Inbound, Reply
+from dialogs.events import Choice, Inbound, IncomingFile, Reply
 from portal.models import Person
 
 CHANNEL = "console"

@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.channels.console import CHANNEL
 from bot.runtime import Runtime
-from dialogs.events import IncomingFile, Inbound
+from dialogs.events import Inbound, IncomingFile
 from dialogs.matching import normalise
 
 

@@ -1,0 +1,166 @@
+"""Year and people: when, for whom, paid to whom (with the authorisation of an adult)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from dialogs.events import Inbound
+from dialogs.flows.common import person_aliases, person_label
+from dialogs.flows.reimbursement.answers import beneficiary_of, or_list
+from dialogs.matching import yes_or_no
+from dialogs.steps import Accept, BaseStep, Context, Invalid, Option, Outcome, Question, Stay
+from dialogs.texts import t
+from portal.models import Person
+
+# How many past years a reimbursement can be asked for, besides the current one.
+PAST_YEARS = 1
+
+
+class Year(BaseStep):
+    name = "year"
+    edit_label = "Anno della prestazione"
+
+    def _years(self, ctx: Context) -> list[int]:
+        return [ctx.today.year - i for i in range(PAST_YEARS + 1)]
+
+    def ask(self, ctx: Context) -> Question:
+        return Question(t("reimbursement.year.ask"),
+                        tuple(Option(str(y), str(y)) for y in self._years(ctx)))
+
+    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+        years = self._years(ctx)
+        if option is not None:
+            return Accept(int(option))
+        text = (inbound.text or "").casefold()
+        if re.search(r"\b(quest'?\s?anno|questo anno|anno corrente)\b", text):
+            return Accept(ctx.today.year)
+        if re.search(r"\b(anno scorso|l'?anno passato|scorso anno)\b", text):
+            return Accept(ctx.today.year - 1)
+        found = re.findall(r"\b(19\d\d|20\d\d)\b", text)
+        if len(found) == 1:
+            year = int(found[0])
+            if year in years:
+                return Accept(year)
+            if year > ctx.today.year:
+                return Invalid(t("reimbursement.year.future", year=year))
+            return Invalid(t("reimbursement.year.too_old", year=year,
+                             years=or_list([str(y) for y in years])))
+        return Invalid(t("reimbursement.year.invalid", years=or_list([str(y) for y in years])))
+
+    def help(self, ctx: Context) -> str:
+        return t("reimbursement.year.help")
+
+
+class Beneficiary(BaseStep):
+    name = "beneficiary"
+    edit_label = "Chi ha fatto la prestazione"
+
+    def _people(self, ctx: Context) -> tuple[Person, ...]:
+        return ctx.household.insured()
+
+    def implied(self, ctx: Context) -> Accept | None:
+        people = self._people(ctx)
+        if len(people) == 1:
+            return Accept(people[0].id, t("reimbursement.beneficiary.only", name=people[0].full_name))
+        return None
+
+    def ask(self, ctx: Context) -> Question:
+        return Question(t("reimbursement.beneficiary.ask"), tuple(
+            Option(f"p{p.id}", person_label(ctx, p), person_aliases(ctx, p))
+            for p in self._people(ctx)
+        ))
+
+    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+        if option is None:
+            names = or_list([p.first_name for p in self._people(ctx)])
+            return Invalid(t("reimbursement.beneficiary.invalid", names=names))
+        return Accept(int(option[1:]))
+
+    def still_valid(self, ctx: Context, value: Any) -> bool:
+        return any(p.id == value for p in self._people(ctx))
+
+    def describe(self, ctx: Context, value: Any) -> str:
+        return ctx.household.member(value).full_name
+
+    def help(self, ctx: Context) -> str:
+        return t("reimbursement.beneficiary.help")
+
+
+class Payee(BaseStep):
+    """Who receives the money: the customer (authorised) or the adult family member."""
+
+    name = "payee"
+    edit_label = "Chi riceve il rimborso"
+    # An IBAN typed for one payee must not be used for another.
+    clears = ("authorisation", "new_iban")
+
+    def implied(self, ctx: Context) -> Accept | None:
+        beneficiary = beneficiary_of(ctx)
+        if beneficiary.id == ctx.household.customer.id:
+            return Accept(beneficiary.id)
+        if not beneficiary.is_adult(ctx.today):
+            customer = ctx.household.customer
+            return Accept(customer.id, t("reimbursement.payee.minor", name=beneficiary.first_name,
+                                         holder=customer.full_name))
+        return None
+
+    def ask(self, ctx: Context) -> Question:
+        customer, beneficiary = ctx.household.customer, beneficiary_of(ctx)
+        return Question(t("reimbursement.payee.ask", name=beneficiary.first_name), (
+            Option(f"p{customer.id}", t("reimbursement.payee.me", name=customer.full_name),
+                   person_aliases(ctx, customer)),
+            Option(f"p{beneficiary.id}", t("reimbursement.payee.them",
+                                           name=beneficiary.full_name),
+                   (beneficiary.first_name, "lui", "lei", "suo", "sul suo conto")),
+        ))
+
+    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+        if option is None:
+            return Invalid(t("reimbursement.payee.invalid", name=beneficiary_of(ctx).first_name))
+        return Accept(int(option[1:]))
+
+    def still_valid(self, ctx: Context, value: Any) -> bool:
+        beneficiary = beneficiary_of(ctx)
+        if not beneficiary.is_adult(ctx.today):
+            return value == ctx.household.customer.id
+        return value in (ctx.household.customer.id, beneficiary.id)
+
+    def describe(self, ctx: Context, value: Any) -> str:
+        return ctx.household.member(value).full_name
+
+    def help(self, ctx: Context) -> str:
+        return t("reimbursement.payee.help")
+
+
+class Authorisation(BaseStep):
+    """The explicit authorisation of an adult family member to pay the customer."""
+
+    name = "authorisation"
+
+    def applies(self, ctx: Context) -> bool:
+        beneficiary = beneficiary_of(ctx)
+        return (beneficiary.id != ctx.household.customer.id
+                and beneficiary.is_adult(ctx.today)
+                and ctx.answers.get("payee") == ctx.household.customer.id)
+
+    def ask(self, ctx: Context) -> Question:
+        return Question(t("reimbursement.authorisation.ask", name=beneficiary_of(ctx).full_name), (
+            Option("yes", t("reimbursement.authorisation.yes")),
+            Option("no", t("reimbursement.authorisation.no")),
+        ))
+
+    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+        if option is None and inbound.text:
+            verdict = yes_or_no(inbound.text)
+            option = None if verdict is None else ("yes" if verdict else "no")
+        if option == "yes":
+            return Accept(True)
+        if option == "no":
+            beneficiary = beneficiary_of(ctx)
+            return Stay(t("reimbursement.authorisation.refused", name=beneficiary.first_name),
+                        reopen=("payee",))
+        return Invalid(t("reimbursement.authorisation.invalid"))
+
+    def help(self, ctx: Context) -> str:
+        return t("reimbursement.authorisation.help", name=beneficiary_of(ctx).first_name)

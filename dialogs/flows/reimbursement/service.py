@@ -1,0 +1,183 @@
+"""The service from the prescription, and the policy and guarantee that cover it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dialogs.coverage import covering
+from dialogs.events import Inbound
+from dialogs.flows.reimbursement.answers import (
+    beneficiary_of,
+    coverage_of,
+    or_list,
+    policy_of,
+    policy_text,
+    quote,
+    service_text,
+)
+from dialogs.steps import Accept, BaseStep, Context, Invalid, Option, Outcome, Question, Stay
+from dialogs.texts import t
+
+# Candidates offered for a typed service.
+CANDIDATES = 5
+
+
+def _search_services(ctx: Context, typed: str) -> dict[str, Any] | Invalid:
+    """The covered catalogue entries for a typed text, as the service_query answer."""
+    text = " ".join(typed.split())
+    if len(text) < 2:
+        return Invalid(t("reimbursement.service.too_short"))
+    if len(text) > 200:
+        return Invalid(t("reimbursement.service.too_long"))
+    matches = ctx.services.find_services(text, limit=20)
+    if not matches:
+        return Invalid(t("reimbursement.service.not_found", text=quote(text)))
+    covered = [
+        m for m in matches
+        if covering(ctx.household, ctx.answers["beneficiary"], m.code, m.kind, reimbursement=True)
+    ]
+    if not covered:
+        return Invalid(t("reimbursement.service.not_covered", service=matches[0].name,
+                         name=beneficiary_of(ctx).first_name))
+    candidates = [{"code": m.code, "kind": m.kind, "name": m.name} for m in covered[:CANDIDATES]]
+    return {"text": text, "candidates": candidates}
+
+
+class ServiceQuery(BaseStep):
+    """What the customer types from the prescription or the invoice."""
+
+    name = "service_query"
+    edit_label = "Prestazione"
+    clears = ("service",)
+
+    def ask(self, ctx: Context) -> Question:
+        return Question(t("reimbursement.service.ask",
+                          name=beneficiary_of(ctx).first_name))
+
+    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+        found = _search_services(ctx, inbound.text or "")
+        return found if isinstance(found, Invalid) else Accept(found)
+
+    def describe(self, ctx: Context, value: Any) -> str:
+        service = ctx.answers.get("service")
+        return service["name"] if service else value["text"]
+
+    def help(self, ctx: Context) -> str:
+        return t("reimbursement.service.help")
+
+
+class Service(BaseStep):
+    """The catalogue entry, picked among the candidates of the typed text."""
+
+    name = "service"
+
+    def _candidates(self, ctx: Context) -> list[dict[str, str]]:
+        return ctx.answers["service_query"]["candidates"]
+
+    def implied(self, ctx: Context) -> Accept | None:
+        candidates = self._candidates(ctx)
+        typed = ctx.answers["service_query"]["text"].strip().upper()
+        exact = [c for c in candidates if c["code"].upper() == typed]
+        if exact:
+            return Accept(exact[0], t("reimbursement.service.by_code", service=service_text(exact[0])))
+        return None
+
+    def ask(self, ctx: Context) -> Question:
+        options = [Option(f"c{i}", c["name"]) for i, c in enumerate(self._candidates(ctx))]
+        options.append(Option("none", t("reimbursement.service.none_of_these")))
+        return Question(t("reimbursement.service.pick"), tuple(options))
+
+    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+        if option == "none":
+            return Stay(t("reimbursement.service.retype"), reopen=("service_query",))
+        if option is None:
+            # A new description instead of a pick: search again with it.
+            if inbound.text and len(inbound.text.strip()) >= 3:
+                found = _search_services(ctx, inbound.text)
+                if isinstance(found, Invalid):
+                    return found
+                return Stay(t("reimbursement.service.searched_again"),
+                            also={"service_query": found})
+            return Invalid(t("reimbursement.service.pick_invalid"))
+        return Accept(self._candidates(ctx)[int(option[1:])])
+
+    def still_valid(self, ctx: Context, value: Any) -> bool:
+        return bool(covering(ctx.household, ctx.answers["beneficiary"], value["code"],
+                             value["kind"], reimbursement=True))
+
+    def describe(self, ctx: Context, value: Any) -> str:
+        return service_text(value)
+
+    def help(self, ctx: Context) -> str:
+        return t("reimbursement.service.pick_help")
+
+
+class PolicyStep(BaseStep):
+    name = "policy"
+    edit_label = "Polizza"
+    clears = ("guarantee",)
+
+    def _policies(self, ctx: Context) -> list[Any]:
+        seen: dict[int, Any] = {}
+        for policy, _ in coverage_of(ctx):
+            seen.setdefault(policy.id, policy)
+        return list(seen.values())
+
+    def implied(self, ctx: Context) -> Accept | None:
+        policies = self._policies(ctx)
+        if len(policies) == 1:
+            return Accept(policies[0].id, t("reimbursement.policy.only",
+                                            policy=policy_text(policies[0])))
+        return None
+
+    def ask(self, ctx: Context) -> Question:
+        return Question(t("reimbursement.policy.ask"), tuple(
+            Option(f"p{p.id}", policy_text(p), (p.name, p.number)) for p in self._policies(ctx)
+        ))
+
+    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+        if option is None:
+            names = or_list([p.name for p in self._policies(ctx)])
+            return Invalid(t("reimbursement.policy.invalid", names=names))
+        return Accept(int(option[1:]))
+
+    def still_valid(self, ctx: Context, value: Any) -> bool:
+        return any(p.id == value for p in self._policies(ctx))
+
+    def describe(self, ctx: Context, value: Any) -> str:
+        return policy_text(next(p for p in ctx.household.policies if p.id == value))
+
+    def help(self, ctx: Context) -> str:
+        return t("reimbursement.policy.help")
+
+
+class GuaranteeStep(BaseStep):
+    name = "guarantee"
+
+    def _guarantees(self, ctx: Context) -> list[Any]:
+        return [g for p, g in coverage_of(ctx) if p.id == ctx.answers["policy"]]
+
+    def implied(self, ctx: Context) -> Accept | None:
+        guarantees = self._guarantees(ctx)
+        if len(guarantees) == 1:
+            return Accept(guarantees[0].id)  # the policy's notice already names the coverage
+        return None
+
+    def ask(self, ctx: Context) -> Question:
+        return Question(t("reimbursement.guarantee.ask"), tuple(
+            Option(f"g{g.id}", g.name) for g in self._guarantees(ctx)
+        ))
+
+    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+        if option is None:
+            return Invalid(t("reimbursement.guarantee.invalid"))
+        return Accept(int(option[1:]))
+
+    def still_valid(self, ctx: Context, value: Any) -> bool:
+        return any(g.id == value for g in self._guarantees(ctx))
+
+    def describe(self, ctx: Context, value: Any) -> str:
+        return next(g.name for g in policy_of(ctx).guarantees if g.id == value)
+
+    def help(self, ctx: Context) -> str:
+        return t("reimbursement.guarantee.help")
