@@ -1,0 +1,141 @@
+"""Amounts in euro as people type them ('120,50', '€ 1.234,56', 'centoventi euro') as Decimal."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from babel.numbers import format_currency
+
+from nlu.numbers import strip_accents, words_to_digits
+
+__all__ = ["AmountError", "format_amount", "parse_amount"]
+
+_CENT = Decimal("0.01")
+_EXAMPLE = "per esempio 120,50"
+
+
+class AmountError(ValueError):
+    """An amount that cannot be taken; `message` says why, in Italian, for the customer."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+_CURRENCY_AFTER = re.compile(r"\s?(?:€|eur(?:o|i)?\b|e\b(?! \d))")
+_CURRENCY_BEFORE = re.compile(r"(?:€|\beur(?:o|i)?)\s?$")
+_OTHER_CURRENCY = re.compile(r"[$£]|\b(?:dollar[oi]|usd|sterlin[ae]|gbp|franch[oi]|chf)\b")
+_ROUND = re.compile(r"(?<=\d)[.,]-")  # "120,-" is a round amount
+_DATES_AND_TIMES = re.compile(
+    r"\b\d{1,2}:\d{2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\b\d{1,2}-\d{1,2}-\d{2,4}\b"
+)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NEGATIVE = re.compile(r"(?:(?<!\w)[-\u2212]|\bmeno\b)\s*(?:€\s*)?\d")
+# "120 euro e 50", "centoventi e cinquanta", "1 euro e 5 centesimi": euro and cents
+_EURO_AND_CENTS = re.compile(
+    r"(?P<euro>\d+) ?(?:€ ?|eur(?:o|i)? )?e (?P<cents>\d{1,2})(?: ?(?:centesimi|cent)\b)?(?!\s*[.,]?\d)"
+)
+_ONLY_CENTS = re.compile(r"^(?P<cents>\d{1,2}) ?(?:centesimi|cent)\b")
+
+
+def _value(token: str) -> Decimal:
+    """'1.234,56' -> 1234.56; '120.50' -> 120.50; '1.234' -> 1234 (Italian thousands)."""
+    if "," in token and "." in token:
+        decimal_mark = "," if token.rfind(",") > token.rfind(".") else "."
+    elif token.count(",") == 1:
+        decimal_mark = ","
+    elif token.count(".") == 1:
+        decimals = len(token) - token.rfind(".") - 1
+        decimal_mark = "." if decimals != 3 else ""
+    else:
+        decimal_mark = ""  # "1.234.567" or "1,234,567": only thousands
+    if decimal_mark:
+        whole, _, decimals = token.rpartition(decimal_mark)
+    else:
+        whole, decimals = token, ""
+    groups = re.split(r"[.,]", whole)
+    if len(groups) > 1 and (not 1 <= len(groups[0]) <= 3 or any(len(group) != 3 for group in groups[1:])):
+        raise AmountError(f"Non capisco «{token}»: scrivi l'importo senza punti, {_EXAMPLE}.")
+    if len(decimals) > 2:
+        if decimal_mark == "," and len(decimals) == 3:
+            raise AmountError(
+                f"Non capisco «{token}»: per le migliaia non serve la virgola (scrivi "
+                f"{''.join(groups)}{decimals}), per i centesimi bastano due cifre dopo la virgola."
+            )
+        raise AmountError("Un importo in euro ha al massimo due decimali, " + _EXAMPLE + ".")
+    try:
+        return Decimal("".join(groups) + ("." + decimals if decimals else ""))
+    except InvalidOperation as error:  # pragma: no cover - the regex only lets digits through
+        raise AmountError("Non ho capito l'importo: scrivilo in cifre, " + _EXAMPLE + ".") from error
+
+
+def _next_to_currency(text: str, token: re.Match[str]) -> bool:
+    return bool(
+        _CURRENCY_AFTER.match(text, token.end()) or _CURRENCY_BEFORE.search(text, 0, token.start())
+    )
+
+
+def _normalise(text: str) -> str:
+    text = strip_accents(text.lower()).replace("\u00a0", " ").replace("’", "'")
+    text = _ROUND.sub("", text)
+    text = _DATES_AND_TIMES.sub(" ", text)  # "il 12/03 ho pagato 50": the date is no amount
+    text = words_to_digits(text, keep=frozenset())
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _amount_in(text: str) -> Decimal:
+    """The one amount in normalised text, before any range check."""
+    cents_only = _ONLY_CENTS.match(text)
+    if cents_only:
+        return Decimal(cents_only["cents"]) / 100
+    split = _EURO_AND_CENTS.search(text)
+    if split:
+        return Decimal(split["euro"]) + Decimal(split["cents"]) / 100
+    tokens = list(_NUMBER.finditer(text))
+    if not tokens:
+        raise AmountError("Non ho trovato un importo: scrivilo in cifre, " + _EXAMPLE + ".")
+    if len(tokens) > 1:
+        # Several numbers: the amount is the one next to the currency ("2 visite, 150 euro").
+        near_currency = [token for token in tokens if _next_to_currency(text, token)]
+        if len(near_currency) != 1:
+            found = ", ".join(token.group() for token in tokens)
+            raise AmountError(
+                f"Ho trovato più numeri ({found}): scrivi solo l'importo pagato, {_EXAMPLE}."
+            )
+        tokens = near_currency
+    return _value(tokens[0].group())
+
+
+def parse_amount(text: str, max_amount: Decimal = Decimal("100000")) -> Decimal:
+    """The amount in euro, to the cent; AmountError (in Italian) when it cannot be taken.
+
+    >>> parse_amount("€ 1.234,56")
+    Decimal('1234.56')
+    """
+    normalised = _normalise(text)
+    if not normalised:
+        raise AmountError("Non ho trovato un importo: scrivilo in cifre, " + _EXAMPLE + ".")
+    if _OTHER_CURRENCY.search(normalised):
+        raise AmountError("Scrivi l'importo in euro, " + _EXAMPLE + ".")
+    if _NEGATIVE.search(normalised):
+        raise AmountError(
+            "L'importo non può essere negativo: scrivi quanto hai pagato, senza il segno meno."
+        )
+    amount = _amount_in(normalised)
+    if amount != amount.quantize(_CENT):
+        raise AmountError("Un importo in euro ha al massimo due decimali, " + _EXAMPLE + ".")
+    amount = amount.quantize(_CENT)
+    if amount == 0:
+        raise AmountError("L'importo deve essere maggiore di zero: scrivi quanto hai pagato.")
+    if amount > max_amount:
+        raise AmountError(
+            f"{format_amount(amount)} mi sembra troppo: l'importo massimo è "
+            f"{format_amount(max_amount)}. Controlla di averlo scritto bene."
+        )
+    return amount
+
+
+def format_amount(amount: Decimal) -> str:
+    """'€ 1.234,56': the euro sign first, Italian separators, always two decimals."""
+    return format_currency(amount, "EUR", format="¤ #,##0.00", locale="it_IT", currency_digits=False)
