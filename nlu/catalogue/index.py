@@ -1,0 +1,117 @@
+"""The inverted index: each entry's terms by field, postings per kind, and term weights."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from nlu.catalogue.analyse import Analyser
+from nlu.catalogue.codes import strip_codes
+from nlu.catalogue.models import KINDS, Entry
+from nlu.catalogue.source import Record
+from nlu.catalogue.synonyms import DISTINCTIVE, EXCLUSIVE, LOW_WEIGHT
+
+__all__ = ["NOTES_FIELD", "UNKNOWN_WEIGHT", "Document", "Index"]
+
+# How much a term found only in the notes ("Incluso: ...", bracketed lists) counts, against 1.0
+# for a term of the name or of a customer alias.
+NOTES_FIELD = 0.5
+# The weight of a query word the catalogue has never seen: it counts against every entry.
+UNKNOWN_WEIGHT = 4.0
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """An entry as the ranking sees it."""
+
+    entry: Entry
+    position: int  # order in the source files: the catalogues list the usual variant first
+    # The name, its first sentence and each alias as sets of terms ("forms"): a query that
+    # says all of one form is a query for exactly this service.
+    forms: tuple[frozenset[str], ...]
+    # Best field weight of every term of the entry (1.0 in a form, NOTES_FIELD in the notes).
+    fields: Mapping[str, float]
+    # Terms the entry itself rules out ("tonsillectomia senza adenoidectomia").
+    negated: frozenset[str]
+
+    @property
+    def name_terms(self) -> frozenset[str]:
+        return self.forms[0] if self.forms else frozenset()
+
+
+class Index:
+    """Documents plus, for each kind, postings from term to (document, field weight)."""
+
+    def __init__(
+        self,
+        records: Sequence[Record],
+        analyser: Analyser,
+        aliases: Mapping[tuple[str, str], Iterable[str]],
+    ) -> None:
+        self.documents: tuple[Document, ...] = tuple(
+            _document(position, record, analyser, aliases.get((record.entry.kind, record.entry.code), ()))
+            for position, record in enumerate(records)
+        )
+        self.postings: dict[str, dict[str, list[tuple[int, float]]]] = {kind: defaultdict(list) for kind in KINDS}
+        for number, document in enumerate(self.documents):
+            kind_postings = self.postings[document.entry.kind]
+            for term, field in document.fields.items():
+                kind_postings[term].append((number, field))
+        self.weights = _term_weights(self.documents, analyser)
+        distinctive = _terms_of(DISTINCTIVE, analyser)
+        # In a name, a term weighs more if saying it or not changes the service ("angio").
+        self.name_weights = {term: weight * distinctive.get(term, 1.0) for term, weight in self.weights.items()}
+        # Total name weight of each form: the denominator of "how much of this name was said".
+        self.form_totals: tuple[tuple[float, ...], ...] = tuple(
+            tuple(sum(self.name_weights[term] for term in form) for form in document.forms)
+            for document in self.documents
+        )
+        self.exclusive: tuple[frozenset[str], ...] = tuple(
+            frozenset(term for word in group for term in analyser.analyse(word).terms) for group in EXCLUSIVE
+        )
+        self.by_code: dict[tuple[str, str], int] = {
+            (document.entry.kind, document.entry.code): number for number, document in enumerate(self.documents)
+        }
+
+    def weight(self, term: str) -> float:
+        return self.weights.get(term, UNKNOWN_WEIGHT)
+
+
+def _document(position: int, record: Record, analyser: Analyser, aliases: Iterable[str]) -> Document:
+    naming = analyser.analyse(record.naming)
+    forms = [frozenset(naming.terms)]
+    first_sentence = record.naming.split(" . ", 1)[0]
+    if first_sentence != record.naming:
+        forms.append(frozenset(analyser.analyse(first_sentence).terms))
+    forms.extend(frozenset(analyser.analyse(alias).terms) for alias in aliases)
+    fields: dict[str, float] = dict.fromkeys(analyser.analyse(strip_codes(record.notes)).terms, NOTES_FIELD)
+    for form in forms:
+        fields.update(dict.fromkeys(form, 1.0))
+    kept = tuple(dict.fromkeys(form for form in forms if form))
+    return Document(record.entry, position, kept, fields, naming.negated)
+
+
+def _terms_of(table: Mapping[str, float], analyser: Analyser) -> dict[str, float]:
+    """A word -> factor table in terms; when two words share a term, the smaller factor."""
+    factors: dict[str, float] = {}
+    for word, factor in table.items():
+        for term in analyser.analyse(word).terms:
+            factors[term] = min(factor, factors.get(term, factor))
+    return factors
+
+
+def _term_weights(documents: Sequence[Document], analyser: Analyser) -> dict[str, float]:
+    """Inverse document frequency over names and aliases, scaled down for generic words."""
+    in_forms: Counter[str] = Counter()
+    anywhere: Counter[str] = Counter()
+    for document in documents:
+        in_forms.update(set().union(*document.forms))
+        anywhere.update(document.fields)
+    total = len(documents)
+    weights = {term: 1.0 + math.log(total / (in_forms[term] or anywhere[term])) for term in anywhere}
+    for term, factor in _terms_of(LOW_WEIGHT, analyser).items():
+        if term in weights:
+            weights[term] *= factor
+    return weights

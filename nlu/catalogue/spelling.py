@@ -1,0 +1,65 @@
+"""Typo correction of query words against the catalogue's vocabulary (deletion index + OSA)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+from rapidfuzz.distance import OSA
+
+__all__ = ["Speller"]
+
+_MIN_LENGTH = 4  # shorter words are abbreviations ("eco", "tc"): guessing would do harm
+_LONG_WORD = 7  # from this length two typos are tolerated
+
+
+class Speller:
+    """Finds the known word a misspelt one was meant to be.
+
+    Candidates come from a deletion index (every known word under each one-letter deletion, the
+    SymSpell idea), so a lookup touches a few dozen dict keys instead of the whole vocabulary;
+    the optimal-string-alignment distance then ranks them.
+    """
+
+    def __init__(self, frequencies: Mapping[str, int]) -> None:
+        self._frequencies = dict(frequencies)
+        self._deletions: dict[str, list[str]] = defaultdict(list)
+        for word in self._frequencies:
+            if len(word) >= _MIN_LENGTH - 1 and word.isalpha():
+                for variant in {word, *_deletions(word)}:
+                    self._deletions[variant].append(word)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._frequencies
+
+    def correct(self, word: str) -> str | None:
+        """The known word closest to ``word``, ``word`` itself if known, None if nothing is close."""
+        if word in self._frequencies:
+            return word
+        if len(word) < _MIN_LENGTH or not word.isalpha():
+            return None
+        max_distance = 2 if len(word) >= _LONG_WORD else 1
+        variants = {word, *_deletions(word)}
+        if max_distance == 2:
+            variants.update(deletion for variant in tuple(variants) for deletion in _deletions(variant))
+        best: tuple[int, int, str] | None = None
+        for candidate in _unique(self._deletions.get(variant, ()) for variant in variants):
+            distance = OSA.distance(word, candidate, score_cutoff=max_distance)
+            if distance > max_distance:
+                continue
+            # closest first; between equals, the word the catalogue uses most
+            rank = (distance, -self._frequencies[candidate], candidate)
+            if best is None or rank < best:
+                best = rank
+        return None if best is None else best[2]
+
+
+def _deletions(word: str) -> list[str]:
+    return [word[:position] + word[position + 1 :] for position in range(len(word))]
+
+
+def _unique(groups: Iterable[Iterable[str]]) -> set[str]:
+    found: set[str] = set()
+    for group in groups:
+        found.update(group)
+    return found
