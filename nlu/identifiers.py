@@ -21,7 +21,7 @@ from schwifty.exceptions import (
     InvalidStructure,
     SchwiftyException,
 )
-from schwifty.iban import registry as iban_registry
+from schwifty.registry import get_iban_spec
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, ValidationError
 from stdnum.exceptions import InvalidLength as InvalidNumberLength
 from stdnum.it import codicefiscale, iva
@@ -39,16 +39,80 @@ __all__ = [
 ]
 
 
-class IdentifierError(ValueError):
-    """An identifier that cannot be taken; `message` says why, in Italian, for the customer."""
+# What the customer reads when an identifier cannot be taken, by error code.
+MESSAGES = {
+    "iban_missing": "Non ho trovato l'IBAN: scrivilo per intero, inizia con IT.",
+    "iban_characters": "L'IBAN contiene caratteri che non possono esserci ({wrong}): "
+    "solo lettere e cifre.",
+    "iban_country_missing": "L'IBAN inizia con la sigla del paese, per esempio IT per l'Italia.",
+    "iban_country": "«{country}» non è la sigla di un paese che usa l'IBAN: controlla l'inizio.",
+    "iban_length_it": "L'IBAN ha {length}, ne servono {expected} per un conto italiano.",
+    "iban_length": "L'IBAN ha {length}, ne servono {expected} per un conto con sigla {country}.",
+    "iban_checksum": "Il codice di controllo dell'IBAN non torna: "
+    "controlla di averlo copiato bene.",
+    "iban_cin": "Il CIN (la lettera dopo IT e le due cifre) non corrisponde al resto dell'IBAN: "
+    "controlla di averlo copiato bene.",
+    "iban_structure_it": "L'IBAN non ha la forma giusta: dopo IT e due cifre vengono una lettera "
+    "(CIN), 5 cifre (ABI), 5 cifre (CAB) e 12 caratteri di conto.",
+    "iban_structure": "L'IBAN non ha la forma giusta: controlla di averlo copiato bene.",
+    "email_missing": "Non ho trovato l'indirizzo email: scrivilo come nome@esempio.it.",
+    "email_no_at": "Manca la chiocciola (@): un indirizzo email è fatto come nome@esempio.it.",
+    "email_many_at": "Nell'indirizzo c'è più di una chiocciola (@): ne serve una sola.",
+    "email_spaces": "Un indirizzo email non contiene spazi: controlla di averlo scritto bene.",
+    "email_no_name": "Manca il nome prima della chiocciola (@), come in nome@esempio.it.",
+    "email_no_domain": "Dopo la chiocciola manca la fine del dominio: per esempio {domain}.com "
+    "o {domain}.it.",
+    "email_typo": "Forse intendevi {suggestion}? Controlla il dominio dopo la @.",
+    "email_invalid": "L'indirizzo email non sembra valido: controlla di averlo scritto bene "
+    "(per esempio nome@esempio.it).",
+    "mobile_missing": "Non ho trovato il numero: scrivi il cellulare, per esempio 347 123 4567.",
+    "mobile_unreadable": "Non riconosco un numero di telefono: scrivi il cellulare, per esempio "
+    "347 123 4567.",
+    "mobile_foreign": "Serve un numero di cellulare italiano (+39).",
+    "mobile_incomplete": "Il numero ha {digits} cifre: un cellulare italiano ne ha 10, come "
+    "347 123 4567. Controlla di averlo scritto tutto.",
+    "mobile_landline": "Questo è un numero fisso: serve un cellulare, per ricevere i messaggi.",
+    "mobile_not_mobile": "Questo non è un numero di cellulare: serve un cellulare italiano.",
+    "fiscal_code_vat": "Questa sembra una partita IVA: serve il codice fiscale della persona "
+    "(16 caratteri).",
+    "fiscal_code_length": "Il codice fiscale ha {length}, ne servono 16.",
+    "fiscal_code_checksum": "L'ultima lettera del codice fiscale (quella di controllo) non torna: "
+    "controlla di averlo copiato bene.",
+    "fiscal_code_format": "Il codice fiscale non ha la forma giusta: "
+    "6 lettere, 2 cifre, 1 lettera, "
+    "2 cifre, 1 lettera, 3 cifre e 1 lettera (per esempio RSSMRA85T10A562S).",
+    "fiscal_code_birth": "La data di nascita nel codice fiscale non è valida: controlla di averlo "
+    "copiato bene.",
+    "vat_digits": "La partita IVA è fatta solo di cifre: 11 in tutto.",
+    "vat_length": "La partita IVA ha {length}, ne servono 11.",
+    "vat_checksum": "L'ultima cifra della partita IVA (quella di controllo) non torna: controlla "
+    "di averla copiata bene.",
+    "vat_office": "Le cifre dell'ufficio (dall'ottava alla decima) non sono valide per una "
+    "partita IVA: controlla di averla copiata bene.",
+}
 
-    def __init__(self, message: str) -> None:
+
+class IdentifierError(ValueError):
+    """An identifier that cannot be taken; `message` says why, in Italian, for the customer.
+
+    `code` names the reason (a key of MESSAGES) for callers that word it themselves.
+    """
+
+    def __init__(self, message: str, code: str = "invalid") -> None:
         super().__init__(message)
         self.message = message
+        self.code = code
+
+
+def _error(code: str, **values: object) -> IdentifierError:
+    return IdentifierError(MESSAGES[code].format(**values), code)
 
 
 _SEPARATORS = re.compile(r"[\s.\-_/]+")
-_LABEL = re.compile(r"^\s*(?:iban|codice iban|cf|c\.f\.|codice fiscale|p\.?\s?iva|partita iva)\s*[:=]?\s*", re.I)
+_LABEL = re.compile(
+    r"^\s*(?:iban|codice iban|cf|c\.f\.|codice fiscale|p\.?\s?iva|partita iva)\s*[:=]?\s*",
+    re.IGNORECASE,
+)
 
 
 def _compact(text: str) -> str:
@@ -57,6 +121,10 @@ def _compact(text: str) -> str:
 
 def _characters(count: int) -> str:
     return "1 carattere" if count == 1 else f"{count} caratteri"
+
+
+def _digits(count: int) -> str:
+    return "1 cifra" if count == 1 else f"{count} cifre"
 
 
 # --- IBAN ---------------------------------------------------------------------------------
@@ -70,60 +138,48 @@ def parse_iban(text: str) -> str:
     """
     iban = _compact(text)
     if not iban:
-        raise IdentifierError("Non ho trovato l'IBAN: scrivilo per intero, inizia con IT.")
+        raise _error("iban_missing")
     if not iban.isalnum() or not iban.isascii():
         wrong = "".join(sorted({char for char in iban if not (char.isascii() and char.isalnum())}))
-        raise IdentifierError(
-            f"L'IBAN contiene caratteri che non possono esserci ({wrong}): "
-            "solo lettere e cifre."
-        )
+        raise _error("iban_characters", wrong=wrong)
     country = iban[:2]
     if not country.isalpha():
-        raise IdentifierError("L'IBAN inizia con la sigla del paese, per esempio IT per l'Italia.")
+        raise _error("iban_country_missing")
     try:
-        spec = iban_registry.get_iban_spec(country)
-    except (KeyError, SchwiftyException):
-        spec = None
-    if spec is None:
-        raise IdentifierError(f"«{country}» non è la sigla di un paese che usa l'IBAN: controlla l'inizio.")
+        spec = get_iban_spec(country)
+    except (KeyError, SchwiftyException) as error:
+        raise _error("iban_country", country=country) from error
     if len(iban) != spec.iban_length:
-        where = "per un conto italiano" if country == "IT" else f"per un conto con sigla {country}"
-        raise IdentifierError(
-            f"L'IBAN ha {_characters(len(iban))}, ne servono {spec.iban_length} {where}."
+        raise _error(
+            "iban_length_it" if country == "IT" else "iban_length",
+            length=_characters(len(iban)),
+            expected=spec.iban_length,
+            country=country,
         )
     try:
         # The national check (the Italian CIN) only where an algorithm exists: elsewhere
         # schwifty would warn that it could not verify it.
         IBAN(iban, validate_bban=country == "IT")
     except InvalidChecksumDigits as error:
-        raise IdentifierError(
-            "Il codice di controllo dell'IBAN non torna: controlla di averlo copiato bene."
-        ) from error
+        raise _error("iban_checksum") from error
     except InvalidBBANChecksum as error:
-        raise IdentifierError(
-            "Il CIN (la lettera dopo IT e le due cifre) non corrisponde al resto dell'IBAN: "
-            "controlla di averlo copiato bene."
-        ) from error
+        raise _error("iban_cin") from error
     except (InvalidStructure, InvalidLength, InvalidCountryCode) as error:
-        shape = (
-            ": dopo IT e due cifre vengono una lettera (CIN), 5 cifre (ABI), 5 cifre (CAB) "
-            "e 12 caratteri di conto"
-            if country == "IT"
-            else ""
-        )
-        raise IdentifierError(f"L'IBAN non ha la forma giusta{shape}.") from error
+        raise _error("iban_structure_it" if country == "IT" else "iban_structure") from error
     return iban
 
 
 def format_iban(iban: str) -> str:
     """'IT60 X054 2811 1010 0000 0123 456': groups of four, as printed on bank statements."""
     compact = _compact(iban)
-    return " ".join(compact[index: index + 4] for index in range(0, len(compact), 4))
+    return " ".join(compact[index : index + 4] for index in range(0, len(compact), 4))
 
 
 def mask_iban(iban: str) -> str:
     """'IT60 •••• •••• 3456': country and check digits, then only the last four characters."""
     compact = _compact(iban)
+    if len(compact) < 8:
+        return "•" * len(compact)  # too short to show any of it
     return f"{compact[:4]} •••• •••• {compact[-4:]}"
 
 
@@ -131,45 +187,55 @@ def mask_iban(iban: str) -> str:
 
 # Only the big providers, whose near misses are typos rather than somebody else's domain.
 _PROVIDERS = (
-    "gmail.com", "libero.it", "hotmail.it", "hotmail.com", "yahoo.it", "yahoo.com", "outlook.it",
-    "outlook.com", "icloud.com", "virgilio.it", "tiscali.it",
+    "gmail.com",
+    "libero.it",
+    "hotmail.it",
+    "hotmail.com",
+    "yahoo.it",
+    "yahoo.com",
+    "outlook.it",
+    "outlook.com",
+    "icloud.com",
+    "virgilio.it",
+    "tiscali.it",
 )
-_TLD_TYPOS = {"con": "com", "cmo": "com", "ocm": "com", "vom": "com", "xom": "com", "cpm": "com",
-              "comm": "com", "itt": "it"}
+_TLD_TYPOS = {
+    "con": "com",
+    "cmo": "com",
+    "ocm": "com",
+    "vom": "com",
+    "xom": "com",
+    "cpm": "com",
+    "comm": "com",
+    "itt": "it",
+}
 
 
 def parse_email(text: str) -> str:
     """The address with a lower-case domain; the name before the @ is kept as typed."""
     address = text.strip().strip("<>").strip()
     if address.lower().startswith("mailto:"):
-        address = address[len("mailto:"):]
+        address = address[len("mailto:") :]
     if not address:
-        raise IdentifierError("Non ho trovato l'indirizzo email: scrivilo come nome@esempio.it.")
+        raise _error("email_missing")
     if "@" not in address:
-        raise IdentifierError(
-            "Manca la chiocciola (@): un indirizzo email è fatto come nome@esempio.it."
-        )
+        raise _error("email_no_at")
     if address.count("@") > 1:
-        raise IdentifierError("Nell'indirizzo c'è più di una chiocciola (@): ne serve una sola.")
+        raise _error("email_many_at")
     if re.search(r"\s", address):
-        raise IdentifierError("Un indirizzo email non contiene spazi: controlla di averlo scritto bene.")
+        raise _error("email_spaces")
     local, _, domain = address.rpartition("@")
     if not local:
-        raise IdentifierError("Manca il nome prima della chiocciola (@), come in nome@esempio.it.")
+        raise _error("email_no_name")
     if "." not in domain:
-        raise IdentifierError(
-            f"Dopo la chiocciola manca la fine del dominio: per esempio {domain or 'gmail'}.com o .it."
-        )
+        raise _error("email_no_domain", domain=domain or "gmail")
     suggestion = _provider_typo(domain.lower())
     if suggestion:
-        raise IdentifierError(f"Forse intendevi {local}@{suggestion}? Controlla il dominio dopo la @.")
+        raise _error("email_typo", suggestion=f"{local}@{suggestion}")
     try:
-        return validate_email(address, check_deliverability=False).normalized
+        return str(validate_email(address, check_deliverability=False).normalized)
     except EmailNotValidError as error:
-        raise IdentifierError(
-            "L'indirizzo email non sembra valido: controlla di averlo scritto bene "
-            "(per esempio nome@esempio.it)."
-        ) from error
+        raise _error("email_invalid") from error
 
 
 def _provider_typo(domain: str) -> str | None:
@@ -190,33 +256,27 @@ def parse_mobile(text: str) -> str:
     """An Italian mobile number in E.164 ('+393471234567'); landlines and foreign refused."""
     typed = text.strip()
     if not re.search(r"\d", typed):
-        raise IdentifierError("Non ho trovato il numero: scrivi il cellulare, per esempio 347 123 4567.")
+        raise _error("mobile_missing")
     try:
         number = phonenumbers.parse(typed, "IT")
     except phonenumbers.NumberParseException as error:
-        raise IdentifierError(
-            "Non riconosco un numero di telefono: scrivi il cellulare, per esempio 347 123 4567."
-        ) from error
+        raise _error("mobile_unreadable") from error
     if number.country_code != 39:
-        raise IdentifierError("Serve un numero di cellulare italiano (+39).")
+        raise _error("mobile_foreign")
     if not phonenumbers.is_valid_number(number):
-        digits = len(str(number.national_number))
-        raise IdentifierError(
-            f"Il numero ha {digits} cifre: un cellulare italiano ne ha 10, "
-            "come 347 123 4567. Controlla di averlo scritto tutto."
-        )
+        raise _error("mobile_incomplete", digits=len(str(number.national_number)))
     kind = phonenumbers.number_type(number)
     if kind == phonenumbers.PhoneNumberType.FIXED_LINE:
-        raise IdentifierError("Questo è un numero fisso: serve un cellulare, per ricevere i messaggi.")
+        raise _error("mobile_landline")
     if kind != phonenumbers.PhoneNumberType.MOBILE:
-        raise IdentifierError("Questo non è un numero di cellulare: serve un cellulare italiano.")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        raise _error("mobile_not_mobile")
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
 def format_mobile(number: str) -> str:
     """'+39 347 123 4567'."""
     parsed = phonenumbers.parse(number, "IT")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
 
 
 # --- codice fiscale and partita IVA -------------------------------------------------------
@@ -226,49 +286,30 @@ def parse_fiscal_code(text: str) -> str:
     """A person's codice fiscale, 16 characters upper case, its check letter verified."""
     code = _compact(text)
     if code.isdigit() and len(code) == 11:
-        raise IdentifierError(
-            "Questa sembra una partita IVA: serve il codice fiscale della persona (16 caratteri)."
-        )
+        raise _error("fiscal_code_vat")
     if len(code) != 16:
-        raise IdentifierError(f"Il codice fiscale ha {_characters(len(code))}, ne servono 16.")
+        raise _error("fiscal_code_length", length=_characters(len(code)))
     try:
         return str(codicefiscale.validate(code))
     except InvalidChecksum as error:
-        raise IdentifierError(
-            "L'ultima lettera del codice fiscale (quella di controllo) non torna: "
-            "controlla di averlo copiato bene."
-        ) from error
+        raise _error("fiscal_code_checksum") from error
     except (InvalidFormat, InvalidNumberLength) as error:
-        raise IdentifierError(
-            "Il codice fiscale non ha la forma giusta: 6 lettere, 2 cifre, 1 lettera, 2 cifre, "
-            "1 lettera, 3 cifre e 1 lettera (per esempio RSSMRA85T10A562S)."
-        ) from error
+        raise _error("fiscal_code_format") from error
     except (InvalidComponent, ValidationError) as error:
-        raise IdentifierError(
-            "La data di nascita nel codice fiscale non è valida: controlla di averlo copiato bene."
-        ) from error
+        raise _error("fiscal_code_birth") from error
 
 
 def parse_vat(text: str) -> str:
     """A partita IVA, 11 digits ('IT' in front and spaces accepted), its check digit verified."""
     number = _compact(text)
-    if number.startswith("IT"):
-        number = number[2:]
+    number = number.removeprefix("IT")
     if not number.isdigit():
-        raise IdentifierError("La partita IVA è fatta solo di cifre: 11 in tutto.")
+        raise _error("vat_digits")
     if len(number) != 11:
-        raise IdentifierError(
-            f"La partita IVA ha {len(number)} {'cifra' if len(number) == 1 else 'cifre'}, ne servono 11."
-        )
+        raise _error("vat_length", length=_digits(len(number)))
     try:
         return str(iva.validate(number))
     except InvalidChecksum as error:
-        raise IdentifierError(
-            "L'ultima cifra della partita IVA (quella di controllo) non torna: "
-            "controlla di averla copiata bene."
-        ) from error
+        raise _error("vat_checksum") from error
     except (InvalidComponent, ValidationError) as error:
-        raise IdentifierError(
-            "Le cifre dell'ufficio (dall'ottava alla decima) non sono valide per una partita IVA: "
-            "controlla di averla copiata bene."
-        ) from error
+        raise _error("vat_office") from error

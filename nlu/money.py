@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from babel.numbers import format_currency
 
@@ -12,15 +12,38 @@ from nlu.numbers import strip_accents, words_to_digits
 __all__ = ["AmountError", "format_amount", "parse_amount"]
 
 _CENT = Decimal("0.01")
-_EXAMPLE = "per esempio 120,50"
+
+# What the customer reads when an amount cannot be taken, by error code.
+MESSAGES = {
+    "missing": "Non ho trovato un importo: scrivilo in cifre, per esempio 120,50.",
+    "currency": "Scrivi l'importo in euro, per esempio 120,50.",
+    "negative": "L'importo non può essere negativo: scrivi quanto hai pagato, senza il segno meno.",
+    "zero": "L'importo deve essere maggiore di zero: scrivi quanto hai pagato.",
+    "too_high": "{amount} mi sembra troppo: l'importo massimo è {maximum}. "
+    "Controlla di averlo scritto bene.",
+    "decimals": "Un importo in euro ha al massimo due decimali, per esempio 120,50.",
+    "comma_thousands": "Non capisco «{token}»: per le migliaia non serve la virgola (scrivi "
+    "{digits}), per i centesimi bastano due cifre dopo la virgola.",
+    "grouping": "Non capisco «{token}»: scrivi l'importo senza punti, per esempio 1234,50.",
+    "several": "Ho trovato più numeri ({numbers}): scrivi solo l'importo pagato, "
+    "per esempio 120,50.",
+}
 
 
 class AmountError(ValueError):
-    """An amount that cannot be taken; `message` says why, in Italian, for the customer."""
+    """An amount that cannot be taken; `message` says why, in Italian, for the customer.
 
-    def __init__(self, message: str) -> None:
+    `code` names the reason (a key of MESSAGES) for callers that word it themselves.
+    """
+
+    def __init__(self, message: str, code: str = "invalid") -> None:
         super().__init__(message)
         self.message = message
+        self.code = code
+
+
+def _error(code: str, **values: object) -> AmountError:
+    return AmountError(MESSAGES[code].format(**values), code)
 
 
 _CURRENCY_AFTER = re.compile(r"\s?(?:€|eur(?:o|i)?\b|e\b(?! \d))")
@@ -34,7 +57,8 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NEGATIVE = re.compile(r"(?:(?<!\w)[-\u2212]|\bmeno\b)\s*(?:€\s*)?\d")
 # "120 euro e 50", "centoventi e cinquanta", "1 euro e 5 centesimi": euro and cents
 _EURO_AND_CENTS = re.compile(
-    r"(?P<euro>\d+) ?(?:€ ?|eur(?:o|i)? )?e (?P<cents>\d{1,2})(?: ?(?:centesimi|cent)\b)?(?!\s*[.,]?\d)"
+    r"(?P<euro>\d+) ?(?:€ ?|eur(?:o|i)? )?e (?P<cents>\d{1,2})"
+    r"(?: ?(?:centesimi|cent)\b)?(?!\s*[.,]?\d)"
 )
 _ONLY_CENTS = re.compile(r"^(?P<cents>\d{1,2}) ?(?:centesimi|cent)\b")
 
@@ -46,8 +70,8 @@ def _value(token: str) -> Decimal:
     elif token.count(",") == 1:
         decimal_mark = ","
     elif token.count(".") == 1:
-        decimals = len(token) - token.rfind(".") - 1
-        decimal_mark = "." if decimals != 3 else ""
+        digits_after = len(token) - token.rfind(".") - 1
+        decimal_mark = "." if digits_after != 3 else ""
     else:
         decimal_mark = ""  # "1.234.567" or "1,234,567": only thousands
     if decimal_mark:
@@ -55,19 +79,15 @@ def _value(token: str) -> Decimal:
     else:
         whole, decimals = token, ""
     groups = re.split(r"[.,]", whole)
-    if len(groups) > 1 and (not 1 <= len(groups[0]) <= 3 or any(len(group) != 3 for group in groups[1:])):
-        raise AmountError(f"Non capisco «{token}»: scrivi l'importo senza punti, {_EXAMPLE}.")
+    if len(groups) > 1 and (
+        not 1 <= len(groups[0]) <= 3 or any(len(group) != 3 for group in groups[1:])
+    ):
+        raise _error("grouping", token=token)
     if len(decimals) > 2:
         if decimal_mark == "," and len(decimals) == 3:
-            raise AmountError(
-                f"Non capisco «{token}»: per le migliaia non serve la virgola (scrivi "
-                f"{''.join(groups)}{decimals}), per i centesimi bastano due cifre dopo la virgola."
-            )
-        raise AmountError("Un importo in euro ha al massimo due decimali, " + _EXAMPLE + ".")
-    try:
-        return Decimal("".join(groups) + ("." + decimals if decimals else ""))
-    except InvalidOperation as error:  # pragma: no cover - the regex only lets digits through
-        raise AmountError("Non ho capito l'importo: scrivilo in cifre, " + _EXAMPLE + ".") from error
+            raise _error("comma_thousands", token=token, digits="".join(groups) + decimals)
+        raise _error("decimals")
+    return Decimal("".join(groups) + ("." + decimals if decimals else ""))
 
 
 def _next_to_currency(text: str, token: re.Match[str]) -> bool:
@@ -94,20 +114,17 @@ def _amount_in(text: str) -> Decimal:
         return Decimal(split["euro"]) + Decimal(split["cents"]) / 100
     tokens = list(_NUMBER.finditer(text))
     if not tokens:
-        raise AmountError("Non ho trovato un importo: scrivilo in cifre, " + _EXAMPLE + ".")
+        raise _error("missing")
     if len(tokens) > 1:
         # Several numbers: the amount is the one next to the currency ("2 visite, 150 euro").
         near_currency = [token for token in tokens if _next_to_currency(text, token)]
         if len(near_currency) != 1:
-            found = ", ".join(token.group() for token in tokens)
-            raise AmountError(
-                f"Ho trovato più numeri ({found}): scrivi solo l'importo pagato, {_EXAMPLE}."
-            )
+            raise _error("several", numbers=", ".join(token.group() for token in tokens))
         tokens = near_currency
     return _value(tokens[0].group())
 
 
-def parse_amount(text: str, max_amount: Decimal = Decimal("100000")) -> Decimal:
+def parse_amount(text: str, max_amount: Decimal = Decimal(100000)) -> Decimal:
     """The amount in euro, to the cent; AmountError (in Italian) when it cannot be taken.
 
     >>> parse_amount("€ 1.234,56")
@@ -115,27 +132,21 @@ def parse_amount(text: str, max_amount: Decimal = Decimal("100000")) -> Decimal:
     """
     normalised = _normalise(text)
     if not normalised:
-        raise AmountError("Non ho trovato un importo: scrivilo in cifre, " + _EXAMPLE + ".")
+        raise _error("missing")
     if _OTHER_CURRENCY.search(normalised):
-        raise AmountError("Scrivi l'importo in euro, " + _EXAMPLE + ".")
+        raise _error("currency")
     if _NEGATIVE.search(normalised):
-        raise AmountError(
-            "L'importo non può essere negativo: scrivi quanto hai pagato, senza il segno meno."
-        )
-    amount = _amount_in(normalised)
-    if amount != amount.quantize(_CENT):
-        raise AmountError("Un importo in euro ha al massimo due decimali, " + _EXAMPLE + ".")
-    amount = amount.quantize(_CENT)
+        raise _error("negative")
+    amount = _amount_in(normalised).quantize(_CENT)
     if amount == 0:
-        raise AmountError("L'importo deve essere maggiore di zero: scrivi quanto hai pagato.")
+        raise _error("zero")
     if amount > max_amount:
-        raise AmountError(
-            f"{format_amount(amount)} mi sembra troppo: l'importo massimo è "
-            f"{format_amount(max_amount)}. Controlla di averlo scritto bene."
-        )
+        raise _error("too_high", amount=format_amount(amount), maximum=format_amount(max_amount))
     return amount
 
 
 def format_amount(amount: Decimal) -> str:
     """'€ 1.234,56': the euro sign first, Italian separators, always two decimals."""
-    return format_currency(amount, "EUR", format="¤ #,##0.00", locale="it_IT", currency_digits=False)
+    return format_currency(
+        amount, "EUR", format="¤ #,##0.00", locale="it_IT", currency_digits=False
+    )

@@ -4,20 +4,44 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["ordinal_value", "strip_accents", "word_value", "words_to_digits"]
 
 _UNITS = {
-    "uno": 1, "un": 1, "una": 1, "due": 2, "tre": 3, "quattro": 4, "cinque": 5,
-    "sei": 6, "sette": 7, "otto": 8, "nove": 9,
+    "uno": 1,
+    "un": 1,
+    "una": 1,
+    "due": 2,
+    "tre": 3,
+    "quattro": 4,
+    "cinque": 5,
+    "sei": 6,
+    "sette": 7,
+    "otto": 8,
+    "nove": 9,
 }
 _TEENS = {
-    "dieci": 10, "undici": 11, "dodici": 12, "tredici": 13, "quattordici": 14,
-    "quindici": 15, "sedici": 16, "diciassette": 17, "diciotto": 18, "diciannove": 19,
+    "dieci": 10,
+    "undici": 11,
+    "dodici": 12,
+    "tredici": 13,
+    "quattordici": 14,
+    "quindici": 15,
+    "sedici": 16,
+    "diciassette": 17,
+    "diciotto": 18,
+    "diciannove": 19,
 }
 _TENS = {
-    "venti": 20, "trenta": 30, "quaranta": 40, "cinquanta": 50,
-    "sessanta": 60, "settanta": 70, "ottanta": 80, "novanta": 90,
+    "venti": 20,
+    "trenta": 30,
+    "quaranta": 40,
+    "cinquanta": 50,
+    "sessanta": 60,
+    "settanta": 70,
+    "ottanta": 80,
+    "novanta": 90,
 }
 # Before "uno" and "otto" the tens drop their final vowel: ventuno, trentotto.
 _ELIDED_TENS = {word[:-1]: value for word, value in _TENS.items()}
@@ -35,8 +59,16 @@ _MORPHEMES: list[tuple[str, str, int]] = sorted(
 )
 
 _ORDINALS = {
-    "primo": 1, "secondo": 2, "terzo": 3, "quarto": 4, "quinto": 5, "sesto": 6,
-    "settimo": 7, "ottavo": 8, "nono": 9, "decimo": 10,
+    "primo": 1,
+    "secondo": 2,
+    "terzo": 3,
+    "quarto": 4,
+    "quinto": 5,
+    "sesto": 6,
+    "settimo": 7,
+    "ottavo": 8,
+    "nono": 9,
+    "decimo": 10,
 }
 
 
@@ -52,7 +84,7 @@ def _split_morphemes(word: str) -> list[tuple[str, int]] | None:
         return []
     for text, kind, value in _MORPHEMES:
         if word.startswith(text):
-            rest = _split_morphemes(word[len(text):])
+            rest = _split_morphemes(word[len(text) :])
             if rest is not None:
                 return [(kind, value), *rest]
     return None
@@ -88,9 +120,18 @@ def _group_value(parts: list[tuple[str, int]]) -> int | None:
     return value if index == len(parts) and parts else None
 
 
+# Only words made of morphemes are worth splitting: most words are rejected here, in C.
+_MADE_OF_MORPHEMES = re.compile(
+    "(?:" + "|".join(re.escape(text) for text, _, _ in _MORPHEMES) + ")+"
+)
+
+
+@lru_cache(maxsize=4096)
 def word_value(word: str) -> int | None:
     """The value of one Italian cardinal written as a word ('centoventi' -> 120), else None."""
     word = strip_accents(word.lower())
+    if not _MADE_OF_MORPHEMES.fullmatch(word):
+        return None
     parts = _split_morphemes(word)
     if not parts:
         return None
@@ -105,14 +146,14 @@ def word_value(word: str) -> int | None:
                 if multiplier is None or multiplier < 2:
                     return None  # "duemila" but never "unomila"
                 total += multiplier * scale
-                parts = parts[position + 1:]
+                parts = parts[position + 1 :]
                 break
             if kind == single_kind:
                 # "mille" and "(un) milione" stand alone: "duemille" is wrong.
                 if parts[:position] not in ([], [("unit", 1)]):
                     return None
                 total += scale
-                parts = parts[position + 1:]
+                parts = parts[position + 1 :]
                 break
     if parts:
         rest = _group_value(parts)
@@ -133,9 +174,9 @@ def ordinal_value(word: str) -> int | None:
         root = stem[: -len("esim")]
         # "undicesimo" <- undici, "ventitreesimo" <- ventitre, "trentesimo" <- trenta.
         for candidate in (root + "i", root + "e", root + "a", root + "o", root):
-            value = word_value(candidate)
-            if value is not None and value > 10:
-                return value
+            cardinal = word_value(candidate)
+            if cardinal is not None and cardinal > 10:
+                return cardinal
     return None
 
 

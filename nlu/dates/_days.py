@@ -74,7 +74,9 @@ class _Context:
         def kind(wanted: Kind) -> list[Mention]:
             return [mention for mention in mentions if mention.kind is wanted]
 
-        return _Context(kind(Kind.MONTH), kind(Kind.MONTH_OFFSET), kind(Kind.WEEK_OFFSET), kind(Kind.YEAR))
+        return _Context(
+            kind(Kind.MONTH), kind(Kind.MONTH_OFFSET), kind(Kind.WEEK_OFFSET), kind(Kind.YEAR)
+        )
 
     def year(self, today: date) -> int | None:
         """The one year named ("2025", "l'anno scorso"), if exactly one is."""
@@ -92,8 +94,10 @@ def _direction(mention: Mention, prefer: str) -> int:
 
 def _by_year(day_in: Callable[[int], date | None], today: date, direction: int) -> Iterator[date]:
     """Yearly candidates from `day_in(year)`, nearest first, on the given side of today."""
-    years = range(today.year, today.year - _YEARS_AROUND, -1) if direction < 0 else range(
-        today.year, today.year + _YEARS_AROUND
+    years = (
+        range(today.year, today.year - _YEARS_AROUND, -1)
+        if direction < 0
+        else range(today.year, today.year + _YEARS_AROUND)
     )
     for year in years:
         candidate = day_in(year)
@@ -111,7 +115,7 @@ def _by_month(day: int, today: date, direction: int) -> Iterator[date]:
             yield candidate
 
 
-def _festivity_in(mention: Mention, year: int) -> date | None:
+def _festivity_in(mention: Mention, year: int) -> date:
     if mention.name in EASTER_FESTIVITIES:
         day = easter(year) + timedelta(days=EASTER_FESTIVITIES[mention.name])
     else:
@@ -190,7 +194,9 @@ def _monthday_candidates(
     yield from _by_month(day, anchor, -1 if prefer == "past" else 1)
 
 
-def _weekday_candidates(mention: Mention, context: _Context, today: date, direction: int) -> Iterator[date]:
+def _weekday_candidates(
+    mention: Mention, context: _Context, today: date, direction: int
+) -> Iterator[date]:
     assert mention.weekday is not None
     monday = week_start(today)
     if len(context.week_offsets) == 1:
@@ -223,7 +229,11 @@ def resolve_day(
     # Next to a day, a weekday checks it rather than naming a day of its own.
     checks = {mention.weekday for mention in named_days if mention.weekday is not None}
     if named_days:
-        checks |= {mention.weekday for mention in producers if mention.kind is Kind.WEEKDAY}
+        checks |= {
+            mention.weekday
+            for mention in producers
+            if mention.kind is Kind.WEEKDAY and mention.weekday is not None
+        }
         producers = named_days
     if not producers or len(checks) > 1:
         return None
@@ -233,7 +243,8 @@ def resolve_day(
         if checks:
             (weekday,) = checks
             candidates = (
-                day for day in itertools.islice(candidates, _CHECKED_CANDIDATES)
+                day
+                for day in itertools.islice(candidates, _CHECKED_CANDIDATES)
                 if day.weekday() == weekday
             )
         chosen = next(candidates, None)
@@ -258,7 +269,7 @@ def parse_date_detail(text: str, today: date, prefer: str = "past") -> DateReadi
     normalised, found_time = extract_time(normalise(text))
     mentions = find_mentions(normalised)
     if not mentions:
-        fallback = fallback_day(normalised, today, prefer)
+        fallback = fallback_day(text, normalised, today, prefer)
         return DateReading(fallback, found_time, literal=False) if fallback else None
     resolved = resolve_day(mentions, today, prefer)
     if resolved is None:
@@ -277,8 +288,9 @@ def parse_date(text: str, today: date, prefer: str = "past") -> date | None:
     return reading.day if reading else None
 
 
-def parse_date_time(text: str, today: date, prefer: str = "past") -> tuple[date, time | None] | None:
+def parse_date_time(
+    text: str, today: date, prefer: str = "past"
+) -> tuple[date, time | None] | None:
     """The day and, when the text gives one ("alle 15:30"), the time of day."""
     reading = parse_date_detail(text, today, prefer)
     return (reading.day, reading.time) if reading else None
-

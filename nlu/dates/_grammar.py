@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -56,34 +56,84 @@ class Mention:
 
 # Fixed festivities (month, day); movable ones are days from Easter Sunday.
 FIXED_FESTIVITIES: dict[str, tuple[int, int]] = {
-    "capodanno": (1, 1), "1 dell anno": (1, 1), "epifania": (1, 6), "befana": (1, 6),
-    "san valentino": (2, 14), "festa della donna": (3, 8), "san giuseppe": (3, 19),
-    "festa del papa": (3, 19), "festa della liberazione": (4, 25), "liberazione": (4, 25),
-    "festa dei lavoratori": (5, 1), "festa del lavoro": (5, 1),
-    "festa della repubblica": (6, 2), "ferragosto": (8, 15), "ognissanti": (11, 1),
-    "tutti i santi": (11, 1), "giorno dei morti": (11, 2), "festa dei morti": (11, 2),
-    "commemorazione dei defunti": (11, 2), "immacolata": (12, 8), "vigilia": (12, 24),
-    "natale": (12, 25), "santo stefano": (12, 26), "san silvestro": (12, 31),
-    "ultimo dell anno": (12, 31), "notte di san silvestro": (12, 31),
+    "capodanno": (1, 1),
+    "1 dell anno": (1, 1),
+    "epifania": (1, 6),
+    "befana": (1, 6),
+    "san valentino": (2, 14),
+    "festa della donna": (3, 8),
+    "san giuseppe": (3, 19),
+    "festa del papa": (3, 19),
+    "festa della liberazione": (4, 25),
+    "liberazione": (4, 25),
+    "festa dei lavoratori": (5, 1),
+    "festa del lavoro": (5, 1),
+    "festa della repubblica": (6, 2),
+    "ferragosto": (8, 15),
+    "ognissanti": (11, 1),
+    "tutti i santi": (11, 1),
+    "giorno dei morti": (11, 2),
+    "festa dei morti": (11, 2),
+    "commemorazione dei defunti": (11, 2),
+    "immacolata": (12, 8),
+    "vigilia": (12, 24),
+    "natale": (12, 25),
+    "santo stefano": (12, 26),
+    "san silvestro": (12, 31),
+    "ultimo dell anno": (12, 31),
+    "notte di san silvestro": (12, 31),
 }
 EASTER_FESTIVITIES: dict[str, int] = {
-    "pasqua": 0, "pasquetta": 1, "lunedi dell angelo": 1, "lunedi di pasqua": 1,
-    "venerdi santo": -2, "domenica delle palme": -7, "giovedi grasso": -52,
-    "martedi grasso": -47, "mercoledi delle ceneri": -46,
+    "pasqua": 0,
+    "pasquetta": 1,
+    "lunedi dell angelo": 1,
+    "lunedi di pasqua": 1,
+    "venerdi santo": -2,
+    "domenica delle palme": -7,
+    "giovedi grasso": -52,
+    "martedi grasso": -47,
+    "mercoledi delle ceneri": -46,
 }
 SEASONS = ("inverno", "primavera", "estate", "autunno")
 
 _RELATIVE_DAYS = {
-    "oggi": 0, "stamattina": 0, "stamani": 0, "stamane": 0, "stasera": 0, "stanotte": 0,
-    "sta mattina": 0, "sta sera": 0, "sta notte": 0, "questa mattina": 0, "questa sera": 0,
-    "questo pomeriggio": 0, "oggi stesso": 0,
-    "ieri": -1, "altro ieri": -2, "altroieri": -2, "l altroieri": -2, "avantieri": -2,
-    "avant ieri": -2, "ieri l altro": -2, "laltro ieri": -2, "laltroieri": -2, "domani": 1, "dopodomani": 2, "dopo domani": 2,
-    "domani l altro": 2, "domattina": 1,
+    "oggi": 0,
+    "stamattina": 0,
+    "stamani": 0,
+    "stamane": 0,
+    "stasera": 0,
+    "stanotte": 0,
+    "sta mattina": 0,
+    "sta sera": 0,
+    "sta notte": 0,
+    "questa mattina": 0,
+    "questa sera": 0,
+    "questo pomeriggio": 0,
+    "oggi stesso": 0,
+    "ieri": -1,
+    "altro ieri": -2,
+    "altroieri": -2,
+    "l altroieri": -2,
+    "avantieri": -2,
+    "avant ieri": -2,
+    "ieri l altro": -2,
+    "laltro ieri": -2,
+    "laltroieri": -2,
+    "domani": 1,
+    "dopodomani": 2,
+    "dopo domani": 2,
+    "domani l altro": 2,
+    "domattina": 1,
 }
 _UNITS = {
-    "giorno": "day", "giorni": "day", "settimana": "week", "settimane": "week",
-    "mese": "month", "mesi": "month", "anno": "year", "anni": "year",
+    "giorno": "day",
+    "giorni": "day",
+    "settimana": "week",
+    "settimane": "week",
+    "mese": "month",
+    "mesi": "month",
+    "anno": "year",
+    "anni": "year",
 }
 _COUNT_WORDS = {"un": 1, "una": 1, "uno": 1}
 
@@ -116,7 +166,9 @@ def _compile(pattern: str) -> re.Pattern[str]:
 
 def _is_this(word: str | None) -> bool:
     """'questo', 'quest', 'corrente': the one we are in."""
-    return word is not None and (word.startswith("quest") or word in ("corrente", "in corso", "attuale"))
+    return word is not None and (
+        word.startswith("quest") or word in ("corrente", "in corso", "attuale")
+    )
 
 
 def _direction(word: str | None) -> int:
@@ -150,7 +202,12 @@ def _date_mention(match: re.Match[str], day: str, month: str, year: str | None) 
     groups = match.groupdict()
     kind = Kind.DATE if valid else Kind.IMPOSSIBLE
     return Mention(
-        kind, match.start(), match.end(), day=day_number, month=month_number, year=year_number,
+        kind,
+        match.start(),
+        match.end(),
+        day=day_number,
+        month=month_number,
+        year=year_number,
         direction=_direction(groups.get("pre") or groups.get("post")),
     )
 
@@ -169,7 +226,10 @@ def _monthday(match: re.Match[str]) -> Mention | None:
         return None
     weekday = match.groupdict().get("weekday")
     return Mention(
-        Kind.MONTHDAY, match.start(), match.end(), day=day,
+        Kind.MONTHDAY,
+        match.start(),
+        match.end(),
+        day=day,
         weekday=WEEKDAY_NUMBERS[weekday] if weekday else None,
     )
 
@@ -180,31 +240,47 @@ def _relative_word(match: re.Match[str]) -> Mention:
 
 def _ago(match: re.Match[str]) -> Mention:
     return Mention(
-        Kind.RELATIVE, match.start(), match.end(),
-        amount=-_count(match["count"]), unit=_UNITS[match["unit"]],
+        Kind.RELATIVE,
+        match.start(),
+        match.end(),
+        amount=-_count(match["count"]),
+        unit=_UNITS[match["unit"]],
     )
 
 
 def _ahead(match: re.Match[str]) -> Mention:
     return Mention(
-        Kind.RELATIVE, match.start(), match.end(),
-        amount=_count(match["count"]), unit=_UNITS[match["unit"]],
+        Kind.RELATIVE,
+        match.start(),
+        match.end(),
+        amount=_count(match["count"]),
+        unit=_UNITS[match["unit"]],
     )
 
 
 def _weekday(match: re.Match[str]) -> Mention:
     modifier = match["pre"] or match["post"]
     return Mention(
-        Kind.WEEKDAY, match.start(), match.end(), weekday=WEEKDAY_NUMBERS[match["weekday"]],
-        direction=_direction(modifier), this=_is_this(modifier),
+        Kind.WEEKDAY,
+        match.start(),
+        match.end(),
+        weekday=WEEKDAY_NUMBERS[match["weekday"]],
+        direction=_direction(modifier),
+        this=_is_this(modifier),
     )
 
 
 def _festivity(match: re.Match[str]) -> Mention:
     modifier = match["pre"] or match["post"]
     return Mention(
-        Kind.FESTIVITY, match.start(), match.end(), name=match["name"], year=_year(match["year"]),
-        direction=_direction(modifier), this=_is_this(modifier), eve=bool(match["eve"]),
+        Kind.FESTIVITY,
+        match.start(),
+        match.end(),
+        name=match["name"],
+        year=_year(match["year"]),
+        direction=_direction(modifier),
+        this=_is_this(modifier),
+        eve=bool(match["eve"]),
     )
 
 
@@ -224,8 +300,12 @@ def _last_week(match: re.Match[str]) -> Mention:
 
 def _month(match: re.Match[str]) -> Mention:
     return Mention(
-        Kind.MONTH, match.start(), match.end(), month=MONTH_NUMBERS[match["month"]],
-        year=_year(match["year"]), direction=_direction(match["pre"] or match["post"]),
+        Kind.MONTH,
+        match.start(),
+        match.end(),
+        month=MONTH_NUMBERS[match["month"]],
+        year=_year(match["year"]),
+        direction=_direction(match["pre"] or match["post"]),
     )
 
 
@@ -236,8 +316,13 @@ def _year_mention(match: re.Match[str]) -> Mention:
 def _season(match: re.Match[str]) -> Mention:
     modifier = match["pre"] or match["post"]
     return Mention(
-        Kind.SEASON, match.start(), match.end(), name=match["season"], year=_year(match["year"]),
-        direction=_direction(modifier), this=_is_this(modifier),
+        Kind.SEASON,
+        match.start(),
+        match.end(),
+        name=match["season"],
+        year=_year(match["year"]),
+        direction=_direction(modifier),
+        this=_is_this(modifier),
     )
 
 
@@ -249,70 +334,111 @@ _NO_DIR_AFTER = r"(?! settimana| mese| anno)"
 _RULES: tuple[tuple[re.Pattern[str], _Builder], ...] = (
     # ISO first: 2026-03-12, 2026/3/12
     (_compile(r"\b(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})\b"), _numeric_date),
-    (_compile(r"\b(?P<day>\d{1,2})[-/.](?P<month>\d{1,2})[-/.](?P<year>\d{4}|\d{2})\b(?![-/.]\d)"),
-     _numeric_date),
+    (
+        _compile(
+            r"\b(?P<day>\d{1,2})[-/.](?P<month>\d{1,2})[-/.](?P<year>\d{4}|\d{2})\b(?![-/.]\d)"
+        ),
+        _numeric_date,
+    ),
     (_compile(r"\b(?P<day>\d{1,2})[-/.](?P<month>\d{1,2})\b(?![-/.]\d)"), _numeric_date),
     (_compile(r"\b(?P<day>\d{1,2}) (?P<month>\d{1,2}) (?P<year>\d{4})\b"), _numeric_date),
     # "5 ottobre", "il 5 di ottobre 2025", "lo scorso 12 ottobre", "2 novembre scorso", "5 ott '25"
-    (_compile(
-        r"\b(?:(?P<pre><DIR>) )?(?P<day>\d{1,2}) (?:di |del mese di |del )?(?P<month><MONTH>)"
-        r"(?: (?:del |dell anno |di |nel )?(?P<year>\d{4}|\d{2}\b(?! <NOT_A_DAY>)))?"
-        r"(?: (?P<post><DIR>)" + _NO_DIR_AFTER + r")?\b"
-    ), _worded_date),
+    (
+        _compile(
+            r"\b(?:(?P<pre><DIR>) )?(?P<day>\d{1,2}) (?:di |del mese di |del )?(?P<month><MONTH>)"
+            r"(?: (?:del |dell anno |di |nel )?(?P<year>\d{4}|\d{2}\b(?! <NOT_A_DAY>)))?"
+            r"(?: (?P<post><DIR>)" + _NO_DIR_AFTER + r")?\b"
+        ),
+        _worded_date,
+    ),
     # "il 10", "il giorno 3", "l 8", and a bare "10" as the whole answer
-    (_compile(
-        r"\b(?:il|l|lo|li|giorno|del|dell|data|addi)\s(?P<day>\d{1,2})\b(?![-/.:]\d)"
-        r"(?! <NOT_A_DAY>)"
-    ), _monthday),
+    (
+        _compile(
+            r"\b(?:il|l|lo|li|giorno|del|dell|data|addi)\s(?P<day>\d{1,2})\b(?![-/.:]\d)"
+            r"(?! <NOT_A_DAY>)"
+        ),
+        _monthday,
+    ),
     (_compile(r"^(?P<day>\d{1,2})$"), _monthday),
-    (_compile(
-        r"\b(?P<weekday><WEEKDAY>) (?:il |l )?(?P<day>\d{1,2})\b(?![-/.:]\d)(?! <NOT_A_DAY>)"
-    ), _monthday),
+    (
+        _compile(
+            r"\b(?P<weekday><WEEKDAY>) (?:il |l )?(?P<day>\d{1,2})\b(?![-/.:]\d)(?! <NOT_A_DAY>)"
+        ),
+        _monthday,
+    ),
     (_compile(rf"\b(?P<word>{_alternatives(_RELATIVE_DAYS)})\b"), _relative_word),
-    (_compile(
-        r"\b(?P<count><COUNT>) (?P<unit><UNIT>) (?:fa|or sono|addietro)\b"
-    ), _ago),
+    (_compile(r"\b(?P<count><COUNT>) (?P<unit><UNIT>) (?:fa|or sono|addietro)\b"), _ago),
     (_compile(r"\b(?:tra|fra) (?:circa )?(?P<count><COUNT>) (?P<unit><UNIT>)\b"), _ahead),
-    (_compile(
-        r"\b(?:(?P<pre><DIR>|<THIS>) )?(?P<weekday><WEEKDAY>)"
-        r"(?: (?P<post><DIR>)" + _NO_DIR_AFTER + r")?\b"
-    ), _weekday),
-    (_compile(
-        r"\b(?:(?P<pre><DIR>|<THIS>) )?(?:(?P<eve>vigilia) (?:di |del |dell )?)?"
-        r"(?P<name><FESTIVITY>)(?: (?P<post><DIR>)" + _NO_DIR_AFTER + r")?"
-        r"(?: (?:del |di |nel )?(?P<year>\d{4}))?\b"
-    ), _festivity),
-    (_compile(r"\b(?:(?P<pre><DIR>|<THIS>) settimana|settimana (?P<post><DIR>|<THIS>|che viene))\b"),
-     _offset_builder(Kind.WEEK_OFFSET)),
+    (
+        _compile(
+            r"\b(?:(?P<pre><DIR>|<THIS>) )?(?P<weekday><WEEKDAY>)"
+            r"(?: (?P<post><DIR>)" + _NO_DIR_AFTER + r")?\b"
+        ),
+        _weekday,
+    ),
+    (
+        _compile(
+            r"\b(?:(?P<pre><DIR>|<THIS>) )?(?:(?P<eve>vigilia) (?:di |del |dell )?)?"
+            r"(?P<name><FESTIVITY>)(?: (?P<post><DIR>)" + _NO_DIR_AFTER + r")?"
+            r"(?: (?:del |di |nel )?(?P<year>\d{4}))?\b"
+        ),
+        _festivity,
+    ),
+    (
+        _compile(
+            r"\b(?:(?P<pre><DIR>|<THIS>) settimana|settimana (?P<post><DIR>|<THIS>|che viene))\b"
+        ),
+        _offset_builder(Kind.WEEK_OFFSET),
+    ),
     (_compile(r"\bl altra settimana\b"), _last_week),
-    (_compile(r"\b(?:(?P<pre><DIR>|<THIS>) mese|mese (?P<post><DIR>|<THIS>))\b"),
-     _offset_builder(Kind.MONTH_OFFSET)),
-    (_compile(r"\b(?:(?P<pre><DIR>|<THIS>) anno|anno (?P<post><DIR>|<THIS>))\b"),
-     _offset_builder(Kind.YEAR)),
-    (_compile(
-        r"\b(?:(?P<pre><DIR>) )?(?P<month><MONTH>)(?: (?:del |dell anno |di |nel )?(?P<year>\d{4}))?"
-        r"(?: (?P<post><DIR>)" + _NO_DIR_AFTER + r")?\b"
-    ), _month),
+    (
+        _compile(r"\b(?:(?P<pre><DIR>|<THIS>) mese|mese (?P<post><DIR>|<THIS>))\b"),
+        _offset_builder(Kind.MONTH_OFFSET),
+    ),
+    (
+        _compile(r"\b(?:(?P<pre><DIR>|<THIS>) anno|anno (?P<post><DIR>|<THIS>))\b"),
+        _offset_builder(Kind.YEAR),
+    ),
+    (
+        _compile(
+            r"\b(?:(?P<pre><DIR>) )?(?P<month><MONTH>)"
+            r"(?: (?:del |dell anno |di |nel )?(?P<year>\d{4}))?"
+            r"(?: (?P<post><DIR>)" + _NO_DIR_AFTER + r")?\b"
+        ),
+        _month,
+    ),
     (_compile(r"\b(?P<year>(?:19|20)\d{2})\b(?![-/.]\d)"), _year_mention),
-    (_compile(
-        r"\b(?:(?P<pre><DIR>|<THIS>) )?(?P<season><SEASON>)(?: (?P<post><DIR>)" + _NO_DIR_AFTER
-        + r")?(?: (?:del |di |nel )?(?P<year>\d{4}))?\b"
-    ), _season),
+    (
+        _compile(
+            r"\b(?:(?P<pre><DIR>|<THIS>) )?(?P<season><SEASON>)(?: (?P<post><DIR>)"
+            + _NO_DIR_AFTER
+            + r")?(?: (?:del |di |nel )?(?P<year>\d{4}))?\b"
+        ),
+        _season,
+    ),
     # More than one day: ranges, alternatives, deadlines.
-    (_compile(
-        r"\b(?:dal|dall|da|tra|fra)\s(?:il |l )?\d{1,2}\b(?:[-/.]\d{1,2}(?:[-/.]\d{2,4})?)?"
-        r"(?: <MONTH>)?(?: \d{4})? (?:al|all|a|e|fino al|fino all|fino a)\s(?:il |l )?\d{1,2}\b"
-        r"(?:[-/.]\d{1,2}(?:[-/.]\d{2,4})?)?(?: <MONTH>)?(?: \d{4})?"
-    ), _uncertain),
+    (
+        _compile(
+            r"\b(?:dal|dall|da|tra|fra)\s(?:il |l )?\d{1,2}\b(?:[-/.]\d{1,2}(?:[-/.]\d{2,4})?)?"
+            r"(?: <MONTH>)?(?: \d{4})? (?:al|all|a|e|fino al|fino all|fino a)\s(?:il |l )?\d{1,2}\b"
+            r"(?:[-/.]\d{1,2}(?:[-/.]\d{2,4})?)?(?: <MONTH>)?(?: \d{4})?"
+        ),
+        _uncertain,
+    ),
     (_compile(r"\b\d{1,2} ?(?:o|oppure|e|-) ?(?:il |l )?\d{1,2} <MONTH>"), _uncertain),
     (_compile(r"\b\d{1,3} ?(?:o|oppure|-|/) ?\d{1,3} <UNIT>"), _uncertain),
-    (_compile(r"\b(?:entro|prima del|prima dell|prima della|prima di|dopo|a partire da\w*)\b"),
-     _uncertain),
+    (
+        _compile(r"\b(?:entro|prima del|prima dell|prima della|prima di|dopo|a partire da\w*)\b"),
+        _uncertain,
+    ),
 )
 
 
-def _longest_matches(text: str) -> list[Mention]:
-    """Mentions in `text` that do not overlap, the longest first (ties: earlier rule)."""
+def _longest_matches(text: str) -> tuple[list[Mention], bool]:
+    """Mentions in `text` that do not overlap, the longest first (ties: earlier rule).
+
+    Also says whether a match lost to an overlapping longer one.
+    """
     found: list[tuple[int, int, Mention]] = []
     for priority, (pattern, build) in enumerate(_RULES):
         for match in pattern.finditer(text):
@@ -321,10 +447,13 @@ def _longest_matches(text: str) -> list[Mention]:
                 found.append((-(mention.end - mention.start), priority, mention))
     found.sort(key=lambda item: (item[0], item[1]))
     chosen: list[Mention] = []
+    overlapped = False
     for _, _, mention in found:
         if all(mention.end <= other.start or mention.start >= other.end for other in chosen):
             chosen.append(mention)
-    return chosen
+        else:
+            overlapped = True
+    return chosen, overlapped
 
 
 def find_mentions(text: str) -> list[Mention]:
@@ -337,15 +466,15 @@ def find_mentions(text: str) -> list[Mention]:
     chosen: list[Mention] = []
     masked = text
     while True:
-        found = _longest_matches(masked)
-        if not found:
-            break
+        found, overlapped = _longest_matches(masked)
         chosen.extend(found)
+        if not overlapped:
+            break
         for mention in found:
-            masked = masked[: mention.start] + "#" * (mention.end - mention.start) + masked[mention.end:]
+            masked = (
+                masked[: mention.start]
+                + "#" * (mention.end - mention.start)
+                + masked[mention.end :]
+            )
     chosen.sort(key=lambda mention: mention.start)
     return chosen
-
-
-def iter_kinds(mentions: list[Mention], *kinds: Kind) -> Iterator[Mention]:
-    return (mention for mention in mentions if mention.kind in kinds)

@@ -42,24 +42,30 @@ _MONTH = "(?:" + "|".join(MONTHS) + ")"
 _UNIT = r"(?P<unit>giorn[oi]|settiman[ae]|mes[ei]|ann[oi]|trimestr[ei]|semestr[ei])"
 _COUNT = r"(?P<count>\d{1,3}|un|una|uno)"
 _LAST_N = re.compile(
-    r"\b(?:(?:negli|nei|nelle|negl|nell|gli|i|le|l) )?ultim[oiae] (?:" + _COUNT + r" )?" + _UNIT
+    r"\b(?:(?:negli|nei|nelle|negl|nell|gli|i|le|l) )?ultim[oiae] (?:"
+    + _COUNT
+    + r" )?"
+    + _UNIT
     + r"\b(?! (?:di|del|dell|d) )"
 )
 _FOR_N = re.compile(r"\bda (?:circa |piu di |oltre )?" + _COUNT + r" " + _UNIT + r"\b(?! fa)")
 _NEXT_N = re.compile(r"\b(?:(?:nei|nelle|i|le) )?prossim[ie] " + _COUNT + r" " + _UNIT + r"\b")
 _WEEK_OF_MONTH = re.compile(
-    r"\b(?P<which>prima|seconda|terza|quarta|ultima) settimana (?:di |del mese di |del |dell )(?P<rest>.+)$"
+    r"\b(?P<which>prima|seconda|terza|quarta|ultima) settimana"
+    r" (?:di |del mese di |del |dell )(?P<rest>.+)$"
 )
 _WEEK_OF = re.compile(r"\bsettimana (?:del|dal|dell|di) (?P<rest>.+)$")
 _QUARTER = re.compile(
-    r"\b(?P<number>[1-4]) (?P<kind>trimestre|semestre)(?: (?:del |dell |di |nel )?(?P<year>\d{4}))?\b"
+    r"\b(?P<number>[1-4]) (?P<kind>trimestre|semestre)"
+    r"(?: (?:del |dell |di |nel )?(?P<year>\d{4}))?\b"
 )
 _RANGE = re.compile(
     r"\b(?:a partire dal|a partire dall|a partire da|dal|dall|dalla|dai|da|tra|fra)"
     r" (?P<first>.+?) (?:fino al|fino all|fino alla|fino a|al|all|alla|ai|ad|a|e) (?P<second>.+)$"
 )
 _BEFORE = re.compile(
-    r"\b(?P<word>prima|fino|entro)(?: (?:di|del|dell|della|dei|degli|a|al|all|alla|il|l))? (?P<rest>.+)$"
+    r"\b(?P<word>prima|fino|entro)"
+    r"(?: (?:di|del|dell|della|dei|degli|a|al|all|alla|il|l))? (?P<rest>.+)$"
 )
 _SINCE = re.compile(
     r"\b(?P<word>a partire dal|a partire dall|a partire da|dal|dall|dalla|dai|da|dopo"
@@ -71,7 +77,13 @@ _PART = re.compile(
 _CURRENT_UNIT = re.compile(r"^(?P<unit>mese|anno|settimana)\b")
 _LEADING = re.compile(r"^(?:inizio|meta|fine|primi|ultimi giorni)\b")
 _ARTICLE = re.compile(r"^(?:il|l|la|lo|i|le|gli) ")
-_PART_DAYS = {"inizio": (1, 10), "primi": (1, 10), "meta": (11, 20), "fine": (21, 31), "ultimi giorni": (21, 31)}
+_PART_DAYS = {
+    "inizio": (1, 10),
+    "primi": (1, 10),
+    "meta": (11, 20),
+    "fine": (21, 31),
+    "ultimi giorni": (21, 31),
+}
 _SEASON_START = {"inverno": 12, "primavera": 3, "estate": 6, "autunno": 9}
 
 
@@ -91,7 +103,9 @@ def _shift(today: date, unit: str, count: int) -> date:
 def _count(text: str | None, unit: str) -> int | None:
     """The number in "ultimi 3 mesi"; one for "l'ultimo mese"; None for "gli ultimi mesi"."""
     if text is None:
-        return 1 if unit in ("giorno", "settimana", "mese", "anno", "trimestre", "semestre") else None
+        return (
+            1 if unit in ("giorno", "settimana", "mese", "anno", "trimestre", "semestre") else None
+        )
     return 1 if text in ("un", "una", "uno") else int(text)
 
 
@@ -110,7 +124,7 @@ def _pick(occurrences: Iterator[Span], mention: Mention, anchor: date) -> Span |
     if mention.this:
         inside = [span for span in spans if span[0] <= anchor <= span[1]]
         this_year = [span for span in spans if span[0].year == anchor.year]
-        return (inside or this_year or [None])[0]
+        return inside[0] if inside else this_year[0] if this_year else None
     if mention.direction < 0:
         return next((span for span in spans if span[1] < anchor), None)
     if mention.direction > 0:
@@ -133,10 +147,12 @@ def _context_span(mention: Mention, year: int | None, today: date, anchor: date)
     if mention.kind is Kind.SEASON:
         if mention.year or year:
             return _season_span(mention.name, mention.year or year or 0)
-        return _pick((_season_span(mention.name, each) for each in _years_around(anchor)), mention, anchor)
+        return _pick(
+            (_season_span(mention.name, each) for each in _years_around(anchor)), mention, anchor
+        )
     if mention.kind is Kind.MONTH_OFFSET:
-        month = add_months(today.replace(day=1), mention.amount)
-        return _month_span(month.year, month.month)
+        first = add_months(today.replace(day=1), mention.amount)
+        return _month_span(first.year, first.month)
     if mention.kind is Kind.WEEK_OFFSET:
         monday = week_start(today) + timedelta(weeks=mention.amount)
         return monday, monday + timedelta(days=6)
@@ -166,8 +182,10 @@ def _spans(text: str, today: date, anchor: date) -> list[Span] | None:
     if not mentions or any(mention.kind is Kind.IMPOSSIBLE for mention in mentions):
         return None
     days = [
-        mention for mention in mentions
-        if mention.kind in DAY_KINDS and not (mention.kind is Kind.RELATIVE and mention.unit != "day")
+        mention
+        for mention in mentions
+        if mention.kind in DAY_KINDS
+        and not (mention.kind is Kind.RELATIVE and mention.unit != "day")
     ]
     if days:
         resolved = resolve_day(mentions, today, "past", anchor)
@@ -211,7 +229,11 @@ def _single_span(text: str, today: date, anchor: date, *, leading: bool = False)
 def _current_unit(text: str, today: date) -> Span | None:
     """'mese', 'anno', 'settimana' after 'inizio'/'fine': the current one."""
     match = _CURRENT_UNIT.match(text)
-    if not match or len(text.split()) > 1 and text.split()[1].startswith(("scors", "passat", "prossim")):
+    if (
+        not match
+        or len(text.split()) > 1
+        and text.split()[1].startswith(("scors", "passat", "prossim"))
+    ):
         return None
     if match["unit"] == "mese":
         return _month_span(today.year, today.month)
@@ -349,4 +371,3 @@ def parse_period(text: str, today: date) -> tuple[date, date] | None:
     if not spans:
         return None
     return _ordered((spans[0][0], spans[-1][1]))
-

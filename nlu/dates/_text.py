@@ -10,8 +10,18 @@ from rapidfuzz.process import extractOne
 from nlu.numbers import ordinal_value, strip_accents, words_to_digits
 
 MONTHS = (
-    "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno",
-    "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre",
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
 )
 MONTH_NUMBERS = {name: number for number, name in enumerate(MONTHS, start=1)}
 WEEKDAYS = ("lunedi", "martedi", "mercoledi", "giovedi", "venerdi", "sabato", "domenica")
@@ -20,29 +30,126 @@ WEEKDAY_NUMBERS = {name: number for number, name in enumerate(WEEKDAYS)}
 # Abbreviations are only read as months or weekdays next to a number or after a preposition
 # ("5 ott", "a ott"): on their own "mar", "ago", "giu" are other words.
 _MONTH_ABBREVIATIONS = {
-    "gen": 1, "genn": 1, "feb": 2, "febb": 2, "mar": 3, "apr": 4, "mag": 5, "magg": 5,
-    "giu": 6, "lug": 7, "ago": 8, "set": 9, "sett": 9, "ott": 10, "nov": 11, "dic": 12,
+    "gen": 1,
+    "genn": 1,
+    "feb": 2,
+    "febb": 2,
+    "mar": 3,
+    "apr": 4,
+    "mag": 5,
+    "magg": 5,
+    "giu": 6,
+    "lug": 7,
+    "ago": 8,
+    "set": 9,
+    "sett": 9,
+    "ott": 10,
+    "nov": 11,
+    "dic": 12,
 }
 _WEEKDAY_ABBREVIATIONS = {
-    "lun": 0, "mar": 1, "mer": 2, "merc": 2, "gio": 3, "giov": 3, "ven": 4, "sab": 5, "dom": 6,
+    "lun": 0,
+    "mar": 1,
+    "mer": 2,
+    "merc": 2,
+    "gio": 3,
+    "giov": 3,
+    "ven": 4,
+    "sab": 5,
+    "dom": 6,
 }
 _PREPOSITIONS = frozenset(
-    "a ad di da dal dall al all del dell nel nell in e fino tra fra entro prima dopo "
-    "inizio fine meta mese".split()
+    [
+        "a",
+        "ad",
+        "di",
+        "da",
+        "dal",
+        "dall",
+        "al",
+        "all",
+        "del",
+        "dell",
+        "nel",
+        "nell",
+        "in",
+        "e",
+        "fino",
+        "tra",
+        "fra",
+        "entro",
+        "prima",
+        "dopo",
+        "inizio",
+        "fine",
+        "meta",
+        "mese",
+    ]
 )
 
 # Words worth correcting when misspelt ("setembre", "giovedi'", "prosimo").
 _TYPO_TARGETS = (
-    *MONTHS, *WEEKDAYS,
-    "settimana", "settimane", "scorso", "scorsa", "prossimo", "prossima", "passato", "passata",
-    "dopodomani", "stamattina", "ferragosto", "capodanno", "epifania", "pasquetta", "vigilia",
-    "primavera", "autunno", "inverno", "trimestre", "semestre",
+    *MONTHS,
+    *WEEKDAYS,
+    "settimana",
+    "settimane",
+    "scorso",
+    "scorsa",
+    "prossimo",
+    "prossima",
+    "passato",
+    "passata",
+    "dopodomani",
+    "stamattina",
+    "ferragosto",
+    "capodanno",
+    "epifania",
+    "pasquetta",
+    "vigilia",
+    "primavera",
+    "autunno",
+    "inverno",
+    "trimestre",
+    "semestre",
 )
 # Real words close to a target, never "corrected" unless they sit next to a number.
 _LOOKALIKES = frozenset(
-    "marco mazzo saggio raggio maggior maggiore aprire aprite apriti domenico gennaro corso "
-    "scorse scorsi prossimi prossime passati passate settima giorno giorni mese mesi anno anni "
-    "scorta scorte passano passare inverni estate estati autunni sabati".split()
+    [
+        "marco",
+        "mazzo",
+        "saggio",
+        "raggio",
+        "maggior",
+        "maggiore",
+        "aprire",
+        "aprite",
+        "apriti",
+        "domenico",
+        "gennaro",
+        "corso",
+        "scorse",
+        "scorsi",
+        "prossimi",
+        "prossime",
+        "passati",
+        "passate",
+        "settima",
+        "giorno",
+        "giorni",
+        "mese",
+        "mesi",
+        "anno",
+        "anni",
+        "scorta",
+        "scorte",
+        "passano",
+        "passare",
+        "inverni",
+        "estate",
+        "estati",
+        "autunni",
+        "sabati",
+    ]
 )
 _KNOWN = frozenset(_TYPO_TARGETS) | _LOOKALIKES
 _ORDINAL_FOLLOWERS = frozenset((*MONTHS, "trimestre", "semestre"))
@@ -83,11 +190,17 @@ def _canonical_tokens(tokens: list[str]) -> list[str]:
         before_number = following.isdigit()
         if token == "gg":
             result[index] = "giorni"
-        elif token == "sett" and (following == "fa" or index >= 2 and tokens[index - 2] in ("tra", "fra")):
+        elif token == "sett" and (
+            following == "fa" or index >= 2 and tokens[index - 2] in ("tra", "fra")
+        ):
             result[index] = "settimane"  # "2 sett fa": weeks, not September
         elif token in _MONTH_ABBREVIATIONS and (
-            after_number or previous in _PREPOSITIONS and token != "mar"
-            or before_number and len(following) == 4 and token != "mar"
+            after_number
+            or previous in _PREPOSITIONS
+            and token != "mar"
+            or before_number
+            and len(following) == 4
+            and token != "mar"
         ):
             result[index] = MONTHS[_MONTH_ABBREVIATIONS[token] - 1]
         elif token in _WEEKDAY_ABBREVIATIONS and before_number and not after_number:

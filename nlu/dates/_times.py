@@ -11,8 +11,7 @@ _TIME_PATTERNS = (
     # "alle 15", "ore 8.30", "h 11", "verso le 10 e mezza", "alle 3 del pomeriggio"
     re.compile(
         r"\b(?:alle|ore|h|verso le|per le|dalle|entro le)\s?(?P<hour>\d{1,2})"
-        r"(?:[:.,h](?P<minute>\d{2}))?"
-        + _FRACTION + _PART_OF_DAY + r"\b"
+        r"(?:[:.,h](?P<minute>\d{2}))?" + _FRACTION + _PART_OF_DAY + r"\b"
     ),
     re.compile(r"\b(?P<hour>\d{1,2}):(?P<minute>\d{2})\b" + _PART_OF_DAY),
     # "15.30" is a time only when it cannot be a day and month.
@@ -52,6 +51,6 @@ def extract_time(text: str) -> tuple[str, time | None]:
         if match:
             found = _time_from(match)
             if found is not None:
-                rest = (text[: match.start()] + " " + text[match.end():]).split()
+                rest = (text[: match.start()] + " " + text[match.end() :]).split()
                 return " ".join(rest), found
     return text, None
