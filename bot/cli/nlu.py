@@ -296,17 +296,24 @@ def _startup() -> tuple[float, float, float]:
 
 @bench_group.command("nlu")
 @click.option("--rounds", default=200, show_default=True, help="Quante volte leggere ogni frase.")
-def bench_nlu_command(rounds: int) -> None:
+@click.option(
+    "--startup/--no-startup",
+    default=True,
+    show_default=True,
+    help="Misura anche l'avvio, in un processo nuovo.",
+)
+def bench_nlu_command(rounds: int, startup: bool) -> None:
     """Tempo di lettura per risposta (p50/p99, microsecondi), dopo l'avvio."""
     from nlu.dates import parse_date, parse_period
     from nlu.money import AmountError, parse_amount
 
-    imported, first, fallback = _startup()
-    click.echo(
-        f"avvio (processo nuovo): import di nlu.dates {1000 * imported:.0f} ms, "
-        f"prima risposta {1000 * first:.1f} ms, "
-        f"primo ricorso a dateparser {1000 * fallback:.0f} ms"
-    )
+    if startup:
+        imported, first, fallback = _startup()
+        click.echo(
+            f"avvio (processo nuovo): import di nlu.dates {1000 * imported:.0f} ms, "
+            f"prima risposta {1000 * first:.1f} ms, "
+            f"primo ricorso a dateparser {1000 * fallback:.0f} ms"
+        )
     today = date(2026, 11, 24)
 
     def amount(text: str) -> object:
