@@ -275,6 +275,8 @@ class Engine:
         state, ctx = turn.state, turn.ctx
         assert ctx is not None
         ctx.answers[step.name] = outcome.value
+        if step.name in state.implied:
+            state.implied.remove(step.name)
         self._apply(ctx, outcome.also)
         ctx.defaults.pop(step.name, None)
         if step.name in state.trail:
@@ -312,17 +314,29 @@ class Engine:
         """The first applicable step without a valid answer, filling implied answers on the way."""
         ctx = turn.ctx
         assert ctx is not None
+        implied_names = turn.state.implied
         for step in flow.steps:
             if not step.applies(ctx):
                 continue
             if step.name in ctx.answers:
-                if step.still_valid(ctx, ctx.answers[step.name]):
+                if step.name in implied_names:
+                    # Chosen for the customer: it follows the answers it was implied from.
+                    implied = step.implied(ctx)
+                    if implied is not None and implied.value == ctx.answers[step.name]:
+                        continue
+                    ctx.answers.pop(step.name)
+                    implied_names.remove(step.name)
+                    for name in step.clears:
+                        ctx.answers.pop(name, None)
+                elif step.still_valid(ctx, ctx.answers[step.name]):
                     continue
-                _reopen(step, ctx, turn.state)
+                else:
+                    _reopen(step, ctx, turn.state)
             implied = step.implied(ctx)
             if implied is not None:
                 ctx.answers[step.name] = implied.value
                 self._apply(ctx, implied.also)
+                implied_names.append(step.name)
                 turn.say(implied.notice)
                 continue
             return step

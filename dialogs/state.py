@@ -25,6 +25,8 @@ class State:
     defaults: dict[str, Any] = field(default_factory=dict)
     # Steps answered by the customer, in order, for "indietro".
     trail: list[str] = field(default_factory=list)
+    # Steps answered for the customer because there was nothing to choose.
+    implied: list[str] = field(default_factory=list)
     token: int = 0
     asked: str | None = None  # the step whose question carries `token`
     failures: int = 0
@@ -37,6 +39,7 @@ class State:
         self.answers = {}
         self.defaults = {}
         self.trail = []
+        self.implied = []
         self.failures = 0
         self.pending = None
         self.draft_id = uuid.uuid4().hex

@@ -81,6 +81,8 @@ class Step(Protocol):
     # Shown in the summary's edit menu; None when the step is not editable from there.
     edit_label: str | None
     accepts_files: bool
+    # Answers of other steps that are forgotten with this one (they depend on it).
+    clears: Sequence[str]
 
     def applies(self, ctx: Context) -> bool: ...
 

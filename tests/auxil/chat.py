@@ -51,7 +51,8 @@ class Turn:
     def choice_id(self, label: str) -> str:
         """The id of the button whose label contains `label` (case and accents ignored)."""
         wanted = normalise(label)
-        found = [c for c in self.choices if wanted in normalise(c["label"])]
+        found = [c for c in self.choices if wanted == normalise(c["label"])]
+        found = found or [c for c in self.choices if wanted in normalise(c["label"])]
         if len(found) != 1:
             raise AssertionError(f"{len(found)} buttons match {label!r}: {self.labels}")
         return found[0]["id"]
@@ -139,8 +140,11 @@ class JsonlChat(BaseChat):
 
     def close(self) -> str:
         """Ends the process; its standard error, for failure messages."""
-        if self.process.stdin:
+        if self.process.returncode is not None:
+            return ""
+        if self.process.stdin and not self.process.stdin.closed:
             self.process.stdin.close()
+            self.process.stdin = None
         try:
             _, err = self.process.communicate(timeout=30)
         except subprocess.TimeoutExpired:

@@ -125,7 +125,7 @@ async def test_mario_visit_two_policies_then_choose(chat: EngineChat, receipt: P
 
 
 async def test_marco_minor_is_paid_to_the_policyholder(chat: EngineChat, receipt: Path) -> None:
-    await to_service(chat, "Marco", "visita pediatrica")
+    await to_service(chat, "Marco", "visita dermatologica")
     turn = chat.last
     assert "minorenne" in turn.text
     assert turn.step == "contacts"
@@ -306,11 +306,11 @@ async def test_two_receipts_and_edit_from_summary(chat: EngineChat, runtime: Run
     turn = await chat.tap("Chi ha fatto la prestazione")
     assert turn.step == "beneficiary"
     turn = await chat.say("Anna")
-    # Anna's payee and policy are asked; the rest is kept.
+    # Anna's payee is asked and her IBAN confirmed; the rest (policy included) is kept.
     assert turn.step == "payee"
-    await chat.tap("Anna Rossi")
-    turn = await chat.tap("Salute Più")
+    turn = await chat.tap("Anna Rossi")
     assert turn.step == "contacts"
+    assert "IT69" in turn.text
     turn = await chat.tap("Sì, continua")
     assert turn.step == "summary"
     assert "Anna Rossi" in turn.text and "ticket" in turn.text

@@ -93,7 +93,7 @@ class Payee(BaseStep):
     name = "payee"
     edit_label = "Chi riceve il rimborso"
     # An IBAN typed for one payee must not be used for another.
-    clears = ("authorisation", "new_iban")
+    clears = ("authorisation", "new_iban", "contacts")
 
     def implied(self, ctx: Context) -> Accept | None:
         beneficiary = beneficiary_of(ctx)
