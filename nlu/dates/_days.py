@@ -191,6 +191,8 @@ def _monthday_candidates(
             direction = _direction(named, prefer)
             yield from _by_year(lambda year: safe_date(year, month_number, day), anchor, direction)
         return
+    if context.years:
+        return  # "il 5 del 2025": a year but no month
     yield from _by_month(day, anchor, -1 if prefer == "past" else 1)
 
 

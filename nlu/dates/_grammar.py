@@ -238,6 +238,10 @@ def _relative_word(match: re.Match[str]) -> Mention:
     return Mention(Kind.RELATIVE, match.start(), match.end(), amount=_RELATIVE_DAYS[match["word"]])
 
 
+def _today(match: re.Match[str]) -> Mention:
+    return Mention(Kind.RELATIVE, match.start(), match.end(), amount=0)
+
+
 def _ago(match: re.Match[str]) -> Mention:
     return Mention(
         Kind.RELATIVE,
@@ -342,6 +346,13 @@ _RULES: tuple[tuple[re.Pattern[str], _Builder], ...] = (
     ),
     (_compile(r"\b(?P<day>\d{1,2})[-/.](?P<month>\d{1,2})\b(?![-/.]\d)"), _numeric_date),
     (_compile(r"\b(?P<day>\d{1,2}) (?P<month>\d{1,2}) (?P<year>\d{4})\b"), _numeric_date),
+    # "il 12 del 9": a day of a numbered month
+    (
+        _compile(
+            r"\b(?P<day>\d{1,2}) (?:del|di) (?P<month>0?[1-9]|1[0-2])\b(?![-/.:]\d| <NOT_A_DAY>)"
+        ),
+        _numeric_date,
+    ),
     # "5 ottobre", "il 5 di ottobre 2025", "lo scorso 12 ottobre", "2 novembre scorso", "5 ott '25"
     (
         _compile(
@@ -349,6 +360,11 @@ _RULES: tuple[tuple[re.Pattern[str], _Builder], ...] = (
             r"(?: (?:del |dell anno |di |nel )?(?P<year>\d{4}|\d{2}\b(?! <NOT_A_DAY>)))?"
             r"(?: (?P<post><DIR>)" + _NO_DIR_AFTER + r")?\b"
         ),
+        _worded_date,
+    ),
+    # "novembre 17", "settembre 12 2026": the other order, only at the end of the answer
+    (
+        _compile(r"\b(?P<month><MONTH>) (?P<day>\d{1,2})(?: (?P<year>\d{4}))?$"),
         _worded_date,
     ),
     # "il 10", "il giorno 3", "l 8", and a bare "10" as the whole answer
@@ -368,6 +384,8 @@ _RULES: tuple[tuple[re.Pattern[str], _Builder], ...] = (
     ),
     (_compile(rf"\b(?P<word>{_alternatives(_RELATIVE_DAYS)})\b"), _relative_word),
     (_compile(r"\b(?P<count><COUNT>) (?P<unit><UNIT>) (?:fa|or sono|addietro)\b"), _ago),
+    # "2 ore fa", "mezz'ora fa", "poco fa": today (the time of day is not known here)
+    (_compile(r"\b(?:(?:<COUNT>|mezz|mezza) or[ae]|poco|pochi minuti|\d+ minuti) fa\b"), _today),
     (_compile(r"\b(?:tra|fra) (?:circa )?(?P<count><COUNT>) (?P<unit><UNIT>)\b"), _ahead),
     (
         _compile(

@@ -59,6 +59,12 @@ _QUARTER = re.compile(
     r"\b(?P<number>[1-4]) (?P<kind>trimestre|semestre)"
     r"(?: (?:del |dell |di |nel )?(?P<year>\d{4}))?\b"
 )
+_RELATIVE_QUARTER = re.compile(
+    r"\b(?:(?P<pre>scors[oa]|passat[oa]|precedente|prossim[oa]|quest[oa]?)"
+    r" (?P<kind>trimestre|semestre)"
+    r"|(?P<kind2>trimestre|semestre) (?P<post>scors[oa]|passat[oa]|precedente|prossim[oa]"
+    r"|corrente|in corso))\b"
+)
 _RANGE = re.compile(
     r"\b(?:a partire dal|a partire dall|a partire da|dal|dall|dalla|dai|da|tra|fra)"
     r" (?P<first>.+?) (?:fino al|fino all|fino alla|fino a|al|all|alla|ai|ad|a|e) (?P<second>.+)$"
@@ -87,6 +93,10 @@ _PART_DAYS = {
 _SEASON_START = {"inverno": 12, "primavera": 3, "estate": 6, "autunno": 9}
 
 
+class _Refused(Exception):
+    """A rule recognised the question and found it names no period ("prima del 2026")."""
+
+
 def _shift(today: date, unit: str, count: int) -> date:
     """Today moved by `count` days, weeks, months or years (negative: back)."""
     if unit.startswith("giorn"):
@@ -98,6 +108,13 @@ def _shift(today: date, unit: str, count: int) -> date:
     if unit.startswith(("trimestr", "semestr")):
         return add_months(today, count * (3 if unit.startswith("tri") else 6))
     return add_years(today, count)
+
+
+def _direction_of(modifier: str | None) -> int:
+    """-1 'scorso', +1 'prossimo', 0 'questo' or 'corrente'."""
+    if not modifier or modifier.startswith("quest") or modifier in ("corrente", "in corso"):
+        return 0
+    return 1 if modifier.startswith("prossim") else -1
 
 
 def _count(text: str | None, unit: str) -> int | None:
@@ -189,7 +206,9 @@ def _spans(text: str, today: date, anchor: date) -> list[Span] | None:
     ]
     if days:
         resolved = resolve_day(mentions, today, "past", anchor)
-        return [(resolved[0], resolved[0])] if resolved else None
+        if resolved:
+            return [(resolved[0], resolved[0])]
+        return _separate_days(mentions, days, today, anchor)
     years = [mention for mention in mentions if mention.kind is Kind.YEAR]
     points = [mention for mention in mentions if mention.kind is not Kind.YEAR]
     context_year = None
@@ -207,6 +226,24 @@ def _spans(text: str, today: date, anchor: date) -> list[Span] | None:
             return None
         spans.insert(0, span)
     return spans
+
+
+def _separate_days(
+    mentions: list[Mention], days: list[Mention], today: date, anchor: date
+) -> list[Span] | None:
+    """'ieri e oggi': days named one by one, each a period of its own (weekdays excepted:
+    next to a date they only check it)."""
+    named = [mention for mention in days if mention.kind is not Kind.WEEKDAY]
+    if len(named) < 2 or len(named) != len(days):
+        return None
+    contexts = [mention for mention in mentions if mention.kind not in DAY_KINDS]
+    spans = []
+    for mention in named:
+        resolved = resolve_day([mention, *contexts], today, "past", anchor)
+        if resolved is None:
+            return None
+        spans.append((resolved[0], resolved[0]))
+    return sorted(spans)
 
 
 def _single_span(text: str, today: date, anchor: date, *, leading: bool = False) -> Span | None:
@@ -258,6 +295,8 @@ def _narrow(span: Span, part: str) -> Span:
 
 
 def _range(first: str, second: str, today: date) -> Span | None:
+    if re.match(r"\d{1,2}(?: |$)", second):
+        second = "il " + second  # "dal 10 al 20 del mese scorso": 20 is a day
     end_span = _single_span(second, today, today, leading=True)
     if end_span is None:
         return None
@@ -312,6 +351,13 @@ def _by_rules(text: str, today: date) -> Span | None:
         if day is not None:
             monday = week_start(day[0])
             return monday, monday + timedelta(days=6)
+    relative_quarter = _RELATIVE_QUARTER.search(text)
+    if relative_quarter:
+        months = 3 if (relative_quarter["kind"] or relative_quarter["kind2"]) == "trimestre" else 6
+        modifier = relative_quarter["pre"] or relative_quarter["post"]
+        first_month = (today.month - 1) // months * months + 1
+        start = add_months(date(today.year, first_month, 1), months * _direction_of(modifier))
+        return start, add_months(start, months) - timedelta(days=1)
     quarter = _QUARTER.search(text)
     if quarter:
         months = 3 if quarter["kind"] == "trimestre" else 6
@@ -334,8 +380,12 @@ def _by_rules(text: str, today: date) -> Span | None:
         limit = _single_span(before["rest"], today, date(today.year, 12, 31), leading=True)
         if limit is not None:
             if before["word"] == "prima":
-                return _ordered((date(limit[0].year, 1, 1), limit[0] - timedelta(days=1)))
-            return _ordered((date(limit[1].year, 1, 1), limit[1]))
+                span = _ordered((date(limit[0].year, 1, 1), limit[0] - timedelta(days=1)))
+            else:
+                span = _ordered((date(limit[1].year, 1, 1), limit[1]))
+            if span is None:
+                raise _Refused  # "prima del 2026": from when?
+            return span
     since = _SINCE.search(text)
     if since:
         rest = since["rest"]
@@ -364,7 +414,10 @@ def parse_period(text: str, today: date) -> tuple[date, date] | None:
     normalised, _ = extract_time(normalise(text))
     if not normalised:
         return None
-    span = _by_rules(normalised, today)
+    try:
+        span = _by_rules(normalised, today)
+    except _Refused:
+        return None
     if span is not None:
         return span
     spans = _spans(normalised, today, today)

@@ -324,6 +324,25 @@ def test_refusals(text: str) -> None:
     assert future(text) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("novembre 17", date(2026, 11, 17)),
+        ("settembre 12 2025", date(2025, 9, 12)),
+        ("il 12 del 9", date(2026, 9, 12)),
+        ("2 ore fa", date(2026, 11, 24)),
+        ("mezz'ora fa", date(2026, 11, 24)),
+        ("diciassette novembre duemilaventisei", date(2026, 11, 17)),
+        ("il 12 u.s.", date(2026, 11, 12)),
+        ("il 3 c.m.", date(2026, 11, 3)),
+        ("12NOV", date(2026, 11, 12)),
+        ("il 5 del 2025", None),  # a year, but which month?
+    ],
+)
+def test_less_common_forms(text: str, expected: date | None) -> None:
+    assert past(text) == expected
+
+
 def test_a_day_without_a_year_that_needs_a_leap_year() -> None:
     assert past("29 febbraio") == date(2024, 2, 29)
     assert future("29/2") == date(2028, 2, 29)

@@ -224,3 +224,22 @@ def test_held_out_questions_meet_the_target() -> None:
 @pytest.mark.skipif(not (SHARED_EVAL / "periods.dev.jsonl").exists(), reason="no shared eval set")
 def test_dev_questions_meet_the_target() -> None:
     assert _score(SHARED_EVAL / "periods.dev.jsonl") >= 0.95
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("il trimestre scorso", span("2026-07-01", "2026-09-30")),
+        ("questo trimestre", span("2026-10-01", "2026-12-31")),
+        ("dal 10 al 20 del mese scorso", span("2026-10-10", "2026-10-20")),
+        ("ieri e oggi", span("2026-11-23", "2026-11-24")),
+        ("marzo, aprile e maggio", span("2026-03-01", "2026-05-31")),
+        ("dopo il 2024", span("2025-01-01", "2026-11-24")),
+    ],
+)
+def test_more_forms(text: str, expected: tuple[date, date]) -> None:
+    assert parse_period(text, TODAY) == expected
+
+
+def test_before_a_whole_year_has_no_start() -> None:
+    assert parse_period("prima del 2026", TODAY) is None
