@@ -32,6 +32,7 @@ _VISIT = stem("visita")
 _FIRST = stem("prima")
 _FOLLOW_UP = stem("controllo")
 _ONE_SIDE = stem("monolaterale")
+_BOTH_SIDES = stem("bilaterale")
 _REMOVAL = stem(REMOVAL)
 
 
@@ -105,15 +106,17 @@ class Catalogue:
         words = [self._spell(word) for word in tokens(text)]
         said = self._analyser.analyse_words(words)
         terms = tuple((term, self._index.weight(term)) for term in said.terms)
-        hints = set()
+        hints, avoid = set(), set()
         names = set(said.terms)
         if _VISIT in names and not {_FIRST, _FOLLOW_UP} & names:
             hints.add(_FIRST)  # a bare "visita cardiologica" is a first visit
-        if said.one_side:
-            hints.add(_ONE_SIDE)
+            avoid.add(_FOLLOW_UP)
+        if said.one_side and _BOTH_SIDES not in names:
+            hints.add(_ONE_SIDE)  # "mammella sx"
+            avoid.add(_BOTH_SIDES)
         if not self._actions & names:
             hints.add(_REMOVAL)  # "tonsille", "tiroide": for a hospital stay, taking it out
-        return Query(terms, said.negated, frozenset(hints))
+        return Query(terms, said.negated, frozenset(hints), frozenset(avoid))
 
     def _text_scores(self, text: str, kinds: tuple[str, ...]) -> dict[int, float]:
         return {number: score for score, number in rank(self._index, self.query(text), kinds)}

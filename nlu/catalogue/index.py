@@ -35,6 +35,8 @@ class Document:
     fields: Mapping[str, float]
     # Terms the entry itself rules out ("tonsillectomia senza adenoidectomia").
     negated: frozenset[str]
+    # The terms of the first sentence of the name: what the service is, before any detail.
+    title: frozenset[str]
 
     @property
     def name_terms(self) -> frozenset[str]:
@@ -68,6 +70,9 @@ class Index:
             tuple(sum(self.name_weights[term] for term in form) for form in document.forms)
             for document in self.documents
         )
+        # A cheap tie-break for the first pass: the weight of the entry's lightest form, scaled
+        # far below one query term so that it only orders entries of equal coverage.
+        self.lightest: tuple[float, ...] = tuple(min(totals, default=99.0) / 1000.0 for totals in self.form_totals)
         self.exclusive: tuple[frozenset[str], ...] = tuple(
             frozenset(term for word in group for term in analyser.analyse(word).terms) for group in EXCLUSIVE
         )
@@ -83,14 +88,16 @@ def _document(position: int, record: Record, analyser: Analyser, aliases: Iterab
     naming = analyser.analyse(record.naming)
     forms = [frozenset(naming.terms)]
     first_sentence = record.naming.split(" . ", 1)[0]
+    title = forms[0]
     if first_sentence != record.naming:
-        forms.append(frozenset(analyser.analyse(first_sentence).terms))
+        title = frozenset(analyser.analyse(first_sentence).terms)
+        forms.append(title)
     forms.extend(frozenset(analyser.analyse(alias).terms) for alias in aliases)
     fields: dict[str, float] = dict.fromkeys(analyser.analyse(strip_codes(record.notes)).terms, NOTES_FIELD)
     for form in forms:
         fields.update(dict.fromkeys(form, 1.0))
     kept = tuple(dict.fromkeys(form for form in forms if form))
-    return Document(record.entry, position, kept, fields, naming.negated)
+    return Document(record.entry, position, kept, fields, naming.negated, title)
 
 
 def _terms_of(table: Mapping[str, float], analyser: Analyser) -> dict[str, float]:

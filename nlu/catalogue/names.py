@@ -105,7 +105,8 @@ _WORD = re.compile(r"[A-Za-zÀ-ÿ0-9]+(?:[-'][A-Za-zÀ-ÿ0-9]+)*")
 
 def clean_description(text: str) -> str:
     """The official text with its obvious typos, glued notes, quotes and accents repaired."""
-    text = _TYPO_PATTERN.sub(lambda match: _TYPOS[match.group(0)], text)
+    if any(typo in text for typo in _TYPOS):
+        text = _TYPO_PATTERN.sub(lambda match: _TYPOS[match.group(0)], text)
     text = _MISSING_SPACE.sub(lambda match: match.group(1)[0] + " ", text)
     text = _GLUED_NOTE.sub(". ", text)
     text = _QUOTED.sub(r"\1", text)

@@ -20,22 +20,28 @@ _HOURS = re.compile(r"\b(?:h\s*(\d{1,2})|(\d{1,2})\s*(?:h|ore))\b")
 _NON_WORD = re.compile(r"[^a-z0-9|]+")
 # Letters glued to digits ("ca125", "b12") keep both parts searchable.
 _LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
+_DIGIT = re.compile(r"\d")
 
 
 def fold(text: str) -> str:
     """Lower-case ASCII text: accents and apostrophes gone, clause breaks kept as ``|``."""
-    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
-    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
-    text = _GLUED_BRACKETS.sub(r"\1", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
+        text = text.encode("ascii", "ignore").decode("ascii")
+    text = text.lower()
+    if "(" in text:
+        text = _GLUED_BRACKETS.sub(r"\1", text)
     text = _CLAUSE_BREAKS.sub(f" {BOUNDARY} ", text)
-    text = _HOURS.sub(lambda m: f" {m.group(1) or m.group(2)} ore ", text)
-    text = _LETTER_DIGIT.sub(" ", text)
+    if _DIGIT.search(text):
+        text = _HOURS.sub(lambda m: f" {m.group(1) or m.group(2)} ore ", text)
+        text = _LETTER_DIGIT.sub(" ", text)
     return _NON_WORD.sub(" ", text).strip()
 
 
-def tokens(text: str) -> list[str]:
+@lru_cache(maxsize=16384)
+def tokens(text: str) -> tuple[str, ...]:
     """The folded words of ``text``, with ``|`` where a clause breaks."""
-    return fold(text).split()
+    return tuple(fold(text).split())
 
 
 # Derivational endings folded to one stem, longest first, so that the noun, the adjective and

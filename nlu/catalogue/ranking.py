@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from nlu.catalogue.index import Document, Index
+from nlu.catalogue.index import Index
 
 __all__ = ["Query", "rank"]
 
@@ -27,6 +27,9 @@ HINT_BONUS = 0.03
 # The query rules out what the entry is ("senza mdc", "rm" against "tc").
 CONTRADICTION_FACTOR = 0.7
 CONFLICT_FACTOR = 0.75
+# The query most likely means something else ("sx" against "bilaterale", a bare visit against
+# "di controllo"): the entry stays in the list, below.
+AVOID_FACTOR = 0.85
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +40,8 @@ class Query:
     negated: frozenset[str] = frozenset()
     # Soft preferences: they reorder near-ties and never exclude ("prima" for a bare visit).
     hints: frozenset[str] = frozenset()
+    # Soft dislikes: entries titled with them go below ("controllo" for a bare visit).
+    avoid: frozenset[str] = frozenset()
 
     @property
     def total(self) -> float:
@@ -45,7 +50,8 @@ class Query:
 
 def rank(index: Index, query: Query, kinds: Iterable[str]) -> list[tuple[float, int]]:
     """(score in 0..1, document number) for the best candidates, best first."""
-    if not query.total:
+    total = query.total
+    if not total:
         return []
     covered: dict[int, float] = defaultdict(float)
     for kind in kinds:
@@ -53,51 +59,51 @@ def rank(index: Index, query: Query, kinds: Iterable[str]) -> list[tuple[float, 
         for term, weight in query.terms:
             for number, field in postings.get(term, ()):
                 covered[number] += weight * field
-    form_totals = index.form_totals
-    shortlist = heapq.nlargest(
-        SHORTLIST,
-        covered,
-        # cheap proxy of the full score: coverage, then the entry with the lightest name
-        key=lambda number: (covered[number], -min(form_totals[number], default=99.0)),
-    )
-    scored = [(_score(index, number, query), number) for number in shortlist]
+    lightest = index.lightest
+    # cheap proxy of the full score: coverage, then the entry with the lightest name
+    shortlist = heapq.nlargest(SHORTLIST, covered, key=lambda number: covered[number] - lightest[number])
+    asked = frozenset(term for term, _ in query.terms)
+    # query terms no entry has: maybe a word the stemmer did not fold ("broncodilatatore")
+    unknown = tuple((term, weight) for term, weight in query.terms if term not in index.weights)
+    scored = [
+        (_score(index, number, query, asked, (covered[number] + _near(index, number, unknown)) / total), number)
+        for number in shortlist
+    ]
     scored.sort(key=lambda item: (-item[0], index.documents[item[1]].position))
     return scored
 
 
-def _score(index: Index, number: int, query: Query) -> float:
+def _score(index: Index, number: int, query: Query, asked: frozenset[str], coverage: float) -> float:
     document = index.documents[number]
-    asked = {term for term, _ in query.terms}
-    coverage = _coverage(document, query)
     best_share = 0.0
     name_weights = index.name_weights
     for form, form_total in zip(document.forms, index.form_totals[number], strict=True):
-        said = sum(name_weights[term] for term in asked & form)
-        if form_total and said / form_total > best_share:
-            best_share = said / form_total
+        share = sum(name_weights[term] for term in asked & form) / form_total if form_total else 0.0
+        if share > best_share:
+            best_share = share
     score = coverage * (1.0 - NAME_COVERAGE_SHARE + NAME_COVERAGE_SHARE * best_share)
+    if query.hints:
+        score += HINT_BONUS * len(query.hints & document.title)
     names = document.name_terms
-    score += HINT_BONUS * len(query.hints & names)
     if query.negated & names or document.negated & asked:
         score *= CONTRADICTION_FACTOR
+    if query.avoid & document.title:
+        score *= AVOID_FACTOR
     for group in index.exclusive:
-        wanted = asked & group
-        if wanted and not wanted & names and group & names:
-            score *= CONFLICT_FACTOR
-    return min(score, 1.0)
+        if group & names:
+            wanted = asked & group
+            if wanted and not wanted & names:
+                score *= CONFLICT_FACTOR
+    return score if score < 1.0 else 1.0
 
 
-def _coverage(document: Document, query: Query) -> float:
-    """Share of the query's weight the entry says, in its name (1.0) or its notes (less)."""
-    said = 0.0
-    fields = document.fields
-    for term, weight in query.terms:
-        field = fields.get(term)
-        if field is None and len(term) >= NEAR_TERM_MIN_LENGTH:
-            near = process.extractOne(
-                term, fields.keys(), scorer=fuzz.ratio, score_cutoff=NEAR_TERM_MIN_SIMILARITY
-            )
+def _near(index: Index, number: int, unknown: tuple[tuple[str, float], ...]) -> float:
+    """Partial credit for unknown query terms that have a near twin among the entry's terms."""
+    credit = 0.0
+    fields = index.documents[number].fields
+    for term, weight in unknown:
+        if len(term) >= NEAR_TERM_MIN_LENGTH:
+            near = process.extractOne(term, fields.keys(), scorer=fuzz.ratio, score_cutoff=NEAR_TERM_MIN_SIMILARITY)
             if near is not None:
-                field = NEAR_TERM_CREDIT * fields[near[0]] * near[1] / 100.0
-        said += weight * (field or 0.0)
-    return said / query.total
+                credit += weight * NEAR_TERM_CREDIT * fields[near[0]] * near[1] / 100.0
+    return credit
