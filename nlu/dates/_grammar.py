@@ -54,87 +54,42 @@ class Mention:
         return self.year is not None
 
 
+# fmt: off
 # Fixed festivities (month, day); movable ones are days from Easter Sunday.
 FIXED_FESTIVITIES: dict[str, tuple[int, int]] = {
-    "capodanno": (1, 1),
-    "1 dell anno": (1, 1),
-    "epifania": (1, 6),
-    "befana": (1, 6),
-    "san valentino": (2, 14),
-    "festa della donna": (3, 8),
-    "san giuseppe": (3, 19),
-    "festa del papa": (3, 19),
-    "festa della liberazione": (4, 25),
-    "liberazione": (4, 25),
-    "festa dei lavoratori": (5, 1),
-    "festa del lavoro": (5, 1),
-    "festa della repubblica": (6, 2),
-    "ferragosto": (8, 15),
-    "ognissanti": (11, 1),
-    "tutti i santi": (11, 1),
-    "giorno dei morti": (11, 2),
-    "festa dei morti": (11, 2),
-    "commemorazione dei defunti": (11, 2),
-    "immacolata": (12, 8),
-    "vigilia": (12, 24),
-    "natale": (12, 25),
-    "santo stefano": (12, 26),
-    "san silvestro": (12, 31),
-    "ultimo dell anno": (12, 31),
-    "notte di san silvestro": (12, 31),
+    "capodanno": (1, 1), "1 dell anno": (1, 1), "epifania": (1, 6), "befana": (1, 6),
+    "san valentino": (2, 14), "festa della donna": (3, 8), "san giuseppe": (3, 19),
+    "festa del papa": (3, 19), "festa della liberazione": (4, 25), "liberazione": (4, 25),
+    "festa dei lavoratori": (5, 1), "festa del lavoro": (5, 1), "festa della repubblica": (6, 2),
+    "ferragosto": (8, 15), "ognissanti": (11, 1), "tutti i santi": (11, 1),
+    "giorno dei morti": (11, 2), "festa dei morti": (11, 2),
+    "commemorazione dei defunti": (11, 2), "immacolata": (12, 8), "vigilia": (12, 24),
+    "natale": (12, 25), "santo stefano": (12, 26), "san silvestro": (12, 31),
+    "ultimo dell anno": (12, 31), "notte di san silvestro": (12, 31),
 }
 EASTER_FESTIVITIES: dict[str, int] = {
-    "pasqua": 0,
-    "pasquetta": 1,
-    "lunedi dell angelo": 1,
-    "lunedi di pasqua": 1,
-    "venerdi santo": -2,
-    "domenica delle palme": -7,
-    "giovedi grasso": -52,
-    "martedi grasso": -47,
-    "mercoledi delle ceneri": -46,
+    "pasqua": 0, "pasquetta": 1, "lunedi dell angelo": 1, "lunedi di pasqua": 1,
+    "venerdi santo": -2, "domenica delle palme": -7, "giovedi grasso": -52,
+    "martedi grasso": -47, "mercoledi delle ceneri": -46,
 }
 SEASONS = ("inverno", "primavera", "estate", "autunno")
 
+# Days named by a word, as days from today.
 _RELATIVE_DAYS = {
-    "oggi": 0,
-    "stamattina": 0,
-    "stamani": 0,
-    "stamane": 0,
-    "stasera": 0,
-    "stanotte": 0,
-    "sta mattina": 0,
-    "sta sera": 0,
-    "sta notte": 0,
-    "questa mattina": 0,
-    "questa sera": 0,
-    "questo pomeriggio": 0,
-    "oggi stesso": 0,
+    "oggi": 0, "oggi stesso": 0, "stamattina": 0, "stamani": 0, "stamane": 0, "stasera": 0,
+    "stanotte": 0, "sta mattina": 0, "sta sera": 0, "sta notte": 0, "questa mattina": 0,
+    "questa sera": 0, "questo pomeriggio": 0,
     "ieri": -1,
-    "altro ieri": -2,
-    "altroieri": -2,
-    "l altroieri": -2,
-    "avantieri": -2,
-    "avant ieri": -2,
-    "ieri l altro": -2,
-    "laltro ieri": -2,
-    "laltroieri": -2,
-    "domani": 1,
-    "dopodomani": 2,
-    "dopo domani": 2,
-    "domani l altro": 2,
-    "domattina": 1,
+    "altro ieri": -2, "altroieri": -2, "l altroieri": -2, "laltro ieri": -2, "laltroieri": -2,
+    "avantieri": -2, "avant ieri": -2, "ieri l altro": -2,
+    "domani": 1, "domattina": 1,
+    "dopodomani": 2, "dopo domani": 2, "domani l altro": 2,
 }
 _UNITS = {
-    "giorno": "day",
-    "giorni": "day",
-    "settimana": "week",
-    "settimane": "week",
-    "mese": "month",
-    "mesi": "month",
-    "anno": "year",
-    "anni": "year",
+    "giorno": "day", "giorni": "day", "settimana": "week", "settimane": "week",
+    "mese": "month", "mesi": "month", "anno": "year", "anni": "year",
 }
+# fmt: on
 _COUNT_WORDS = {"un": 1, "una": 1, "uno": 1}
 
 
@@ -150,7 +105,7 @@ _MACROS = {
     "<SEASON>": f"(?:{_alternatives(SEASONS)})",
     "<UNIT>": f"(?:{_alternatives(_UNITS)})",
     "<COUNT>": r"(?:\d{1,3}|un|una|uno)",
-    # "scorso", "passata", "prossimi"; never when it is really about the week or month after it
+    # "scorso", "passata", "prossimi"
     "<DIR>": r"(?:scors[oaie]|passat[oaie]|prossim[oaie])",
     "<THIS>": r"(?:quest[oa]?|corrente|in corso|attuale)",
     "<NOT_A_DAY>": r"(?:<MONTH>|giorn|settiman|mes[ei]\b|ann[oi]\b|or[ae]\b|euro|%|volt|minut)",
@@ -242,24 +197,19 @@ def _today(match: re.Match[str]) -> Mention:
     return Mention(Kind.RELATIVE, match.start(), match.end(), amount=0)
 
 
-def _ago(match: re.Match[str]) -> Mention:
-    return Mention(
-        Kind.RELATIVE,
-        match.start(),
-        match.end(),
-        amount=-_count(match["count"]),
-        unit=_UNITS[match["unit"]],
-    )
+def _counted(sign: int) -> _Builder:
+    """'3 giorni fa' (sign -1), 'tra due settimane' (sign +1)."""
 
+    def build(match: re.Match[str]) -> Mention:
+        return Mention(
+            Kind.RELATIVE,
+            match.start(),
+            match.end(),
+            amount=sign * _count(match["count"]),
+            unit=_UNITS[match["unit"]],
+        )
 
-def _ahead(match: re.Match[str]) -> Mention:
-    return Mention(
-        Kind.RELATIVE,
-        match.start(),
-        match.end(),
-        amount=_count(match["count"]),
-        unit=_UNITS[match["unit"]],
-    )
+    return build
 
 
 def _weekday(match: re.Match[str]) -> Mention:
@@ -334,6 +284,7 @@ def _uncertain(match: re.Match[str]) -> Mention:
     return Mention(Kind.UNCERTAIN, match.start(), match.end())
 
 
+# "lunedi prossima settimana": "prossima" is about the week, not about the weekday.
 _NO_DIR_AFTER = r"(?! settimana| mese| anno)"
 _RULES: tuple[tuple[re.Pattern[str], _Builder], ...] = (
     # ISO first: 2026-03-12, 2026/3/12
@@ -376,17 +327,20 @@ _RULES: tuple[tuple[re.Pattern[str], _Builder], ...] = (
         _monthday,
     ),
     (_compile(r"^(?P<day>\d{1,2})$"), _monthday),
+    # "giovedi 26": a day of an unnamed month, with its weekday as a check
     (
         _compile(
             r"\b(?P<weekday><WEEKDAY>) (?:il |l )?(?P<day>\d{1,2})\b(?![-/.:]\d)(?! <NOT_A_DAY>)"
         ),
         _monthday,
     ),
+    # "ieri", "3 giorni fa", "tra due settimane"
     (_compile(rf"\b(?P<word>{_alternatives(_RELATIVE_DAYS)})\b"), _relative_word),
-    (_compile(r"\b(?P<count><COUNT>) (?P<unit><UNIT>) (?:fa|or sono|addietro)\b"), _ago),
+    (_compile(r"\b(?P<count><COUNT>) (?P<unit><UNIT>) (?:fa|or sono|addietro)\b"), _counted(-1)),
     # "2 ore fa", "mezz'ora fa", "poco fa": today (the time of day is not known here)
     (_compile(r"\b(?:(?:<COUNT>|mezz|mezza) or[ae]|poco|pochi minuti|\d+ minuti) fa\b"), _today),
-    (_compile(r"\b(?:tra|fra) (?:circa )?(?P<count><COUNT>) (?P<unit><UNIT>)\b"), _ahead),
+    (_compile(r"\b(?:tra|fra) (?:circa )?(?P<count><COUNT>) (?P<unit><UNIT>)\b"), _counted(+1)),
+    # "martedi", "lo scorso venerdi", "giovedi prossimo", "questo venerdi"
     (
         _compile(
             r"\b(?:(?P<pre><DIR>|<THIS>) )?(?P<weekday><WEEKDAY>)"
@@ -394,6 +348,7 @@ _RULES: tuple[tuple[re.Pattern[str], _Builder], ...] = (
         ),
         _weekday,
     ),
+    # "natale", "la vigilia di natale", "lo scorso ferragosto", "pasqua 2025"
     (
         _compile(
             r"\b(?:(?P<pre><DIR>|<THIS>) )?(?:(?P<eve>vigilia) (?:di |del |dell )?)?"
@@ -402,6 +357,7 @@ _RULES: tuple[tuple[re.Pattern[str], _Builder], ...] = (
         ),
         _festivity,
     ),
+    # Contexts: weeks, months, years and seasons, which complete the partial days above.
     (
         _compile(
             r"\b(?:(?P<pre><DIR>|<THIS>) settimana|settimana (?P<post><DIR>|<THIS>|che viene))\b"

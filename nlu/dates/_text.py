@@ -9,148 +9,45 @@ from rapidfuzz.process import extractOne
 
 from nlu.numbers import ordinal_value, strip_accents, words_to_digits
 
+# fmt: off
 MONTHS = (
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
+    "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno",
+    "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre",
 )
-MONTH_NUMBERS = {name: number for number, name in enumerate(MONTHS, start=1)}
 WEEKDAYS = ("lunedi", "martedi", "mercoledi", "giovedi", "venerdi", "sabato", "domenica")
+MONTH_NUMBERS = {name: number for number, name in enumerate(MONTHS, start=1)}
 WEEKDAY_NUMBERS = {name: number for number, name in enumerate(WEEKDAYS)}
 
-# Abbreviations are only read as months or weekdays next to a number or after a preposition
-# ("5 ott", "a ott"): on their own "mar", "ago", "giu" are other words.
+# Abbreviations are read as months only next to a number or after a preposition ("5 ott",
+# "a ott"), and as weekdays only before a number ("mar 17"): alone, "mar", "ago" and "giu"
+# are other words.
 _MONTH_ABBREVIATIONS = {
-    "gen": 1,
-    "genn": 1,
-    "feb": 2,
-    "febb": 2,
-    "mar": 3,
-    "apr": 4,
-    "mag": 5,
-    "magg": 5,
-    "giu": 6,
-    "lug": 7,
-    "ago": 8,
-    "set": 9,
-    "sett": 9,
-    "ott": 10,
-    "nov": 11,
-    "dic": 12,
+    "gen": 1, "genn": 1, "feb": 2, "febb": 2, "mar": 3, "apr": 4, "mag": 5, "magg": 5,
+    "giu": 6, "lug": 7, "ago": 8, "set": 9, "sett": 9, "ott": 10, "nov": 11, "dic": 12,
 }
 _WEEKDAY_ABBREVIATIONS = {
-    "lun": 0,
-    "mar": 1,
-    "mer": 2,
-    "merc": 2,
-    "gio": 3,
-    "giov": 3,
-    "ven": 4,
-    "sab": 5,
-    "dom": 6,
+    "lun": 0, "mar": 1, "mer": 2, "merc": 2, "gio": 3, "giov": 3, "ven": 4, "sab": 5, "dom": 6,
 }
-_PREPOSITIONS = frozenset(
-    [
-        "a",
-        "ad",
-        "di",
-        "da",
-        "dal",
-        "dall",
-        "al",
-        "all",
-        "del",
-        "dell",
-        "nel",
-        "nell",
-        "in",
-        "e",
-        "fino",
-        "tra",
-        "fra",
-        "entro",
-        "prima",
-        "dopo",
-        "inizio",
-        "fine",
-        "meta",
-        "mese",
-    ]
-)
+_PREPOSITIONS = frozenset((
+    "a", "ad", "di", "da", "dal", "dall", "al", "all", "del", "dell", "nel", "nell", "in", "e",
+    "fino", "tra", "fra", "entro", "prima", "dopo", "inizio", "fine", "meta", "mese",
+))
 
 # Words worth correcting when misspelt ("setembre", "giovedi'", "prosimo").
 _TYPO_TARGETS = (
-    *MONTHS,
-    *WEEKDAYS,
-    "settimana",
-    "settimane",
-    "scorso",
-    "scorsa",
-    "prossimo",
-    "prossima",
-    "passato",
-    "passata",
-    "dopodomani",
-    "stamattina",
-    "ferragosto",
-    "capodanno",
-    "epifania",
-    "pasquetta",
-    "vigilia",
-    "primavera",
-    "autunno",
-    "inverno",
-    "trimestre",
-    "semestre",
+    *MONTHS, *WEEKDAYS,
+    "settimana", "settimane", "scorso", "scorsa", "prossimo", "prossima", "passato", "passata",
+    "dopodomani", "stamattina", "ferragosto", "capodanno", "epifania", "pasquetta", "vigilia",
+    "primavera", "autunno", "inverno", "trimestre", "semestre",
 )
-# Real words close to a target, never "corrected" unless they sit next to a number.
-_LOOKALIKES = frozenset(
-    [
-        "marco",
-        "mazzo",
-        "saggio",
-        "raggio",
-        "maggior",
-        "maggiore",
-        "aprire",
-        "aprite",
-        "apriti",
-        "domenico",
-        "gennaro",
-        "corso",
-        "scorse",
-        "scorsi",
-        "prossimi",
-        "prossime",
-        "passati",
-        "passate",
-        "settima",
-        "giorno",
-        "giorni",
-        "mese",
-        "mesi",
-        "anno",
-        "anni",
-        "scorta",
-        "scorte",
-        "passano",
-        "passare",
-        "inverni",
-        "estate",
-        "estati",
-        "autunni",
-        "sabati",
-    ]
-)
+# Real words one letter away from a target: corrected only next to a number ("il 5 marco").
+_LOOKALIKES = frozenset((
+    "marco", "mazzo", "saggio", "raggio", "maggior", "maggiore", "aprire", "aprite", "apriti",
+    "domenico", "gennaro", "corso", "scorse", "scorsi", "prossimi", "prossime", "passati",
+    "passate", "settima", "giorno", "giorni", "mese", "mesi", "anno", "anni", "scorta",
+    "scorte", "passano", "passare", "inverni", "estate", "estati", "autunni", "sabati",
+))
+# fmt: on
 _KNOWN = frozenset(_TYPO_TARGETS) | _LOOKALIKES
 _ORDINAL_FOLLOWERS = frozenset((*MONTHS, "trimestre", "semestre"))
 
@@ -166,18 +63,25 @@ _SPACES = re.compile(r"\s+")
 
 
 def _fix_typo(word: str) -> str:
+    """The target a misspelt word stands for: one edit away, or two for long words."""
     if word in _KNOWN or len(word) < 4 or not word.isalpha():
         return word
-    limit = 2 if len(word) >= 8 else 1
-    match = extractOne(word, _TYPO_TARGETS, scorer=OSA.distance, score_cutoff=limit)
+    match = extractOne(word, _TYPO_TARGETS, scorer=OSA.distance, score_cutoff=2)
     if match is None:
         return word
-    target, distance = match[0], match[1]
-    if distance == 2 and len(target) < 8:
-        return word
-    if len(target) < 5:
-        return word
-    return str(target)
+    target, distance = str(match[0]), match[1]
+    # Short words have too many one-letter neighbours: "mese" is not "marzo".
+    allowed = 2 if len(word) >= 8 and len(target) >= 8 else 1 if len(target) >= 5 else 0
+    return target if distance <= allowed else word
+
+
+def _reads_as_month(token: str, previous: str, following: str) -> bool:
+    """'5 ott', 'a ott', 'ott 2025'; 'mar' only after a day ('5 mar'), else it is martedi."""
+    if previous.isdigit():
+        return True
+    if token == "mar":
+        return False
+    return previous in _PREPOSITIONS or following.isdigit() and len(following) == 4
 
 
 def _canonical_tokens(tokens: list[str]) -> list[str]:
@@ -186,28 +90,18 @@ def _canonical_tokens(tokens: list[str]) -> list[str]:
     for index, token in enumerate(tokens):
         previous = tokens[index - 1] if index > 0 else ""
         following = tokens[index + 1] if index + 1 < len(tokens) else ""
-        after_number = previous.isdigit()
-        before_number = following.isdigit()
         if token == "gg":
             result[index] = "giorni"
         elif token == "sett" and (
             following == "fa" or index >= 2 and tokens[index - 2] in ("tra", "fra")
         ):
-            result[index] = "settimane"  # "2 sett fa": weeks, not September
-        elif token in _MONTH_ABBREVIATIONS and (
-            after_number
-            or previous in _PREPOSITIONS
-            and token != "mar"
-            or before_number
-            and len(following) == 4
-            and token != "mar"
-        ):
+            result[index] = "settimane"  # "2 sett fa", "tra 2 sett": weeks, not September
+        elif token in _MONTH_ABBREVIATIONS and _reads_as_month(token, previous, following):
             result[index] = MONTHS[_MONTH_ABBREVIATIONS[token] - 1]
-        elif token in _WEEKDAY_ABBREVIATIONS and before_number and not after_number:
+        elif token in _WEEKDAY_ABBREVIATIONS and following.isdigit() and not previous.isdigit():
             result[index] = WEEKDAYS[_WEEKDAY_ABBREVIATIONS[token]]
-        elif token in _LOOKALIKES and (after_number or before_number):
-            fixed = _fix_typo_near_number(token)
-            result[index] = fixed
+        elif token in _LOOKALIKES and (previous.isdigit() or following.isdigit()):
+            result[index] = _fix_typo_near_number(token)
         elif token not in _KNOWN:
             result[index] = _fix_typo(token)
     # Ordinals count days only before a month ("terzo giorno" is not a date); "primo" always.
