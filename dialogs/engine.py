@@ -363,10 +363,13 @@ class Engine:
     def _options(self, step: Step, ctx: Context, question: Question) -> tuple[Option, ...]:
         options = question.options
         default = ctx.defaults.get(step.name)
-        if default is not None and question.options and step.still_valid(ctx, default):
-            label = _shorten(step.describe(ctx, default), 40)
-            options = (Option(KEEP, t("engine.keep", value=label)), *options)
-        return options
+        if default is None or not step.still_valid(ctx, default):
+            return options
+        described = step.describe(ctx, default)
+        if any(o.label == described for o in options):
+            return options  # the previous answer is a button already
+        label = _shorten(described, 40)
+        return (Option(KEEP, t("engine.keep", value=label)), *options)
 
     def _go_back(self, turn: _Turn, flow: Flow) -> bool:
         state, ctx = turn.state, turn.ctx

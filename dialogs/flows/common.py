@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -64,3 +65,11 @@ def show_date(value: str) -> str:
 
 def show_amount(value: str) -> str:
     return format_amount(Decimal(value))
+
+
+def short_name(name: str, limit: int = 70) -> str:
+    """A catalogue name fit for a button: its first sentence, cut at a word if still long."""
+    first = re.split(r"\.\s+(?=[A-ZÀ-Ü])", name, maxsplit=1)[0].rstrip(".")
+    if len(first) <= limit:
+        return first
+    return first[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"

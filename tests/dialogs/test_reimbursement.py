@@ -197,11 +197,30 @@ async def test_back_keeps_the_previous_answer_as_default(chat: EngineChat) -> No
     turn = await chat.say("indietro")
     assert turn.step == "year"
     assert "Prima avevi risposto: 2026" in turn.text
-    turn = await chat.tap("Lascia: 2026")
+    turn = await chat.tap("2026")
     assert turn.step == "beneficiary"
     turn = await chat.say("indietro")
     turn = await chat.say("2025")
     assert turn.step == "beneficiary"
+
+
+async def test_back_to_a_typed_answer_offers_to_keep_it(chat: EngineChat, receipt: Path) -> None:
+    await to_service(chat, "io", "visita cardiologica")
+    await chat.tap("Salute Più")
+    await chat.tap("Sì, continua")
+    await chat.upload(receipt)
+    await chat.say("10/11/2026")
+    await chat.say("99,90")
+    turn = await chat.say("indietro")
+    assert turn.step == "exp_amount"
+    turn = await chat.tap("Lascia: € 99,90")
+    assert turn.step == "exp_number"
+    turn = await chat.say("indietro")
+    turn = await chat.say("indietro")
+    turn = await chat.say("indietro")
+    assert turn.step == "exp_file"
+    turn = await chat.say("indietro")
+    assert turn.step == "contacts"
 
 
 async def test_cancel_asks_then_drops_the_draft(chat: EngineChat, runtime: Runtime) -> None:

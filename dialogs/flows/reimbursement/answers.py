@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dialogs.coverage import covering
+from dialogs.flows.common import short_name
 from dialogs.steps import Context
 from dialogs.texts import t
 from portal.models import DocumentKind, Person
@@ -50,7 +51,7 @@ def missing_documents_of(ctx: Context) -> list[DocumentKind]:
 
 
 def service_text(service: dict[str, str]) -> str:
-    return f"{service['name']} ({service['code']})"
+    return f"{short_name(service['name'])} ({service['code']})"
 
 
 def policy_text(policy: Any) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 from dialogs.coverage import covering
 from dialogs.events import Inbound
+from dialogs.flows.common import short_name
 from dialogs.flows.reimbursement.answers import (
     beneficiary_of,
     coverage_of,
@@ -83,7 +84,8 @@ class Service(BaseStep):
         return None
 
     def ask(self, ctx: Context) -> Question:
-        options = [Option(f"c{i}", c["name"]) for i, c in enumerate(self._candidates(ctx))]
+        options = [Option(f"c{i}", short_name(c["name"]))
+                   for i, c in enumerate(self._candidates(ctx))]
         options.append(Option("none", t("reimbursement.service.none_of_these")))
         return Question(t("reimbursement.service.pick"), tuple(options))
 
