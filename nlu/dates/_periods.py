@@ -31,14 +31,13 @@ from datetime import date, timedelta
 from nlu.dates._calendar import add_months, add_years, month_end, week_start
 from nlu.dates._days import resolve_day
 from nlu.dates._grammar import DAY_KINDS, Kind, Mention, find_mentions
-from nlu.dates._text import MONTHS, normalise
+from nlu.dates._text import normalise
 from nlu.dates._times import extract_time
 
 __all__ = ["parse_period"]
 
 Span = tuple[date, date]
 
-_MONTH = "(?:" + "|".join(MONTHS) + ")"
 _UNIT = r"(?P<unit>giorn[oi]|settiman[ae]|mes[ei]|ann[oi]|trimestr[ei]|semestr[ei])"
 _COUNT = r"(?P<count>\d{1,3}|un|una|uno)"
 _LAST_N = re.compile(
@@ -83,13 +82,12 @@ _PART = re.compile(
 _CURRENT_UNIT = re.compile(r"^(?P<unit>mese|anno|settimana)\b")
 _LEADING = re.compile(r"^(?:inizio|meta|fine|primi|ultimi giorni)\b")
 _ARTICLE = re.compile(r"^(?:il|l|la|lo|i|le|gli) ")
+# fmt: off
 _PART_DAYS = {
-    "inizio": (1, 10),
-    "primi": (1, 10),
-    "meta": (11, 20),
-    "fine": (21, 31),
+    "inizio": (1, 10), "primi": (1, 10), "meta": (11, 20), "fine": (21, 31),
     "ultimi giorni": (21, 31),
 }
+# fmt: on
 _SEASON_START = {"inverno": 12, "primavera": 3, "estate": 6, "autunno": 9}
 
 
@@ -326,75 +324,134 @@ def _ordered(span: Span | None) -> Span | None:
     return span if span is not None and span[0] <= span[1] else None
 
 
-def _by_rules(text: str, today: date) -> Span | None:
+# The rules, tried in order on the whole question. Each returns the period when its form is
+# there and makes sense, None when its form is not there, and raises _Refused when the form is
+# there but names no period ("negli ultimi giorni", "prima del 2026").
+
+
+def _last_units(text: str, today: date) -> Span | None:
+    """'negli ultimi 30 giorni', "nell'ultimo mese", 'da 3 mesi'."""
     last = _LAST_N.search(text) or _FOR_N.search(text)
-    if last:
-        count = _count(last["count"], last["unit"])
-        return (_shift(today, last["unit"], -count), today) if count else None
+    if not last:
+        return None
+    count = _count(last["count"], last["unit"])
+    if count is None:
+        raise _Refused  # "negli ultimi giorni": how many?
+    return _shift(today, last["unit"], -count), today
+
+
+def _next_units(text: str, today: date) -> Span | None:
+    """'nei prossimi 10 giorni'."""
     following = _NEXT_N.search(text)
-    if following:
-        count = _count(following["count"], following["unit"])
-        return (today, _shift(today, following["unit"], count)) if count else None
-    week_of_month = _WEEK_OF_MONTH.search(text)
-    if week_of_month:
-        month = _single_span(week_of_month["rest"], today, today)
-        if month is None:
-            return None
-        if week_of_month["which"] == "ultima":
-            return month[1] - timedelta(days=6), month[1]
-        index = ("prima", "seconda", "terza", "quarta").index(week_of_month["which"])
-        start = month[0] + timedelta(weeks=index)
-        return start, start + timedelta(days=6)
-    week_of = _WEEK_OF.search(text)
-    if week_of:
-        day = _single_span(week_of["rest"], today, today)
-        if day is not None:
-            monday = week_start(day[0])
-            return monday, monday + timedelta(days=6)
-    relative_quarter = _RELATIVE_QUARTER.search(text)
-    if relative_quarter:
-        months = 3 if (relative_quarter["kind"] or relative_quarter["kind2"]) == "trimestre" else 6
-        modifier = relative_quarter["pre"] or relative_quarter["post"]
-        first_month = (today.month - 1) // months * months + 1
-        start = add_months(date(today.year, first_month, 1), months * _direction_of(modifier))
-        return start, add_months(start, months) - timedelta(days=1)
+    if not following:
+        return None
+    count = _count(following["count"], following["unit"])
+    if count is None:
+        raise _Refused
+    return today, _shift(today, following["unit"], count)
+
+
+def _week_of_month(text: str, today: date) -> Span | None:
+    """'la prima settimana di ottobre' (1-7), "l'ultima settimana di ottobre" (25-31)."""
+    week = _WEEK_OF_MONTH.search(text)
+    if not week:
+        return None
+    month = _single_span(week["rest"], today, today)
+    if month is None:
+        raise _Refused
+    if week["which"] == "ultima":
+        return month[1] - timedelta(days=6), month[1]
+    start = month[0] + timedelta(weeks=("prima", "seconda", "terza", "quarta").index(week["which"]))
+    return start, start + timedelta(days=6)
+
+
+def _week_of_day(text: str, today: date) -> Span | None:
+    """'la settimana del 9 novembre': Monday to Sunday around that day."""
+    week = _WEEK_OF.search(text)
+    day = _single_span(week["rest"], today, today) if week else None
+    if day is None:
+        return None
+    monday = week_start(day[0])
+    return monday, monday + timedelta(days=6)
+
+
+def _relative_quarter(text: str, today: date) -> Span | None:
+    """'il trimestre scorso', 'questo semestre': calendar quarters and halves."""
+    quarter = _RELATIVE_QUARTER.search(text)
+    if not quarter:
+        return None
+    months = 3 if (quarter["kind"] or quarter["kind2"]) == "trimestre" else 6
+    first_month = (today.month - 1) // months * months + 1
+    direction = _direction_of(quarter["pre"] or quarter["post"])
+    start = add_months(date(today.year, first_month, 1), months * direction)
+    return start, add_months(start, months) - timedelta(days=1)
+
+
+def _numbered_quarter(text: str, today: date) -> Span | None:
+    """'nel primo trimestre', 'il secondo semestre del 2025' (without a year: the last begun)."""
     quarter = _QUARTER.search(text)
-    if quarter:
-        months = 3 if quarter["kind"] == "trimestre" else 6
-        first_month = (int(quarter["number"]) - 1) * months + 1
-        if first_month > 12:
-            return None
-        year = int(quarter["year"]) if quarter["year"] else today.year
-        if not quarter["year"] and date(year, first_month, 1) > today:
-            year -= 1
-        start = date(year, first_month, 1)
-        return start, add_months(start, months) - timedelta(days=1)
+    if not quarter:
+        return None
+    months = 3 if quarter["kind"] == "trimestre" else 6
+    first_month = (int(quarter["number"]) - 1) * months + 1
+    if first_month > 12:
+        raise _Refused  # "il terzo semestre"
+    year = int(quarter["year"]) if quarter["year"] else today.year
+    if not quarter["year"] and date(year, first_month, 1) > today:
+        year -= 1
+    start = date(year, first_month, 1)
+    return start, add_months(start, months) - timedelta(days=1)
+
+
+def _between(text: str, today: date) -> Span | None:
+    """'dal 1 al 15 ottobre', 'tra agosto e settembre', 'da dicembre a febbraio'."""
     between = _RANGE.search(text)
-    if between:
-        span = _range(between["first"], between["second"], today)
-        if span is not None:
-            return span
+    return _range(between["first"], between["second"], today) if between else None
+
+
+def _before(text: str, today: date) -> Span | None:
+    """'prima di giugno', 'fino al 10 marzo': from 1 January of that year."""
     before = _BEFORE.search(text)
-    if before:
-        # "prima di giugno": this year's June even when it has not come yet.
-        limit = _single_span(before["rest"], today, date(today.year, 12, 31), leading=True)
-        if limit is not None:
-            if before["word"] == "prima":
-                span = _ordered((date(limit[0].year, 1, 1), limit[0] - timedelta(days=1)))
-            else:
-                span = _ordered((date(limit[1].year, 1, 1), limit[1]))
-            if span is None:
-                raise _Refused  # "prima del 2026": from when?
-            return span
+    if not before:
+        return None
+    # "prima di dicembre" asked in November: this year's December, though it has not come yet.
+    limit = _single_span(before["rest"], today, date(today.year, 12, 31), leading=True)
+    if limit is None:
+        return None
+    if before["word"] == "prima":
+        span = _ordered((date(limit[0].year, 1, 1), limit[0] - timedelta(days=1)))
+    else:
+        span = _ordered((date(limit[1].year, 1, 1), limit[1]))
+    if span is None:
+        raise _Refused  # "prima del 2026": from when?
+    return span
+
+
+def _since(text: str, today: date) -> Span | None:
+    """'da settembre', 'dal 10 ottobre', "dall'inizio dell'anno", 'dopo il 10 novembre'."""
     since = _SINCE.search(text)
-    if since:
-        rest = since["rest"]
-        origin = _current_unit_start(rest, today) or _single_span(rest, today, today, leading=True)
-        if origin is not None:
-            if since["word"] in ("dopo", "successivamente al"):
-                return _ordered((origin[1] + timedelta(days=1), today))
-            return _ordered((origin[0], today))
-    return None
+    if not since:
+        return None
+    rest = since["rest"]
+    origin = _current_unit_start(rest, today) or _single_span(rest, today, today, leading=True)
+    if origin is None:
+        return None
+    if since["word"] in ("dopo", "successivamente al"):
+        return _ordered((origin[1] + timedelta(days=1), today))
+    return _ordered((origin[0], today))
+
+
+_PERIOD_RULES = (
+    _last_units,
+    _next_units,
+    _week_of_month,
+    _week_of_day,
+    _relative_quarter,
+    _numbered_quarter,
+    _between,
+    _before,
+    _since,
+)
 
 
 def _current_unit_start(text: str, today: date) -> Span | None:
@@ -414,12 +471,14 @@ def parse_period(text: str, today: date) -> tuple[date, date] | None:
     normalised, _ = extract_time(normalise(text))
     if not normalised:
         return None
-    try:
-        span = _by_rules(normalised, today)
-    except _Refused:
-        return None
-    if span is not None:
-        return span
+    for rule in _PERIOD_RULES:
+        try:
+            span = rule(normalised, today)
+        except _Refused:
+            return None
+        if span is not None:
+            return span
+    # Otherwise what the question names: months, weeks, years, seasons, days.
     spans = _spans(normalised, today, today)
     if not spans:
         return None
