@@ -19,6 +19,8 @@ from portal.models import Household, RequestDraft
 STUCK_AFTER = 3
 # The option that keeps the previous answer of a reopened question.
 KEEP = "="
+# No answer is longer than this (the longest, a note, is 1,000 characters).
+MAX_TEXT = 2000
 
 
 @dataclass(slots=True)
@@ -248,6 +250,9 @@ class Engine:
                 if not inbound.text.strip():
                     self._invalid(turn, step, Invalid(t("engine.empty")))
                     return
+                if len(inbound.text) > MAX_TEXT:
+                    self._invalid(turn, step, Invalid(t("engine.too_long")))
+                    return
                 labels = [o.label for o in options]
                 aliases = [o.aliases for o in options]
                 index = match_choice(inbound.text, labels, aliases) if options else None
@@ -409,6 +414,8 @@ _MENU = (
 
 
 def _menu_from_text(text: str) -> str | None:
+    if len(text) > MAX_TEXT:
+        return None
     index = match_choice(text, [o.label for o in _MENU], [o.aliases for o in _MENU])
     if index is not None:
         return _MENU[index].key

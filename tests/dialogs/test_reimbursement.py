@@ -374,3 +374,21 @@ async def test_an_answer_is_never_applied_twice(chat: EngineChat) -> None:
     turn = await chat.choose(button)
     assert "domanda precedente" in turn.text
     assert turn.step == "beneficiary"
+
+
+@pytest.mark.parametrize("text", ["🤒" * 3000, "a" * 50_000, "\u200b", "\x00\x01", "‮rtl"])
+async def test_any_text_keeps_the_question(chat: EngineChat, text: str) -> None:
+    await start(chat)
+    turn = await chat.say(text)
+    assert turn.step == "year"
+    assert turn.text
+    turn = await chat.say("2026")
+    assert turn.step == "beneficiary"
+
+
+async def test_location_and_contact_mid_flow(chat: EngineChat) -> None:
+    await start(chat)
+    turn = await chat.send({"location": [41.9, 12.5]})
+    assert turn.step == "year" and "posizione" in turn.text
+    turn = await chat.send({"contact": "+393471234567"})
+    assert turn.step == "year" and "contatto" in turn.text
