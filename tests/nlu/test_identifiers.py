@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from nlu.identifiers import (
@@ -22,9 +24,10 @@ IBAN = "IT60X0542811101000000123456"
 IBAN_WRONG_CIN = "IT64Y0542811101000000123456"
 
 
-def _code(parse: object, text: str) -> str:
+def _code(parse: Callable[[str], str], text: str) -> str:
+    """The error code `parse` refuses `text` with (its message is the exception's text)."""
     with pytest.raises(IdentifierError) as raised:
-        parse(text)  # type: ignore[operator]
+        parse(text)
     assert str(raised.value) == raised.value.message
     return raised.value.code
 
