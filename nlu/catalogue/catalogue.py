@@ -24,6 +24,8 @@ __all__ = ["DEFAULT_DATA_DIR", "MIN_SCORE", "Catalogue", "load_catalogue", "sear
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "catalogue"
 # Below this score (0..100) a candidate is not what the customer meant: "ciao" finds nothing.
 MIN_SCORE = 45.0
+# Nor is a candidate scoring less than this share of the best one.
+MIN_SHARE_OF_BEST = 0.5
 # A code typed in full puts its entry at least this high (0..1), more if the words agree.
 _EXACT_CODE_FLOOR = 0.6
 _PREFIX_CODE_FLOOR = 0.5
@@ -81,7 +83,9 @@ class Catalogue:
         code_floors = self._code_floors(find_codes(text), kinds)
         words_only = strip_codes(text) if code_floors else text
         if code_floors and not any(char.isalnum() for char in words_only):
-            scores = dict.fromkeys(code_floors, 0.0)
+            # only codes: an exact one is certain, the start of longer codes nearly so
+            scores = {number: 1.0 if floor == _EXACT_CODE_FLOOR else 0.9 for number, floor in code_floors.items()}
+            code_floors = {}
         else:
             scores = self._text_scores(words_only, kinds)
             if code_floors:
@@ -93,9 +97,10 @@ class Catalogue:
             scores[number] = max(said, floor + (1.0 - floor) * said)
         documents = self._index.documents
         ordered = sorted(scores.items(), key=lambda item: (-item[1], documents[item[0]].position))
-        matches = []
+        matches: list[Match] = []
+        threshold = max(MIN_SCORE, MIN_SHARE_OF_BEST * 100.0 * ordered[0][1]) if ordered else MIN_SCORE
         for number, score in ordered:
-            if 100.0 * score < MIN_SCORE or len(matches) == limit:
+            if 100.0 * score < threshold or len(matches) == limit:
                 break
             entry = documents[number].entry
             matches.append(Match(entry.code, entry.name, entry.kind, round(100.0 * score, 1)))

@@ -164,12 +164,12 @@ def _sentence_case(text: str) -> str:
 
 
 def _case_word(word: str, text: str, start: int, previous: str) -> str:
+    if "-" in word:
+        return "-".join(_case_word(part, text, start, previous) for part in word.split("-"))
     if not word.isupper():
         return word  # mixed case in the source (Hb, IgE, pH) is deliberate
     if word in _PROPER_NOUNS:
         return _PROPER_NOUNS[word]
-    if "-" in word:
-        return "-".join(_case_word(part, text, start, previous) for part in word.split("-"))
     if word in _ACRONYMS or any(char.isdigit() for char in word):
         return word
     letters = word.replace("'", "")

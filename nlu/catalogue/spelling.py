@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 __all__ = ["Speller"]
@@ -24,10 +25,18 @@ class Speller:
     def __init__(self, frequencies: Mapping[str, int]) -> None:
         self._frequencies = dict(frequencies)
         self._deletions: dict[str, list[str]] = defaultdict(list)
-        for word in self._frequencies:
+        by_length: dict[int, list[str]] = defaultdict(list)
+        for word in sorted(self._frequencies, key=lambda known: -self._frequencies[known]):
             if len(word) >= _MIN_LENGTH - 1 and word.isalpha():
                 for variant in {word, *_deletions(word)}:
                     self._deletions[variant].append(word)
+                by_length[len(word)].append(word)
+        # Two slips the deletion index cannot see (two letters missing): the words of about the
+        # same length, most frequent first, for a bounded scan of long words only.
+        self._near_length = {
+            length: [word for other in range(length - 2, length + 3) for word in by_length.get(other, ())]
+            for length in range(_LONG_WORD, max(by_length, default=0) + 3)
+        }
 
     def __contains__(self, word: object) -> bool:
         return word in self._frequencies
@@ -51,6 +60,11 @@ class Speller:
             rank = (distance, -self._frequencies[candidate], candidate)
             if best is None or rank < best:
                 best = rank
+        if best is None and max_distance == 2:
+            found = process.extractOne(
+                word, self._near_length.get(len(word), ()), scorer=OSA.distance, score_cutoff=max_distance
+            )
+            return None if found is None else found[0]
         return None if best is None else best[2]
 
 

@@ -1241,6 +1241,9 @@ STOPWORDS: frozenset[str] = frozenset(
     effettuato presso ospedale clinica centro privato privata convenzionato asl ssn
     cioe ecc etc circa numero n nr cod codice prestazione prestazioni quello quella
     dove quando appuntamento data giorno domani oggi settimana mese anno
+    mille tante tanto tanti grazie buona buon giornata serata sera notte arrivederci saluti
+    cordiali distinti allora quindi ecco bene va vabbe boh mah forse magari sempre ancora gia
+    subito presto tardi qui qua li la questo codesto stesso stessa altro altra altri
     """.split()
 )
 

@@ -1,0 +1,142 @@
+"""nlu.catalogue: loading the catalogues and searching them as customers type."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from nlu.catalogue import Catalogue, Entry, Match, load_catalogue, search
+from nlu.catalogue.catalogue import DEFAULT_DATA_DIR
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+def _first(catalogue: Catalogue, text: str, kind: str | None = None) -> str:
+    matches = catalogue.search(text, kind=kind)
+    assert matches, f"nothing found for {text!r}"
+    return matches[0].code
+
+
+def test_default_catalogue_is_built_once(catalogue: Catalogue) -> None:
+    assert load_catalogue() is catalogue
+    assert load_catalogue(DEFAULT_DATA_DIR) is catalogue
+
+
+def test_both_catalogues_are_loaded(catalogue: Catalogue) -> None:
+    assert sum(1 for _ in catalogue.entries("ambulatoriale")) == 2108
+    assert sum(1 for _ in catalogue.entries("ricovero")) == 3733  # leaf ICD-9-CM codes only
+    assert catalogue.get("85", kind="ricovero") is None  # a group, not a codeable intervention
+
+
+def test_get_returns_the_entry_with_its_official_text(catalogue: Catalogue) -> None:
+    entry = catalogue.get("89.7a.3")
+    assert isinstance(entry, Entry)
+    assert (entry.code, entry.kind, entry.name) == ("89.7A.3", "ambulatoriale", "Prima visita cardiologica")
+    assert entry.description.startswith("PRMA VISITA CARDIOLOGICA")
+    assert catalogue.get("45.23", kind="ricovero").name == "Colonscopia con endoscopio flessibile"
+    assert catalogue.get("45.23").kind == "ambulatoriale"
+    assert catalogue.get("99.99.99") is None
+
+
+def test_customer_names_are_clean(catalogue: Catalogue) -> None:
+    for entry in catalogue.entries():
+        letters = [char for char in entry.name if char.isalpha()]
+        capitals = sum(char.isupper() for char in letters) / len(letters)
+        assert entry.name[0].isupper() or entry.name[0].isdigit(), entry
+        assert "Non associabile" not in entry.name and "Incluso:" not in entry.name, entry
+        assert capitals < 0.5 or len(letters) <= 8, entry
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "code"),
+    [
+        ("eco addome", "ambulatoriale", "88.76.1"),
+        ("rmn ginocchio sx", "ambulatoriale", "88.94.D"),
+        ("tac torace con contrasto", "ambulatoriale", "87.41.1"),
+        ("visita cardiolgica", "ambulatoriale", "89.7A.3"),
+        ("ecg", "ambulatoriale", "89.52"),
+        ("emocromo con formula", "ambulatoriale", "90.62.2"),
+        ("89.52", "ambulatoriale", "89.52"),
+        ("togliere la cistifellea", "ricovero", "51.22"),
+    ],
+)
+def test_the_issue_examples_come_first(catalogue: Catalogue, text: str, kind: str, code: str) -> None:
+    assert _first(catalogue, text, kind) in {code, "51.23"}
+
+
+def test_a_bare_visit_is_a_first_visit(catalogue: Catalogue) -> None:
+    assert _first(catalogue, "visita cardiologica") == "89.7A.3"
+    assert _first(catalogue, "visita cardiologica di controllo") == "89.01.3"
+    assert _first(catalogue, "controllo cardiologico") == "89.01.3"
+    assert _first(catalogue, "visita oculista") == "95.02"
+
+
+def test_contrast_medium_with_or_without(catalogue: Catalogue) -> None:
+    assert _first(catalogue, "tc torace con mdc") == "87.41.1"
+    assert _first(catalogue, "tc torace senza mdc") == "87.41"
+    assert _first(catalogue, "rm spalla") == "88.94.4"
+
+
+def test_modality_and_side_matter(catalogue: Catalogue) -> None:
+    assert _first(catalogue, "tac ginocchio") == "88.39.4"
+    assert _first(catalogue, "rx ginocchio dx") == "88.27.2"
+    assert _first(catalogue, "ecografia mammella sx") == "88.73.2"
+    assert _first(catalogue, "ecografia mammaria") == "88.73.1"
+
+
+def test_lay_words_for_interventions(catalogue: Catalogue) -> None:
+    assert _first(catalogue, "appendicite", "ricovero") in {"47.01", "47.09"}
+    assert _first(catalogue, "operazione al menisco", "ricovero") == "80.6"
+    assert _first(catalogue, "cataratta", "ricovero") == "13.41"
+    assert _first(catalogue, "tunnel carpale", "ricovero") == "04.43"
+    assert _first(catalogue, "protesi anca", "ricovero") == "81.51"
+    assert _first(catalogue, "tonsille", "ricovero") in {"28.2", "28.3"}
+
+
+def test_typos_are_tolerated(catalogue: Catalogue) -> None:
+    assert _first(catalogue, "ecografia adome completo") == "88.76.1"
+    assert _first(catalogue, "colonscopai") == "45.23"
+    assert _first(catalogue, "elettrocardigramma") == "89.52"
+
+
+def test_codes_alone_or_with_words(catalogue: Catalogue) -> None:
+    exact = catalogue.search("89.7A.3")
+    assert (exact[0].code, exact[0].score) == ("89.7A.3", 100.0)
+    assert [match.code for match in catalogue.search("89.7A", limit=3)] == ["89.7A.1", "89.7A.2", "89.7A.3"]
+    assert _first(catalogue, "88.76.1 ecografia addome") == "88.76.1"
+    assert _first(catalogue, "ca 19.9") == "90.55.3"  # a lab test, not ICD-9-CM code 19.9
+
+
+def test_kind_filters_the_catalogue(catalogue: Catalogue) -> None:
+    for kind in ("ambulatoriale", "ricovero"):
+        matches = catalogue.search("colonscopia", kind=kind, limit=10)
+        assert matches and {match.kind for match in matches} == {kind}
+    assert {match.kind for match in catalogue.search("colonscopia", limit=10)} == {"ambulatoriale", "ricovero"}
+    with pytest.raises(ValueError, match="unknown kind"):
+        catalogue.search("colonscopia", kind="ospedale")
+
+
+@pytest.mark.parametrize("text", ["", "   ", "ciao", "boh", "asdfgh", "pizza margherita", "grazie mille"])
+def test_nothing_close_finds_nothing(catalogue: Catalogue, text: str) -> None:
+    assert catalogue.search(text) == []
+
+
+def test_matches_are_scored_sorted_and_limited(catalogue: Catalogue) -> None:
+    matches = catalogue.search("rx", limit=7)
+    assert 0 < len(matches) <= 7
+    assert all(0.0 <= match.score <= 100.0 for match in matches)
+    assert [match.score for match in matches] == sorted((match.score for match in matches), reverse=True)
+    assert catalogue.search("rx", limit=0) == []
+
+
+def test_match_is_a_frozen_value() -> None:
+    match = search("ecg")[0]
+    assert isinstance(match, Match)
+    assert dataclasses.asdict(match) == {"code": "89.52", "name": "Elettrocardiogramma", "kind": "ambulatoriale",
+                                         "score": 100.0}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        match.score = 0.0  # type: ignore[misc]

@@ -1,0 +1,27 @@
+"""nlu.catalogue.spelling: typos corrected against the catalogue's words."""
+
+from __future__ import annotations
+
+from nlu.catalogue.spelling import Speller
+
+_SPELLER = Speller(
+    {"cardiologica": 5, "ecografia": 40, "addome": 12, "colonscopia": 6, "ginocchio": 9, "elettrocardiogramma": 3}
+)
+
+
+def test_known_words_are_kept() -> None:
+    assert _SPELLER.correct("addome") == "addome"
+
+
+def test_one_and_two_slips_are_corrected() -> None:
+    assert _SPELLER.correct("cardiolgica") == "cardiologica"  # deletion
+    assert _SPELLER.correct("adddome") == "addome"  # insertion
+    assert _SPELLER.correct("colonscopai") == "colonscopia"  # swap
+    assert _SPELLER.correct("ecogarfai") == "ecografia"  # two swaps in a long word
+    assert _SPELLER.correct("elettrocardigrama") == "elettrocardiogramma"  # two letters missing
+    assert _SPELLER.correct("ginochio") == "ginocchio"
+
+
+def test_nothing_close_is_none_and_short_words_are_not_guessed() -> None:
+    assert _SPELLER.correct("pizza") is None
+    assert _SPELLER.correct("eko") is None
