@@ -134,7 +134,7 @@ def _sqlite_pragmas(engine: AsyncEngine) -> None:
 
 def _upgrade(connection: Connection, config: Config) -> None:
     config.attributes["connection"] = connection
-    command.upgrade(config, "head")
+    command.upgrade(config, "heads")
 
 
 class Store:
@@ -175,7 +175,7 @@ class Store:
     # -- schema --------------------------------------------------------------------------
 
     async def migrate(self) -> None:
-        """`alembic upgrade head` on this database."""
+        """`alembic upgrade heads` on this database: every feature's branch of revisions."""
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         async with self.engine.begin() as conn:
