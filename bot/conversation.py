@@ -52,7 +52,7 @@ class Conversations:
             state = State.from_json(record.state if record else None)
             version = record.version if record else 0
             household = await self._store.household(customer_id)
-            outcome = self._engine.handle(state, inbound, household, self._today(),
+            outcome = await self._engine.handle(state, inbound, household, self._today(),
                                           self._services)
             try:
                 saved = await self._store.save_turn(

@@ -67,7 +67,7 @@ class Engine:
         self._flows = {flow.name: flow for flow in flows}
         self._support_contact = support_contact
 
-    def handle(
+    async def handle(
         self,
         state: State,
         inbound: Inbound,
@@ -82,12 +82,12 @@ class Engine:
         elif state.flow is not None:
             state.reset()  # a flow that no longer exists: start over rather than crash
         turn = _Turn(state, ctx, household.customer.first_name)
-        self._dispatch(turn, inbound, household, today, services)
+        await self._dispatch(turn, inbound, household, today, services)
         return TurnOutcome(turn.replies, turn.state, turn.submit, turn.after_submit)
 
     # -- routing --------------------------------------------------------------------------
 
-    def _dispatch(
+    async def _dispatch(
         self, turn: _Turn, inbound: Inbound, household: Household, today: date, services: Services
     ) -> None:
         state = turn.state
@@ -101,7 +101,7 @@ class Engine:
         elif turn.ctx is None:
             self._idle(turn, inbound, household, today, services)
         else:
-            self._answer(turn, inbound)
+            await self._answer(turn, inbound)
 
     def _resume(self, turn: _Turn) -> None:
         """An empty event (a channel opened again): show where the conversation is."""
@@ -222,7 +222,7 @@ class Engine:
 
     # -- answering the current question ---------------------------------------------------
 
-    def _answer(self, turn: _Turn, inbound: Inbound) -> None:
+    async def _answer(self, turn: _Turn, inbound: Inbound) -> None:
         state, ctx = turn.state, turn.ctx
         assert ctx is not None and state.flow is not None
         flow = self._flows[state.flow]
@@ -263,7 +263,7 @@ class Engine:
                 self._accept(turn, step, Accept(value))
                 return
             key = None
-        outcome = step.answer(ctx, inbound, key)
+        outcome = await step.answer(ctx, inbound, key)
         if isinstance(outcome, Invalid):
             self._invalid(turn, step, outcome)
         elif isinstance(outcome, Stay):

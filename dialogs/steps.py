@@ -91,7 +91,7 @@ class Step(Protocol):
 
     def ask(self, ctx: Context) -> Question: ...
 
-    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+    async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         """`option` is the key of the option the customer picked or typed, if any."""
 
     def still_valid(self, ctx: Context, value: Any) -> bool:

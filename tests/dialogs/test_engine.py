@@ -65,19 +65,19 @@ class Driver:
         self.services = FakeServices()
         self.last: TurnOutcome | None = None
 
-    def send(self, inbound: Inbound) -> TurnOutcome:
-        self.last = self.engine.handle(self.state, inbound, HOUSEHOLD, TODAY, self.services)
+    async def send(self, inbound: Inbound) -> TurnOutcome:
+        self.last = await self.engine.handle(self.state, inbound, HOUSEHOLD, TODAY, self.services)
         self.state = self.last.state
         return self.last
 
-    def say(self, text: str) -> TurnOutcome:
-        return self.send(Inbound(text=text))
+    async def say(self, text: str) -> TurnOutcome:
+        return await self.send(Inbound(text=text))
 
-    def tap(self, label: str) -> TurnOutcome:
+    async def tap(self, label: str) -> TurnOutcome:
         assert self.last is not None
         ids = [c.id for r in self.last.replies for c in r.choices if label in c.label]
         assert len(ids) == 1, [c.label for r in self.last.replies for c in r.choices]
-        return self.send(Inbound(choice=ids[0]))
+        return await self.send(Inbound(choice=ids[0]))
 
     @property
     def text(self) -> str:
@@ -90,85 +90,85 @@ def driver() -> Driver:
     return Driver()
 
 
-def test_single_beneficiary_is_implied_and_said(driver: Driver) -> None:
-    driver.say("rimborso")
-    driver.say("2026")
+async def test_single_beneficiary_is_implied_and_said(driver: Driver) -> None:
+    await driver.say("rimborso")
+    await driver.say("2026")
     assert "Giulia Bianchi, l'unica persona assicurata" in driver.text
     assert driver.state.asked == "service_query"
 
 
-def test_two_guarantees_of_one_policy_are_offered(driver: Driver) -> None:
-    driver.say("rimborso")
-    driver.say("2026")
-    driver.say("ecografia addome")
-    driver.tap("Ecografia dell'addome completo")
+async def test_two_guarantees_of_one_policy_are_offered(driver: Driver) -> None:
+    await driver.say("rimborso")
+    await driver.say("2026")
+    await driver.say("ecografia addome")
+    await driver.tap("Ecografia dell'addome completo")
     assert driver.state.asked == "guarantee"
     assert "Base n. 700000001" in driver.text  # the only policy, said
-    driver.tap("Diagnostica per immagini")
+    await driver.tap("Diagnostica per immagini")
     assert driver.state.asked == "contacts"
     assert driver.state.answers["guarantee"] == 11
 
 
-def test_the_engine_never_mutates_the_callers_state(driver: Driver) -> None:
-    driver.say("rimborso")
+async def test_the_engine_never_mutates_the_callers_state(driver: Driver) -> None:
+    await driver.say("rimborso")
     before = driver.state.to_json()
-    driver.engine.handle(driver.state, Inbound(text="2026"), HOUSEHOLD, TODAY, driver.services)
+    await driver.engine.handle(driver.state, Inbound(text="2026"), HOUSEHOLD, TODAY, driver.services)
     assert driver.state.to_json() == before
 
 
-def test_state_survives_json(driver: Driver) -> None:
-    driver.say("rimborso")
-    driver.say("2026")
+async def test_state_survives_json(driver: Driver) -> None:
+    await driver.say("rimborso")
+    await driver.say("2026")
     restored = State.from_json(driver.state.to_json())
     assert restored == driver.state
     assert State.from_json({"flow": None, "unknown_field": 1}) == State()
 
 
-def test_help_restart_and_human(driver: Driver) -> None:
-    driver.say("rimborso")
-    driver.say("aiuto")
+async def test_help_restart_and_human(driver: Driver) -> None:
+    await driver.say("rimborso")
+    await driver.say("aiuto")
     assert "anno" in driver.text and driver.state.asked == "year"
-    driver.say("operatore")
+    await driver.say("operatore")
     assert "numero verde" in driver.text and driver.state.asked == "year"
-    driver.say("2025")
-    driver.say("ricomincia")
+    await driver.say("2025")
+    await driver.say("ricomincia")
     assert driver.state.pending == "restart"
-    driver.say("sì")
+    await driver.say("sì")
     assert driver.state.asked == "year" and "year" not in driver.state.answers
 
 
-def test_commands_with_no_request_open(driver: Driver) -> None:
-    driver.say("annulla")
+async def test_commands_with_no_request_open(driver: Driver) -> None:
+    await driver.say("annulla")
     assert "Non c'è nessuna richiesta in corso" in driver.text
-    driver.say("indietro")
+    await driver.say("indietro")
     assert driver.state.flow is None
 
 
-def test_file_with_no_request_open(driver: Driver) -> None:
-    driver.send(Inbound(file=IncomingFile(files.jpeg(), "x.jpg")))
+async def test_file_with_no_request_open(driver: Driver) -> None:
+    await driver.send(Inbound(file=IncomingFile(files.jpeg(), "x.jpg")))
     assert "nessuna richiesta aperta" in driver.text
     assert driver.services.files == {}
 
 
-def test_direct_services_are_not_offered_yet(driver: Driver) -> None:
-    driver.say("ciao")
-    driver.tap("prestazione diretta")
+async def test_direct_services_are_not_offered_yet(driver: Driver) -> None:
+    await driver.say("ciao")
+    await driver.tap("prestazione diretta")
     assert "Area Clienti" in driver.text
     assert driver.state.flow is None
 
 
-def test_an_unclear_answer_to_cancel_keeps_the_draft(driver: Driver) -> None:
-    driver.say("rimborso")
-    driver.say("2026")
-    driver.say("annulla")
-    driver.say("ecografia")
+async def test_an_unclear_answer_to_cancel_keeps_the_draft(driver: Driver) -> None:
+    await driver.say("rimborso")
+    await driver.say("2026")
+    await driver.say("annulla")
+    await driver.say("ecografia")
     assert driver.state.flow == "rimborso" and driver.state.answers["year"] == 2026
     assert "continuiamo" in driver.text
 
 
-def test_resume_shows_where_we_were(driver: Driver) -> None:
-    driver.say("rimborso")
+async def test_resume_shows_where_we_were(driver: Driver) -> None:
+    await driver.say("rimborso")
     token = driver.state.token
-    driver.send(Inbound())
+    await driver.send(Inbound())
     assert "Riprendiamo" in driver.text and "anno" in driver.text
     assert driver.state.token == token  # the buttons already shown still work

@@ -47,7 +47,7 @@ class MedicalDocuments(BaseStep):
                             (Option("done", t("common.continue")),))
         return Question(t("reimbursement.medical.ask_more"), (Option("done", t("common.continue")),))
 
-    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+    async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         if inbound.file is not None:
             stored = store_upload(ctx, inbound)
             if isinstance(stored, Invalid):
@@ -91,7 +91,7 @@ class Notes(BaseStep):
                         (Option("none", t("reimbursement.notes.none"),
                                 ("no", "nessuna", "niente", "no grazie", "nulla")),))
 
-    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+    async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         if option == "none":
             return Accept("")
         text = (inbound.text or "").strip()
@@ -128,7 +128,7 @@ class Summary(BaseStep):
             Option("edit", t("reimbursement.summary.edit"), ("modifica", "cambia", "correggi")),
         ))
 
-    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+    async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         editing = ctx.answers.get("summary_editing")
         if editing:
             if option == "back":

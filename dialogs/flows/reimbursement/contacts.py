@@ -22,7 +22,7 @@ class NewEmail(BaseStep):
     def ask(self, ctx: Context) -> Question:
         return Question(t("reimbursement.contacts.new_email"))
 
-    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+    async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         try:
             email = parse_email(inbound.text or "")
         except IdentifierError as exc:
@@ -49,7 +49,7 @@ class NewIban(BaseStep):
             return Question(t("reimbursement.contacts.iban_missing", name=payee.full_name))
         return Question(t("reimbursement.contacts.new_iban", name=payee.full_name))
 
-    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+    async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         try:
             iban = parse_iban(inbound.text or "")
         except IdentifierError as exc:
@@ -86,7 +86,7 @@ class Contacts(BaseStep):
             ),
         )
 
-    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+    async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         if option is None and inbound.text:
             # A new email or IBAN typed straight away, without pressing the button first.
             text = inbound.text.strip()

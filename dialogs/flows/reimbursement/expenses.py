@@ -50,7 +50,7 @@ class ExpenseFile(_ExpenseStep):
             return Question(t("reimbursement.expense.file_first"))
         return Question(t("reimbursement.expense.file_next", n=self._ordinal(ctx)))
 
-    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+    async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         if inbound.file is None:
             return Invalid(t("reimbursement.expense.file_expected"))
         stored = store_upload(ctx, inbound)
@@ -74,7 +74,7 @@ class ExpenseDate(_ExpenseStep):
     def ask(self, ctx: Context) -> Question:
         return Question(t("reimbursement.expense.date_ask"))
 
-    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+    async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         reading = parse_date_detail(inbound.text or "", ctx.today, prefer="past")
         if reading is None:
             return Invalid(t("reimbursement.expense.date_invalid"))
@@ -106,12 +106,12 @@ class ExpenseDateCheck(_ExpenseStep):
         return Question(t("reimbursement.expense.date_check", day=show_date(ctx.answers["exp_date"])),
                         (Option("yes", t("common.yes")), Option("no", t("common.no_other_date"))))
 
-    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+    async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         if option is None and inbound.text:
             verdict = yes_or_no(inbound.text)
             if verdict is None:
                 # Probably the right date typed instead: read it as such.
-                read = _DATE.answer(ctx, inbound, None)
+                read = await _DATE.answer(ctx, inbound, None)
                 if isinstance(read, Accept):
                     return Stay(also={"exp_date": read.value, **read.also})
                 return read
@@ -127,7 +127,7 @@ class ExpenseAmount(_ExpenseStep):
     def ask(self, ctx: Context) -> Question:
         return Question(t("reimbursement.expense.amount_ask"))
 
-    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+    async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         try:
             amount = parse_amount(inbound.text or "")
         except AmountError as exc:
@@ -149,7 +149,7 @@ class ExpenseNumber(_ExpenseStep):
                         (Option("none", t("reimbursement.expense.number_none"),
                                 ("nessuno", "non c'e", "non ce l'ha", "senza numero")),))
 
-    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+    async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         if option == "none":
             return Accept("")
         number = " ".join((inbound.text or "").split())
@@ -182,7 +182,7 @@ class ExpenseMore(_ExpenseStep):
              Option("done", t("common.continue"), ("no", "basta", "fine", "continua"))),
         )
 
-    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+    async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         current = _current_expense(ctx)
         expenses = [*ctx.get("expenses", []), current]
         cleared: dict[str, Any] = {name: None for name in _EXPENSE_FIELDS}

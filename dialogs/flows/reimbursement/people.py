@@ -28,7 +28,7 @@ class Year(BaseStep):
         return Question(t("reimbursement.year.ask"),
                         tuple(Option(str(y), str(y)) for y in self._years(ctx)))
 
-    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+    async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         years = self._years(ctx)
         if option is not None:
             return Accept(int(option))
@@ -71,7 +71,7 @@ class Beneficiary(BaseStep):
             for p in self._people(ctx)
         ))
 
-    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+    async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         if option is None:
             names = or_list([p.first_name for p in self._people(ctx)])
             return Invalid(t("reimbursement.beneficiary.invalid", names=names))
@@ -115,7 +115,7 @@ class Payee(BaseStep):
                    (beneficiary.first_name, "lui", "lei", "suo", "sul suo conto")),
         ))
 
-    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+    async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         if option is None:
             return Invalid(t("reimbursement.payee.invalid", name=beneficiary_of(ctx).first_name))
         return Accept(int(option[1:]))
@@ -150,7 +150,7 @@ class Authorisation(BaseStep):
             Option("no", t("reimbursement.authorisation.no")),
         ))
 
-    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+    async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         if option is None and inbound.text:
             verdict = yes_or_no(inbound.text)
             option = None if verdict is None else ("yes" if verdict else "no")

@@ -55,7 +55,7 @@ class ServiceQuery(BaseStep):
         return Question(t("reimbursement.service.ask",
                           name=beneficiary_of(ctx).first_name))
 
-    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+    async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         found = _search_services(ctx, inbound.text or "")
         return found if isinstance(found, Invalid) else Accept(found)
 
@@ -89,7 +89,7 @@ class Service(BaseStep):
         options.append(Option("none", t("reimbursement.service.none_of_these")))
         return Question(t("reimbursement.service.pick"), tuple(options))
 
-    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+    async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         if option == "none":
             return Stay(t("reimbursement.service.retype"), reopen=("service_query",))
         if option is None:
@@ -137,7 +137,7 @@ class PolicyStep(BaseStep):
             Option(f"p{p.id}", policy_text(p), (p.name, p.number)) for p in self._policies(ctx)
         ))
 
-    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+    async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         if option is None:
             names = or_list([p.name for p in self._policies(ctx)])
             return Invalid(t("reimbursement.policy.invalid", names=names))
@@ -170,7 +170,7 @@ class GuaranteeStep(BaseStep):
             Option(f"g{g.id}", g.name) for g in self._guarantees(ctx)
         ))
 
-    def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+    async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         if option is None:
             return Invalid(t("reimbursement.guarantee.invalid"))
         return Accept(int(option[1:]))
