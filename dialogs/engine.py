@@ -78,7 +78,7 @@ class Engine:
         state = State.from_json(state.to_json())  # never mutate the caller's copy
         ctx = None
         if state.flow in self._flows:
-            ctx = Context(household, today, state.answers, services, state.defaults)
+            ctx = Context(household, today, state.answers, services, state.defaults, state.flow)
         elif state.flow is not None:
             state.reset()  # a flow that no longer exists: start over rather than crash
         turn = _Turn(state, ctx, household.customer.first_name)
@@ -125,7 +125,8 @@ class Engine:
             key = _menu_from_text(inbound.text)
         if key == "rimborso":
             state.start("rimborso")
-            turn.ctx = Context(household, today, state.answers, services, state.defaults)
+            turn.ctx = Context(household, today, state.answers, services, state.defaults,
+                               "rimborso")
             turn.say(t("reimbursement.start"))
             self._ask_next(turn, fresh=True)
             return

@@ -36,6 +36,7 @@ class Context:
     answers: dict[str, Any]
     services: Services
     defaults: dict[str, Any] = field(default_factory=dict)
+    flow: str = ""
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.answers.get(name, default)

@@ -14,8 +14,10 @@ from decimal import Decimal
 from typing import Any
 
 from dialogs.events import Reply
+from dialogs.flows.parts.closing import MedicalDocuments, Notes, Summary
+from dialogs.flows.parts.people import Beneficiary
+from dialogs.flows.parts.service import GuaranteeStep, PolicyStep, Service, ServiceQuery
 from dialogs.flows.reimbursement.answers import email_of, iban_of
-from dialogs.flows.reimbursement.closing import MedicalDocuments, Notes, Summary
 from dialogs.flows.reimbursement.contacts import Contacts, NewEmail, NewIban
 from dialogs.flows.reimbursement.expenses import (
     ExpenseAmount,
@@ -25,8 +27,8 @@ from dialogs.flows.reimbursement.expenses import (
     ExpenseMore,
     ExpenseNumber,
 )
-from dialogs.flows.reimbursement.people import Authorisation, Beneficiary, Payee, Year
-from dialogs.flows.reimbursement.service import GuaranteeStep, PolicyStep, Service, ServiceQuery
+from dialogs.flows.reimbursement.people import Authorisation, Payee, Year
+from dialogs.flows.reimbursement.summary import summary_text
 from dialogs.steps import Context, Flow
 from dialogs.texts import t
 from portal.models import (
@@ -116,7 +118,7 @@ REIMBURSEMENT = Flow(
         _expenses,              # another one?
         _medical,               # «caricare altri documenti medici»: Continua refused until there
         _notes,                 # «eventuali informazioni utili»
-        Summary((_year, _beneficiary, _service, _payee, _policy, _contacts, _expenses, _medical,
+        Summary(summary_text, (_year, _beneficiary, _service, _payee, _policy, _contacts, _expenses, _medical,
                  _notes)),      # «riepilogo»: edit any answer, then «Invia la richiesta»
     ),
     finish=_finish,

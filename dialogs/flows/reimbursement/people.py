@@ -6,12 +6,11 @@ import re
 from typing import Any
 
 from dialogs.events import Inbound
-from dialogs.flows.common import person_aliases, person_label
-from dialogs.flows.reimbursement.answers import beneficiary_of, or_list
+from dialogs.flows.common import person_aliases
+from dialogs.flows.parts.answers import beneficiary_of, or_list
 from dialogs.matching import yes_or_no
 from dialogs.steps import Accept, BaseStep, Context, Invalid, Option, Outcome, Question, Stay
 from dialogs.texts import t
-from portal.models import Person
 
 # How many past years a reimbursement can be asked for, besides the current one.
 PAST_YEARS = 1
@@ -51,40 +50,6 @@ class Year(BaseStep):
     def help(self, ctx: Context) -> str:
         return t("reimbursement.year.help")
 
-
-class Beneficiary(BaseStep):
-    name = "beneficiary"
-    edit_label = "Chi ha fatto la prestazione"
-
-    def _people(self, ctx: Context) -> tuple[Person, ...]:
-        return ctx.household.insured()
-
-    def implied(self, ctx: Context) -> Accept | None:
-        people = self._people(ctx)
-        if len(people) == 1:
-            return Accept(people[0].id, t("reimbursement.beneficiary.only", name=people[0].full_name))
-        return None
-
-    def ask(self, ctx: Context) -> Question:
-        return Question(t("reimbursement.beneficiary.ask"), tuple(
-            Option(f"p{p.id}", person_label(ctx, p), person_aliases(ctx, p))
-            for p in self._people(ctx)
-        ))
-
-    async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
-        if option is None:
-            names = or_list([p.first_name for p in self._people(ctx)])
-            return Invalid(t("reimbursement.beneficiary.invalid", names=names))
-        return Accept(int(option[1:]))
-
-    def still_valid(self, ctx: Context, value: Any) -> bool:
-        return any(p.id == value for p in self._people(ctx))
-
-    def describe(self, ctx: Context, value: Any) -> str:
-        return ctx.household.member(value).full_name
-
-    def help(self, ctx: Context) -> str:
-        return t("reimbursement.beneficiary.help")
 
 
 class Payee(BaseStep):

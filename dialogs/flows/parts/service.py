@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from dialogs.coverage import covering
 from dialogs.events import Inbound
 from dialogs.flows.common import short_name
-from dialogs.flows.reimbursement.answers import (
+from dialogs.flows.parts.answers import (
     beneficiary_of,
     coverage_of,
     or_list,
     policy_of,
     policy_text,
     quote,
+    say,
     service_text,
 )
 from dialogs.steps import Accept, BaseStep, Context, Invalid, Option, Outcome, Question, Stay
-from dialogs.texts import t
 
 # Candidates offered for a typed service.
 CANDIDATES = 5
@@ -27,18 +26,19 @@ def _search_services(ctx: Context, typed: str) -> dict[str, Any] | Invalid:
     """The covered catalogue entries for a typed text, as the service_query answer."""
     text = " ".join(typed.split())
     if len(text) < 2:
-        return Invalid(t("reimbursement.service.too_short"))
+        return Invalid(say(ctx, "service.too_short"))
     if len(text) > 200:
-        return Invalid(t("reimbursement.service.too_long"))
+        return Invalid(say(ctx, "service.too_long"))
     matches = ctx.services.find_services(text, limit=20)
+    # A direct service is asked within a category: outpatient or hospital.
+    category = ctx.answers.get("category")
+    if category in ("ambulatoriale", "ricovero"):
+        matches = [m for m in matches if m.kind == category]
     if not matches:
-        return Invalid(t("reimbursement.service.not_found", text=quote(text)))
-    covered = [
-        m for m in matches
-        if covering(ctx.household, ctx.answers["beneficiary"], m.code, m.kind, reimbursement=True)
-    ]
+        return Invalid(say(ctx, "service.not_found", text=quote(text)))
+    covered = [m for m in matches if coverage_of(ctx, m.code, m.kind)]
     if not covered:
-        return Invalid(t("reimbursement.service.not_covered", service=matches[0].name,
+        return Invalid(say(ctx, "service.not_covered", service=matches[0].name,
                          name=beneficiary_of(ctx).first_name))
     candidates = [{"code": m.code, "kind": m.kind, "name": m.name} for m in covered[:CANDIDATES]]
     return {"text": text, "candidates": candidates}
@@ -52,7 +52,7 @@ class ServiceQuery(BaseStep):
     clears = ("service",)
 
     def ask(self, ctx: Context) -> Question:
-        return Question(t("reimbursement.service.ask",
+        return Question(say(ctx, "service.ask",
                           name=beneficiary_of(ctx).first_name))
 
     async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
@@ -64,7 +64,7 @@ class ServiceQuery(BaseStep):
         return service["name"] if service else value["text"]
 
     def help(self, ctx: Context) -> str:
-        return t("reimbursement.service.help")
+        return say(ctx, "service.help")
 
 
 class Service(BaseStep):
@@ -80,38 +80,40 @@ class Service(BaseStep):
         typed = ctx.answers["service_query"]["text"].strip().upper()
         exact = [c for c in candidates if c["code"].upper() == typed]
         if exact:
-            return Accept(exact[0], t("reimbursement.service.by_code", service=service_text(exact[0])))
+            return Accept(exact[0], say(ctx, "service.by_code", service=service_text(exact[0])))
         return None
 
     def ask(self, ctx: Context) -> Question:
         options = [Option(f"c{i}", short_name(c["name"]))
                    for i, c in enumerate(self._candidates(ctx))]
-        options.append(Option("none", t("reimbursement.service.none_of_these")))
-        return Question(t("reimbursement.service.pick"), tuple(options))
+        options.append(Option("none", say(ctx, "service.none_of_these")))
+        return Question(say(ctx, "service.pick"), tuple(options))
 
     async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         if option == "none":
-            return Stay(t("reimbursement.service.retype"), reopen=("service_query",))
+            return Stay(say(ctx, "service.retype"), reopen=("service_query",))
         if option is None:
             # A new description instead of a pick: search again with it.
             if inbound.text and len(inbound.text.strip()) >= 3:
                 found = _search_services(ctx, inbound.text)
                 if isinstance(found, Invalid):
                     return found
-                return Stay(t("reimbursement.service.searched_again"),
+                return Stay(say(ctx, "service.searched_again"),
                             also={"service_query": found})
-            return Invalid(t("reimbursement.service.pick_invalid"))
+            return Invalid(say(ctx, "service.pick_invalid"))
         return Accept(self._candidates(ctx)[int(option[1:])])
 
     def still_valid(self, ctx: Context, value: Any) -> bool:
-        return bool(covering(ctx.household, ctx.answers["beneficiary"], value["code"],
-                             value["kind"], reimbursement=True))
+        category = ctx.answers.get("category")
+        if category in ("ambulatoriale", "ricovero") and value["kind"] != category:
+            return False
+        return bool(coverage_of(ctx, value["code"], value["kind"]))
 
     def describe(self, ctx: Context, value: Any) -> str:
         return service_text(value)
 
     def help(self, ctx: Context) -> str:
-        return t("reimbursement.service.pick_help")
+        return say(ctx, "service.pick_help")
 
 
 class PolicyStep(BaseStep):
@@ -128,19 +130,19 @@ class PolicyStep(BaseStep):
     def implied(self, ctx: Context) -> Accept | None:
         policies = self._policies(ctx)
         if len(policies) == 1:
-            return Accept(policies[0].id, t("reimbursement.policy.only",
+            return Accept(policies[0].id, say(ctx, "policy.only",
                                             policy=policy_text(policies[0])))
         return None
 
     def ask(self, ctx: Context) -> Question:
-        return Question(t("reimbursement.policy.ask"), tuple(
+        return Question(say(ctx, "policy.ask"), tuple(
             Option(f"p{p.id}", policy_text(p), (p.name, p.number)) for p in self._policies(ctx)
         ))
 
     async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         if option is None:
             names = or_list([p.name for p in self._policies(ctx)])
-            return Invalid(t("reimbursement.policy.invalid", names=names))
+            return Invalid(say(ctx, "policy.invalid", names=names))
         return Accept(int(option[1:]))
 
     def still_valid(self, ctx: Context, value: Any) -> bool:
@@ -150,7 +152,7 @@ class PolicyStep(BaseStep):
         return policy_text(next(p for p in ctx.household.policies if p.id == value))
 
     def help(self, ctx: Context) -> str:
-        return t("reimbursement.policy.help")
+        return say(ctx, "policy.help")
 
 
 class GuaranteeStep(BaseStep):
@@ -166,13 +168,13 @@ class GuaranteeStep(BaseStep):
         return None
 
     def ask(self, ctx: Context) -> Question:
-        return Question(t("reimbursement.guarantee.ask"), tuple(
+        return Question(say(ctx, "guarantee.ask"), tuple(
             Option(f"g{g.id}", g.name) for g in self._guarantees(ctx)
         ))
 
     async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         if option is None:
-            return Invalid(t("reimbursement.guarantee.invalid"))
+            return Invalid(say(ctx, "guarantee.invalid"))
         return Accept(int(option[1:]))
 
     def still_valid(self, ctx: Context, value: Any) -> bool:
@@ -182,4 +184,4 @@ class GuaranteeStep(BaseStep):
         return next(g.name for g in policy_of(ctx).guarantees if g.id == value)
 
     def help(self, ctx: Context) -> str:
-        return t("reimbursement.guarantee.help")
+        return say(ctx, "guarantee.help")

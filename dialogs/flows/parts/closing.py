@@ -1,28 +1,22 @@
-"""The medical documents the guarantee requires, the notes, and the summary with its edits."""
+"""The closing steps: medical documents the guarantee requires, notes, summary with edits."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from dialogs.events import Inbound
-from dialogs.flows.common import known_files, show_amount, show_date, store_upload
-from dialogs.flows.reimbursement.answers import (
-    beneficiary_of,
+from dialogs.flows.common import known_files, store_upload
+from dialogs.flows.parts.answers import (
     document_name,
-    email_of,
-    guarantee_of,
-    iban_of,
     missing_documents_of,
-    payee_of,
-    policy_of,
-    policy_text,
     required_documents_of,
+    say,
     service_text,
 )
 from dialogs.matching import normalise
 from dialogs.steps import Accept, BaseStep, Context, Invalid, Option, Outcome, Question, Stay
 from dialogs.texts import t
-from nlu.identifiers import mask_iban
 from portal.models import DocumentKind
 
 NOTES_MAX = 1000
@@ -42,10 +36,10 @@ class MedicalDocuments(BaseStep):
         missing = missing_documents_of(ctx)
         if missing:
             key = "first" if not ctx.get("medical_docs") else "next"
-            return Question(t(f"reimbursement.medical.ask_{key}", document=document_name(missing[0]),
+            return Question(say(ctx, f"medical.ask_{key}", document=document_name(missing[0]),
                               service=service_text(ctx.answers["service"])),
                             (Option("done", t("common.continue")),))
-        return Question(t("reimbursement.medical.ask_more"), (Option("done", t("common.continue")),))
+        return Question(say(ctx, "medical.ask_more"), (Option("done", t("common.continue")),))
 
     async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         if inbound.file is not None:
@@ -57,7 +51,7 @@ class MedicalDocuments(BaseStep):
             missing = missing_documents_of(ctx)
             kind = missing[0] if missing else DocumentKind.OTHER
             documents = [*ctx.get("medical_docs", []), {"kind": kind.value, "file": stored}]
-            return Stay(t("reimbursement.medical.received", document=document_name(kind)),
+            return Stay(say(ctx, "medical.received", document=document_name(kind)),
                         also={"medical_docs": documents})
         if option is None and inbound.text:
             if normalise(inbound.text) in {"continua", "avanti", "fatto", "fine", "ok", "basta",
@@ -66,10 +60,10 @@ class MedicalDocuments(BaseStep):
         if option == "done":
             missing = missing_documents_of(ctx)
             if missing:
-                return Invalid(t("reimbursement.medical.missing",
+                return Invalid(say(ctx, "medical.missing",
                                  document=document_name(missing[0])))
             return Accept("done")
-        return Invalid(t("reimbursement.medical.file_expected"))
+        return Invalid(say(ctx, "medical.file_expected"))
 
     def still_valid(self, ctx: Context, value: Any) -> bool:
         return not missing_documents_of(ctx)
@@ -79,7 +73,7 @@ class MedicalDocuments(BaseStep):
         return ", ".join(document_name(DocumentKind(d["kind"])) for d in docs) or "-"
 
     def help(self, ctx: Context) -> str:
-        return t("reimbursement.medical.help")
+        return say(ctx, "medical.help")
 
 
 class Notes(BaseStep):
@@ -87,8 +81,8 @@ class Notes(BaseStep):
     edit_label = "Note"
 
     def ask(self, ctx: Context) -> Question:
-        return Question(t("reimbursement.notes.ask"),
-                        (Option("none", t("reimbursement.notes.none"),
+        return Question(say(ctx, "notes.ask"),
+                        (Option("none", say(ctx, "notes.none"),
                                 ("no", "nessuna", "niente", "no grazie", "nulla")),))
 
     async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
@@ -96,14 +90,14 @@ class Notes(BaseStep):
             return Accept("")
         text = (inbound.text or "").strip()
         if len(text) > NOTES_MAX:
-            return Invalid(t("reimbursement.notes.too_long", limit=NOTES_MAX, length=len(text)))
+            return Invalid(say(ctx, "notes.too_long", limit=NOTES_MAX, length=len(text)))
         return Accept(text)
 
     def describe(self, ctx: Context, value: Any) -> str:
-        return value or t("reimbursement.notes.empty")
+        return value or say(ctx, "notes.empty")
 
     def help(self, ctx: Context) -> str:
-        return t("reimbursement.notes.help")
+        return say(ctx, "notes.help")
 
 
 class Summary(BaseStep):
@@ -111,7 +105,8 @@ class Summary(BaseStep):
 
     name = "summary"
 
-    def __init__(self, editable: tuple[BaseStep, ...]) -> None:
+    def __init__(self, render: Callable[[Context], str], editable: tuple[BaseStep, ...]) -> None:
+        self._render = render
         self._editable = editable
 
     def _edit_options(self, ctx: Context) -> tuple[Option, ...]:
@@ -121,11 +116,11 @@ class Summary(BaseStep):
 
     def ask(self, ctx: Context) -> Question:
         if ctx.answers.get("summary_editing"):
-            return Question(t("reimbursement.summary.edit_ask"),
-                            (*self._edit_options(ctx), Option("back", t("reimbursement.summary.edit_back"))))
-        return Question(t("reimbursement.summary.ask", summary=summary_text(ctx)), (
-            Option("send", t("reimbursement.summary.send"), ("invia", "si", "sì", "conferma", "ok")),
-            Option("edit", t("reimbursement.summary.edit"), ("modifica", "cambia", "correggi")),
+            return Question(say(ctx, "summary.edit_ask"),
+                            (*self._edit_options(ctx), Option("back", say(ctx, "summary.edit_back"))))
+        return Question(say(ctx, "summary.ask", summary=self._render(ctx)), (
+            Option("send", say(ctx, "summary.send"), ("invia", "si", "sì", "conferma", "ok")),
+            Option("edit", say(ctx, "summary.edit"), ("modifica", "cambia", "correggi")),
         ))
 
     async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
@@ -136,35 +131,14 @@ class Summary(BaseStep):
             if option is not None and option.startswith("e"):
                 step = self._editable[int(option[1:])]
                 return Stay(also={"summary_editing": None}, reopen=(step.name,))
-            return Invalid(t("reimbursement.summary.edit_invalid"))
+            return Invalid(say(ctx, "summary.edit_invalid"))
         if option == "send":
             return Accept("send")
         if option == "edit":
             return Stay(also={"summary_editing": True})
-        return Invalid(t("reimbursement.summary.invalid"))
+        return Invalid(say(ctx, "summary.invalid"))
 
     def help(self, ctx: Context) -> str:
-        return t("reimbursement.summary.help")
+        return say(ctx, "summary.help")
 
 
-def summary_text(ctx: Context) -> str:
-    a = ctx.answers
-    lines = [
-        t("summary.year", value=a["year"]),
-        t("summary.beneficiary", value=beneficiary_of(ctx).full_name),
-        t("summary.service", value=service_text(a["service"])),
-        t("summary.policy", value=policy_text(policy_of(ctx))),
-        t("summary.guarantee", value=guarantee_of(ctx).name),
-        t("summary.payee", value=payee_of(ctx).full_name),
-        t("summary.email", value=email_of(ctx)),
-        t("summary.iban", value=mask_iban(iban_of(ctx) or "")),
-    ]
-    for i, e in enumerate(a.get("expenses", []), start=1):
-        number = e["number"] or t("reimbursement.expense.number_missing")
-        lines.append(t("summary.expense", n=i, day=show_date(e["date"]),
-                       amount=show_amount(e["amount"]), number=number))
-    for d in a.get("medical_docs", []):
-        lines.append(t("summary.medical", document=document_name(DocumentKind(d["kind"])),
-                       filename=d["file"]["filename"]))
-    lines.append(t("summary.notes", value=a.get("notes") or t("reimbursement.notes.empty")))
-    return "\n".join(lines)

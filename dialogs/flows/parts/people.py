@@ -1,0 +1,46 @@
+"""Who the service is for: the insured members of the household."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dialogs.events import Inbound
+from dialogs.flows.common import person_aliases, person_label
+from dialogs.flows.parts.answers import or_list, say
+from dialogs.steps import Accept, BaseStep, Context, Invalid, Option, Outcome, Question
+from portal.models import Person
+
+
+class Beneficiary(BaseStep):
+    name = "beneficiary"
+    edit_label = "Chi ha fatto la prestazione"
+
+    def _people(self, ctx: Context) -> tuple[Person, ...]:
+        return ctx.household.insured()
+
+    def implied(self, ctx: Context) -> Accept | None:
+        people = self._people(ctx)
+        if len(people) == 1:
+            return Accept(people[0].id, say(ctx, "beneficiary.only", name=people[0].full_name))
+        return None
+
+    def ask(self, ctx: Context) -> Question:
+        return Question(say(ctx, "beneficiary.ask"), tuple(
+            Option(f"p{p.id}", person_label(ctx, p), person_aliases(ctx, p))
+            for p in self._people(ctx)
+        ))
+
+    async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+        if option is None:
+            names = or_list([p.first_name for p in self._people(ctx)])
+            return Invalid(say(ctx, "beneficiary.invalid", names=names))
+        return Accept(int(option[1:]))
+
+    def still_valid(self, ctx: Context, value: Any) -> bool:
+        return any(p.id == value for p in self._people(ctx))
+
+    def describe(self, ctx: Context, value: Any) -> str:
+        return ctx.household.member(value).full_name
+
+    def help(self, ctx: Context) -> str:
+        return say(ctx, "beneficiary.help")
