@@ -11,15 +11,23 @@ from nlu.catalogue.synonyms import (
     COMPOUNDS,
     FUNCTION_WORDS,
     LATERAL_ONE_SIDE,
-    NEGATION,
+    NEGATIONS,
+    NOUN_WHEN_LAST,
     STOPWORDS,
     WITH,
 )
 
 __all__ = ["Analyser", "Terms"]
 
-_NEGATION = stem(NEGATION)
+_NEGATIONS = frozenset(stem(word) for word in NEGATIONS)
 _WITH = stem(WITH)
+# Abbreviations are looked up as typed: "vit" (vitamina) must not catch "vitali", whose stem
+# is also "vit", nor "alt" (the transaminase) catch "alto".
+_SHORT = 3
+
+
+def _lookup(word: str) -> str:
+    return f"={word}" if len(word) <= _SHORT else stem(word)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +55,7 @@ class Analyser:
         for key, value in canon.items():
             self._phrases[self._key(key)] = self._value(value)
         self._longest = max(len(key) for key in self._phrases)
-        self._compounds = {self._key(key): self._value(value) for key, value in compounds.items()}
+        self._compounds = {stem(key): self._value(value) for key, value in compounds.items()}
 
     @property
     def stopwords(self) -> frozenset[str]:
@@ -65,37 +73,51 @@ class Analyser:
         return self.analyse_words(tokens(text))
 
     def analyse_words(self, words: Sequence[str]) -> Terms:
-        stems: list[str] = []
+        kept: list[str] = []
         one_side = False
-        for word in words:
+        for position, word in enumerate(words):
             if word in LATERAL_ONE_SIDE:
                 one_side = True
             elif word == BOUNDARY or word not in self._stopwords:
-                stems.append(word if word == BOUNDARY else stem(word))
-        terms, negated = self._resolve_negation(self._canonical_groups(stems))
+                kept.append(word)
+            elif word in NOUN_WHEN_LAST and self._ends_clause(words, position):
+                kept.append(NOUN_WHEN_LAST[word])
+        terms, negated = self._resolve_negation(self._canonical_groups(kept))
         return Terms(terms, negated, one_side)
 
-    def _canonical_groups(self, stems: list[str]) -> list[tuple[str, ...]]:
+    def _canonical_groups(self, words: list[str]) -> list[tuple[str, ...]]:
         """Longest-match phrase rewriting, one group of terms per source phrase."""
+        keys = [word if word == BOUNDARY else _lookup(word) for word in words]
         groups: list[tuple[str, ...]] = []
         position = 0
-        while position < len(stems):
-            if stems[position] == BOUNDARY:
+        while position < len(words):
+            if words[position] == BOUNDARY:
                 groups.append((BOUNDARY,))
                 position += 1
                 continue
-            width, replacement = 1, (stems[position],)
-            for size in range(min(self._longest, len(stems) - position), 0, -1):
-                found = self._phrases.get(tuple(stems[position : position + size]))
+            width, replacement = 1, (stem(words[position]),)
+            for size in range(min(self._longest, len(words) - position), 0, -1):
+                found = self._phrases.get(tuple(keys[position : position + size]))
                 if found is not None:
                     width, replacement = size, found
                     break
             group: list[str] = []
             for term in replacement:
-                group.extend(self._compounds.get((term,), (term,)))
-            groups.append(tuple(group))
+                if term in _NEGATIONS or term == _WITH:  # "s/mdc" -> "senza mdc": senza scopes what follows
+                    if group:
+                        groups.append(tuple(group))
+                    groups.append((term,))
+                    group = []
+                else:
+                    group.extend(self._compounds.get(term, (term,)))
+            if group:
+                groups.append(tuple(group))
             position += width
         return groups
+
+    def _ends_clause(self, words: Sequence[str], position: int) -> bool:
+        following = words[position + 1] if position + 1 < len(words) else BOUNDARY
+        return following == BOUNDARY or following in self._stopwords
 
     @staticmethod
     def _resolve_negation(groups: list[tuple[str, ...]]) -> tuple[tuple[str, ...], frozenset[str]]:
@@ -106,7 +128,7 @@ class Analyser:
         for group in groups:
             if group == (BOUNDARY,):
                 negating = after_with = False
-            elif group == (_NEGATION,):
+            elif len(group) == 1 and group[0] in _NEGATIONS:
                 negating = not after_with
             elif group == (_WITH,):
                 negating, after_with = False, True
@@ -119,7 +141,7 @@ class Analyser:
         return tuple(terms), frozenset(negated - terms.keys())
 
     def _key(self, text: str) -> tuple[str, ...]:
-        return tuple(stem(word) for word in fold(text).split() if word not in self._stopwords)
+        return tuple(_lookup(word) for word in fold(text).split() if word not in self._stopwords)
 
     def _value(self, text: str) -> tuple[str, ...]:
         return tuple(stem(word) for word in fold(text).split() if word not in self._stopwords)

@@ -11,8 +11,8 @@ from pathlib import Path
 from nlu.catalogue.aliases import ALIASES
 from nlu.catalogue.analyse import Analyser
 from nlu.catalogue.codes import find_codes, strip_codes
-from nlu.catalogue.index import Index
-from nlu.catalogue.models import KINDS, Entry, Match
+from nlu.catalogue.index import NOT, Index
+from nlu.catalogue.models import KINDS, RICOVERO, Entry, Match
 from nlu.catalogue.normalise import BOUNDARY, stem, tokens
 from nlu.catalogue.ranking import Query, rank
 from nlu.catalogue.source import Record, read_records
@@ -36,6 +36,9 @@ _FOLLOW_UP = stem("controllo")
 _ONE_SIDE = stem("monolaterale")
 _BOTH_SIDES = stem("bilaterale")
 _REMOVAL = stem(REMOVAL)
+# For an intervention search naming no action ("operazione alla tiroide"), taking the organ out
+# is what most people mean: a light query term, not a requirement.
+_REMOVAL_WEIGHT = 1.0
 
 
 class Catalogue:
@@ -106,11 +109,21 @@ class Catalogue:
             matches.append(Match(entry.code, entry.name, entry.kind, round(100.0 * score, 1)))
         return matches
 
-    def query(self, text: str) -> Query:
+    def query(self, text: str, kind: str | None = None) -> Query:
         """``text`` in the catalogue's terms, misspellings corrected (exposed for debugging)."""
-        words = [self._spell(word) for word in tokens(text)]
+        typed = tokens(text)
+        words = [self._spell(word) for word in typed]
+        if typed and not text[-1:].isspace() and typed[-1] not in self._speller:
+            # the portal searches while the customer types: the last word may be unfinished
+            words[-1] = self._speller.complete(typed[-1]) or words[-1]
         said = self._analyser.analyse_words(words)
         terms = tuple((term, self._index.weight(term)) for term in said.terms)
+        # "stent non medicato": entries saying the same "non" agree with the query
+        terms += tuple(
+            (NOT + term, self._index.weights[NOT + term]) for term in said.negated if NOT + term in self._index.weights
+        )
+        if kind == RICOVERO and terms and not self._actions & set(said.terms):
+            terms += ((_REMOVAL, _REMOVAL_WEIGHT),)
         hints, avoid = set(), set()
         names = set(said.terms)
         if _VISIT in names and not {_FIRST, _FOLLOW_UP} & names:
@@ -119,12 +132,11 @@ class Catalogue:
         if said.one_side and _BOTH_SIDES not in names:
             hints.add(_ONE_SIDE)  # "mammella sx"
             avoid.add(_BOTH_SIDES)
-        if not self._actions & names:
-            hints.add(_REMOVAL)  # "tonsille", "tiroide": for a hospital stay, taking it out
         return Query(terms, said.negated, frozenset(hints), frozenset(avoid))
 
     def _text_scores(self, text: str, kinds: tuple[str, ...]) -> dict[int, float]:
-        return {number: score for score, number in rank(self._index, self.query(text), kinds)}
+        query = self.query(text, kinds[0] if len(kinds) == 1 else None)
+        return {number: score for score, number in rank(self._index, query, kinds)}
 
     def _spell(self, word: str) -> str:
         if word == BOUNDARY or word in self._speller or not word.isalpha():

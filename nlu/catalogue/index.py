@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -13,13 +14,19 @@ from nlu.catalogue.models import KINDS, Entry
 from nlu.catalogue.source import Record
 from nlu.catalogue.synonyms import DISTINCTIVE, EXCLUSIVE, LOW_WEIGHT
 
-__all__ = ["NOTES_FIELD", "UNKNOWN_WEIGHT", "Document", "Index"]
+__all__ = ["DETAIL_FIELD", "NOT", "NOTES_FIELD", "UNKNOWN_WEIGHT", "Document", "Index"]
 
-# How much a term found only in the notes ("Incluso: ...", bracketed lists) counts, against 1.0
-# for a term of the name or of a customer alias.
+# How much a term counts where it is found: 1.0 in the first sentence of the name or in a
+# customer alias; less in the name's further sentences ("Studio in anteroposteriore..."), and
+# less again in the notes ("Incluso: ...", bracketed lists).
+DETAIL_FIELD = 0.8
 NOTES_FIELD = 0.5
+# Prefix of the term for "not X" ("stent non medicato"): said by an entry, asked by a query.
+NOT = "!"
 # The weight of a query word the catalogue has never seen: it counts against every entry.
 UNKNOWN_WEIGHT = 4.0
+# ...unless it is a number or a lone letter or two ("2p", "n. 3"): noise more than meaning.
+UNKNOWN_TOKEN_WEIGHT = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,23 +88,61 @@ class Index:
         }
 
     def weight(self, term: str) -> float:
-        return self.weights.get(term, UNKNOWN_WEIGHT)
+        known = self.weights.get(term)
+        if known is not None:
+            return known
+        return UNKNOWN_TOKEN_WEIGHT if len(term) <= 2 or term.isdigit() else UNKNOWN_WEIGHT
+
+
+# "Tireoglobulina (Tg)", "Esofagogastroduodenoscopia [EGDS]": the abbreviation is another way
+# to say the name, not one more thing the name says.
+_BRACKETED = re.compile(r"\s*[(\[]([^()\[\]]{1,12})[)\]]")
+
+
+def _abbreviation(inside: str) -> bool:
+    words = inside.split()
+    return all(
+        not any(char.isdigit() for char in word) and (word.replace(".", "").isupper() or len(word) <= 3)
+        for word in words
+    ) and any(char.isupper() for char in inside)
+
+
+def _split_abbreviations(sentence: str) -> tuple[str, list[str], list[str]]:
+    """The sentence without its abbreviations, those that close it, and the others.
+
+    An abbreviation that closes the sentence ("Tireoglobulina (Tg)") is another name for the
+    whole service; one inside it ("[EGDS] con biopsia") names only a part.
+    """
+    closing: list[str] = []
+    inner: list[str] = []
+    matches = [match for match in _BRACKETED.finditer(sentence) if _abbreviation(match.group(1))]
+    end = len(sentence.rstrip(" ."))
+    for match in reversed(matches):
+        if match.end() == end:
+            closing.insert(0, match.group(1))
+            end = match.start()
+        else:
+            inner.insert(0, match.group(1))
+    rest = _BRACKETED.sub(lambda match: " " if _abbreviation(match.group(1)) else match.group(0), sentence)
+    return rest, closing, inner
 
 
 def _document(position: int, record: Record, analyser: Analyser, aliases: Iterable[str]) -> Document:
     naming = analyser.analyse(record.naming)
-    forms = [frozenset(naming.terms)]
+    name = frozenset(naming.terms)
     first_sentence = record.naming.split(" . ", 1)[0]
-    title = forms[0]
-    if first_sentence != record.naming:
-        title = frozenset(analyser.analyse(first_sentence).terms)
-        forms.append(title)
-    forms.extend(frozenset(analyser.analyse(alias).terms) for alias in aliases)
+    plain, closing, inner = _split_abbreviations(first_sentence)
+    title = frozenset(analyser.analyse(plain).terms) or name
+    if naming.negated:  # what the name rules out is part of what it says
+        ruled_out = frozenset(NOT + term for term in naming.negated)
+        name, title = name | ruled_out, title | ruled_out
+    alias_forms = [frozenset(analyser.analyse(alias).terms) for alias in (*closing, *aliases)]
     fields: dict[str, float] = dict.fromkeys(analyser.analyse(strip_codes(record.notes)).terms, NOTES_FIELD)
-    for form in forms:
+    fields.update(dict.fromkeys(name, DETAIL_FIELD))
+    for form in (title, *alias_forms, *(analyser.analyse(part).terms for part in inner)):
         fields.update(dict.fromkeys(form, 1.0))
-    kept = tuple(dict.fromkeys(form for form in forms if form))
-    return Document(record.entry, position, kept, fields, naming.negated, title)
+    forms = tuple(dict.fromkeys(form for form in (name, title, *alias_forms) if form))
+    return Document(record.entry, position, forms, fields, naming.negated, title)
 
 
 def _terms_of(table: Mapping[str, float], analyser: Analyser) -> dict[str, float]:

@@ -15,6 +15,8 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "′"
 # "ECO(COLOR)DOPPLERGRAFIA": brackets inside a word are part of the word, not a clause.
 _GLUED_BRACKETS = re.compile(r"(?<=\w)\((\w+)\)(?=\w)")
 _CLAUSE_BREAKS = re.compile(r"[.;:()\[\]{}\"“”«»!?]+")
+# "AA.II.", "M.D.C.", "s/mdc": dots and slashes inside abbreviations only separate letters.
+_ABBREVIATION_DOTS = re.compile(r"(?<=\b[a-z])\.(?=[a-z]\b)|(?<=\b[a-z]{2})\.(?=[a-z]{2}\b)|(?<=\b[a-z])/(?=[a-z])")
 # "24h", "h24" and "24ore" are how people write "24 ore" on a prescription.
 _HOURS = re.compile(r"\b(?:h\s*(\d{1,2})|(\d{1,2})\s*(?:h|ore))\b")
 _NON_WORD = re.compile(r"[^a-z0-9|]+")
@@ -31,6 +33,8 @@ def fold(text: str) -> str:
     text = text.lower()
     if "(" in text:
         text = _GLUED_BRACKETS.sub(r"\1", text)
+    if "." in text or "/" in text:
+        text = _ABBREVIATION_DOTS.sub(" ", text)
     text = _CLAUSE_BREAKS.sub(f" {BOUNDARY} ", text)
     if _DIGIT.search(text):
         text = _HOURS.sub(lambda m: f" {m.group(1) or m.group(2)} ore ", text)

@@ -24,6 +24,12 @@ NEAR_TERM_CREDIT = 0.6
 NEAR_TERM_MIN_SIMILARITY = 80.0
 NEAR_TERM_MIN_LENGTH = 5
 HINT_BONUS = 0.03
+# A query naming several services ("sideremia ferritina transferrina") says the whole name of
+# each: an entry whose name (or alias) the query contains scores at least CONTAINED_BASE, plus
+# CONTAINED_SPAN times the share of the query it explains.
+CONTAINED_BASE = 0.55
+CONTAINED_SPAN = 0.4
+CONTAINED_MIN_WEIGHT = 3.0
 # The query rules out what the entry is ("senza mdc", "rm" against "tc").
 CONTRADICTION_FACTOR = 0.7
 CONFLICT_FACTOR = 0.75
@@ -75,13 +81,17 @@ def rank(index: Index, query: Query, kinds: Iterable[str]) -> list[tuple[float, 
 
 def _score(index: Index, number: int, query: Query, asked: frozenset[str], coverage: float) -> float:
     document = index.documents[number]
-    best_share = 0.0
+    best_share = contained = 0.0
     name_weights = index.name_weights
     for form, form_total in zip(document.forms, index.form_totals[number], strict=True):
         share = sum(name_weights[term] for term in asked & form) / form_total if form_total else 0.0
         if share > best_share:
             best_share = share
+        if share == 1.0 and form_total >= CONTAINED_MIN_WEIGHT:
+            explained = sum(weight for term, weight in query.terms if term in form) / query.total
+            contained = max(contained, CONTAINED_BASE + CONTAINED_SPAN * explained)
     score = coverage * (1.0 - NAME_COVERAGE_SHARE + NAME_COVERAGE_SHARE * best_share)
+    score = max(score, contained)
     if query.hints:
         score += HINT_BONUS * len(query.hints & document.title)
     names = document.name_terms

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
@@ -12,6 +13,7 @@ __all__ = ["Speller"]
 
 _MIN_LENGTH = 4  # shorter words are abbreviations ("eco", "tc"): guessing would do harm
 _LONG_WORD = 7  # from this length two typos are tolerated
+_MIN_COMPLETION = 3  # "add" may become "addome"; "ad" is too little to guess from
 
 
 class Speller:
@@ -33,6 +35,8 @@ class Speller:
                 by_length[len(word)].append(word)
         # Two slips the deletion index cannot see (two letters missing): the words of about the
         # same length, most frequent first, for a bounded scan of long words only.
+        # For words still being typed: every known word, sorted, to find those a prefix starts.
+        self._sorted = sorted(word for word in self._frequencies if len(word) >= _MIN_LENGTH and word.isalpha())
         self._near_length = {
             length: [word for other in range(length - 2, length + 3) for word in by_length.get(other, ())]
             for length in range(_LONG_WORD, max(by_length, default=0) + 3)
@@ -66,6 +70,17 @@ class Speller:
             )
             return None if found is None else found[0]
         return None if best is None else best[2]
+
+
+    def complete(self, prefix: str) -> str | None:
+        """The most frequent known word that starts with ``prefix`` (a word still being typed)."""
+        if len(prefix) < _MIN_COMPLETION or not prefix.isalpha():
+            return None
+        start = bisect.bisect_left(self._sorted, prefix)
+        end = bisect.bisect_left(self._sorted, prefix + "\x7f", start)
+        if start == end:
+            return None
+        return max(self._sorted[start:end], key=lambda word: (self._frequencies[word], -len(word)))
 
 
 def _deletions(word: str) -> list[str]:

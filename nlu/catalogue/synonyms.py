@@ -12,6 +12,8 @@ __all__ = [
     "LATERAL_ONE_SIDE",
     "LOW_WEIGHT",
     "NEGATION",
+    "NEGATIONS",
+    "NOUN_WHEN_LAST",
     "REMOVAL",
     "STOPWORDS",
     "WITH",
@@ -95,6 +97,11 @@ CANON: dict[str, str] = {
     "colangio risonanza": "colangio rm",
     "colangiorisonanza": "colangio rm",
     "mdc": "mdc",
+    "m d c": "mdc",
+    "s mdc": "senza mdc",
+    "c mdc": "con mdc",
+    "s m d c": "senza mdc",
+    "c m d c": "con mdc",
     "contrasto": "mdc",
     "mezzo contrasto": "mdc",
     "mezzo di contrasto": "mdc",
@@ -105,8 +112,6 @@ CANON: dict[str, str] = {
     "pet tc": "pet",
     "pet ct": "pet",
     "pet-tc": "pet",
-    "tomografia a emissione di positroni": "pet",
-    "tomografia ad emissione di positroni": "pet",
     "scintigrafia": "scintigrafia",
     "scinti": "scintigrafia",
     "scintigrafico": "scintigrafia",
@@ -136,6 +141,8 @@ CANON: dict[str, str] = {
     "holter ecg": "holter ecg",
     "holter cardiaco": "holter ecg",
     "holter pressorio": "holter pressione",
+    "holter pa": "holter pressione",
+    "holter pao": "holter pressione",
     "holter della pressione": "holter pressione",
     "holter pressione arteriosa": "holter pressione",
     "mapa": "holter pressione",
@@ -230,6 +237,8 @@ CANON: dict[str, str] = {
     "prima visita": "prima visita",
     "primo accesso": "prima visita",
     "nuova visita": "prima visita",
+    "visita cardio": "visita cardiologica",
+    "controllo cardio": "controllo cardiologica",
     "cardiologo": "cardiologica",
     "cardiologia": "cardiologica",
     "cardiologico": "cardiologica",
@@ -630,6 +639,21 @@ CANON: dict[str, str] = {
     "super": "superiore",
     "inf": "inferiore",
     "compl": "completo",
+    "aa ii": "arti inferiori",
+    "aaii": "arti inferiori",
+    "aa ss": "arti superiori",
+    "aass": "arti superiori",
+    "emitorace": "torace",
+    "collo dell utero": "cervice",
+    "collo uterino": "cervice",
+    "encefalo tronco": "encefalo",
+    "encefalo e tronco encefalico": "encefalo",
+    # projections of an X-ray are a technician's detail
+    "2p": "",
+    "2 p": "",
+    "2 proiezioni": "",
+    "due proiezioni": "",
+    "proiezioni": "",
     # --- laterality ------------------------------------------------------------------------
     "bilat": "bilaterale",
     "bil": "bilaterale",
@@ -656,6 +680,7 @@ CANON: dict[str, str] = {
     "prelievo capillare": "prelievo sangue capillare",
     "prelievo arterioso": "prelievo sangue arterioso",
     "es": "esame",
+    "analisi": "esame",
     "esami": "esame",
     "emocromocitometrico": "emocromo",
     "esame emocromocitometrico": "emocromo",
@@ -1229,7 +1254,7 @@ STOPWORDS: frozenset[str] = frozenset(
     dello dei degli dell d e ed o od oppure il lo la i gli le l un uno una un in nel nella nelle
     nello nei negli nell su sul sulla sulle sullo sui sugli sull per tra fra come che chi cui
     questo questa quello quella mio mia miei mie tuo tua suo sua nostro nostra loro mi ti si ci
-    vi ne se ma anche pure non piu molto poco tutto tutti tutte ogni qualche quale quali cosa
+    vi ne se ma anche pure piu molto poco tutto tutti tutte ogni qualche quale quali cosa
     sono sei siamo siete ho hai ha abbiamo avete hanno devo deve dobbiamo dovrei vorrei voglio
     vuole volevo potrei posso puo possibile fare faccio fatto fatta farmi farsi prenotare
     prenotazione prenota prenotato richiedere richiesta richiedo chiedere bisogno serve servono
@@ -1239,18 +1264,23 @@ STOPWORDS: frozenset[str] = frozenset(
     dr medico curante mmg figlio figlia marito moglie mamma papa madre padre nonno nonna bambino
     bambina mio sig signor signora sono stato stata essere eseguire eseguito effettuare
     effettuato presso ospedale clinica centro privato privata convenzionato asl ssn
-    cioe ecc etc circa numero n nr cod codice prestazione prestazioni quello quella
+    cioe ecc etc circa numero n nr cod codice prestazione prestazioni quello quella sotto
     dove quando appuntamento data giorno domani oggi settimana mese anno
     mille tante tanto tanti grazie buona buon giornata serata sera notte arrivederci saluti
     cordiali distinti allora quindi ecco bene va vabbe boh mah forse magari sempre ancora gia
-    subito presto tardi qui qua li la questo codesto stesso stessa altro altra altri
+    subito presto tardi qui qua li la questo codesto stesso stessa
     """.split()
 )
 
+# Function words that are nouns when nothing follows them: "controllo dei nei" (moles), but
+# "dolore nei reni" (in the).
+NOUN_WHEN_LAST: dict[str, str] = {"nei": "nevi"}
+
 # Kept through stopword removal because they change the meaning of what follows.
 NEGATION = "senza"
+NEGATIONS = frozenset({NEGATION, "non"})  # "stent non medicato"
 WITH = "con"
-FUNCTION_WORDS = frozenset({NEGATION, WITH})
+FUNCTION_WORDS = NEGATIONS | {WITH}
 
 # "dx"/"sx": the customer means one side; a hint, never a requirement.
 LATERAL_ONE_SIDE: frozenset[str] = frozenset(
@@ -1308,6 +1338,7 @@ LOW_WEIGHT: dict[str, float] = {
     "distretto": 0.4,
     "relativo": 0.2,
     "mediante": 0.2,
+    "carico": 0.4,
     "tecnica": 0.4,
     "metodo": 0.4,
 }
@@ -1315,6 +1346,7 @@ LOW_WEIGHT: dict[str, float] = {
 # Terms that make a service a different one when the customer did not say them: "RM" is not
 # "angio RM", "TC" is not "TC con MDC". They weigh more when a name has them and the query not.
 DISTINCTIVE: dict[str, float] = {
+    "altro": 1.5,  # "Altri interventi sull'appendice": what is left once the usual ones are coded
     "angio": 2.0,
     "artro": 2.0,
     "cine": 2.0,

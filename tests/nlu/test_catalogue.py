@@ -140,3 +140,27 @@ def test_match_is_a_frozen_value() -> None:
                                          "score": 100.0}
     with pytest.raises(dataclasses.FrozenInstanceError):
         match.score = 0.0  # type: ignore[misc]
+
+
+def test_prescription_shorthand_finds_the_service(catalogue: Catalogue) -> None:
+    assert _first(catalogue, "RX GINOCCHIO DX 2P") == "88.27.2"
+    assert _first(catalogue, "TC TORACE S/MDC") == "87.41"
+    assert _first(catalogue, "ECOCOLORDOPPLER ARTERIOSO AA.II.") == "88.77.4"
+    assert _first(catalogue, "stent non medicato", "ricovero") in {"36.06", "39.90"}
+    assert _first(catalogue, "stent coronarico non medicato", "ricovero") == "36.06"
+    assert _first(catalogue, "stent coronarico medicato", "ricovero") == "36.07"
+
+
+def test_a_list_of_tests_finds_each_of_them(catalogue: Catalogue) -> None:
+    codes = {match.code for match in catalogue.search("sideremia ferritina transferrina", limit=5)}
+    assert {"90.22.5", "90.22.3"} <= codes
+
+
+def test_a_word_still_being_typed_is_completed(catalogue: Catalogue) -> None:
+    assert _first(catalogue, "ecografia add") == "88.76.1"
+    assert _first(catalogue, "rmn spal") == "88.94.4"
+
+
+def test_an_intervention_without_an_action_means_taking_out(catalogue: Catalogue) -> None:
+    assert _first(catalogue, "operazione alla tiroide", "ricovero") == "06.4"
+    assert _first(catalogue, "operazione all'appendice", "ricovero") in {"47.01", "47.09"}

@@ -62,3 +62,28 @@ def test_laterality_is_a_hint_not_a_term(analyser: Analyser, side: str) -> None:
 def test_stopwords_and_fillers_vanish(analyser: Analyser) -> None:
     assert analyser.analyse("vorrei prenotare per favore").terms == ()
     assert analyser.analyse("intervento").terms == ()
+
+
+def test_prescription_shorthand(analyser: Analyser) -> None:
+    assert set(analyser.analyse("ECODOPPLER AA.II.").terms) == set(analyser.analyse("ecodoppler arti inferiori").terms)
+    said = analyser.analyse("TC TORACE S/MDC")
+    assert "mdc" in said.negated and "mdc" not in said.terms
+    assert "mdc" in analyser.analyse("TC TORACE C/MDC").terms
+    assert analyser.analyse("RX TORACE 2P").terms == analyser.analyse("rx torace").terms
+
+
+def test_non_negates_like_senza(analyser: Analyser) -> None:
+    said = analyser.analyse("stent non medicato")
+    assert "stent" in said.terms and said.negated == {"medicat"}
+
+
+def test_abbreviations_match_only_as_typed(analyser: Analyser) -> None:
+    assert analyser.analyse("vit d").terms == analyser.analyse("vitamina d").terms
+    assert "vitamin" not in analyser.analyse("colorazioni vitali").terms  # "vitali" stems to "vit"
+    assert analyser.analyse("alt").terms == analyser.analyse("gpt").terms
+    assert "gpt" not in analyser.analyse("alto flusso").terms
+
+
+def test_nei_is_moles_only_at_the_end(analyser: Analyser) -> None:
+    assert "nev" in analyser.analyse("controllo dei nei").terms
+    assert "nev" not in analyser.analyse("dolore nei reni").terms
