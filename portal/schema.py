@@ -26,6 +26,7 @@ from sqlalchemy import (
 from portal.types import Money, UTCDateTime
 
 __all__ = [
+    "channel_links",
     "conversations",
     "documents",
     "facilities",
@@ -37,6 +38,7 @@ __all__ = [
     "request_counters",
     "requests",
     "status_history",
+    "verification_codes",
 ]
 
 # Named constraints, so later migrations (and SQLite batch mode) can refer to them.
@@ -191,5 +193,39 @@ conversations = Table(
     Column("state", Text, nullable=False),  # JSON text, owned by the dialogs
     Column("version", Integer, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("channel", "user_key"),
+)
+
+# One-time codes sent by SMS (or email): linking a chat user to a customer ('link'), checking
+# a new contact ('contact'). Only a salted HMAC of the code is kept. One row per purpose and
+# target: issuing again replaces the code and keeps the counters that limit resending.
+verification_codes = Table(
+    "verification_codes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("purpose", String(16), nullable=False),
+    Column("target", String(254), nullable=False),  # E.164 mobile or email
+    Column("customer_id", Integer, ForeignKey("persons.id"), nullable=False),
+    Column("subject", String(160)),  # who asked, e.g. "telegram:12345"
+    Column("code_hash", String(64), nullable=False),  # "" once used or locked
+    Column("salt", String(32), nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False),  # wrong tries since the last success or lock
+    Column("locked_until", UTCDateTime),
+    Column("last_sent_at", UTCDateTime, nullable=False),
+    Column("sends", Integer, nullable=False),  # codes sent since `window_start`
+    Column("window_start", UTCDateTime, nullable=False),
+    UniqueConstraint("purpose", "target"),
+)
+Index("ix_verification_codes_subject", verification_codes.c.purpose, verification_codes.c.subject)
+
+# Which customer a chat user (a Telegram user id, a WhatsApp number) speaks for.
+channel_links = Table(
+    "channel_links",
+    metadata,
+    Column("channel", String(32), nullable=False),
+    Column("user_key", String(128), nullable=False),
+    Column("customer_id", Integer, ForeignKey("persons.id"), nullable=False, index=True),
+    Column("linked_at", UTCDateTime, nullable=False),
     PrimaryKeyConstraint("channel", "user_key"),
 )
