@@ -88,6 +88,10 @@ class Guarantee:
     direct: bool
     # Medical documents required besides the expense documents (DocumentKind values).
     required_documents: tuple[DocumentKind, ...] = ()
+    # A check-up package: the guarantee itself is the service, booked by the insurer.
+    checkup: bool = False
+    # Direct services: days between the request and the appointment the insurer needs.
+    notice_days: int = 0
 
     def covers_code(self, code: str, kind: CatalogueKind) -> bool:
         if kind != self.catalogue_kind:
@@ -140,8 +144,49 @@ class Facility:
     address: str
     lat: float | None = None
     lon: float | None = None
-    # "centro_medico" (outpatient), "casa_di_cura" (private hospital), ...
+    # A FacilityKind value: "centro_medico" (outpatient), "casa_di_cura" (private hospital), ...
     kind: str = "centro_medico"
+    phone: str | None = None  # shown as dialled in Italy, "+39 06 4821 3377"
+    hours: str | None = None  # opening hours, Italian free text
+    smart_clinic: bool = False  # the insurer's own Smart Clinic brand
+    istat: str | None = None  # the comune's ISTAT code ("058091" Roma)
+    code: str | None = None  # the network's key ("H120114", "C0042"); None for facilities outside it
+
+
+class FacilityKind(enum.StrEnum):
+    HOSPITAL = "ospedale"  # public or classified hospital, IRCCS
+    PRIVATE_HOSPITAL = "casa_di_cura"
+    CENTRE = "centro_medico"  # poliambulatorio, centro diagnostico
+    LABORATORY = "laboratorio"
+    SMART_CLINIC = "smart_clinic"
+
+
+@dataclass(frozen=True, slots=True)
+class Doctor:
+    """A doctor working at an affiliated facility."""
+
+    id: int
+    facility_id: int
+    first_name: str
+    last_name: str
+    specialty: str  # a branca specialistica ("Cardiologia")
+    title: str = "Dott."  # "Dott." or "Dott.ssa"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+@dataclass(frozen=True, slots=True)
+class FacilityMatch:
+    """A facility found by a search; `distance_km` from the place searched, when there is one.
+
+    `doctors` are the doctors matching the name searched, or all the facility's doctors.
+    """
+
+    facility: Facility
+    distance_km: float | None
+    doctors: tuple[Doctor, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +239,18 @@ class RequestDraft:
     facility_text: str | None = None
     appointment: datetime | None = None
     mobile: str | None = None
+    doctor: str | None = None
+    # Check-ups: the days the customer would like, for the insurer to book.
+    preferred_dates: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """Something the bot will say later in this conversation, unless the draft is sent first."""
+
+    kind: str  # e.g. "booking": "did you book? tell me the date"
+    subject: str  # what it follows up, e.g. the draft's submission key
+    due_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +300,8 @@ class Request:
     facility_text: str | None = None
     appointment: datetime | None = None
     mobile: str | None = None
+    doctor: str | None = None
+    preferred_dates: tuple[date, ...] = ()
     documents: tuple[Document, ...] = ()
     history: tuple[StatusChange, ...] = field(default=())
     submission_key: str = ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Row
@@ -13,6 +13,7 @@ from portal.models import (
     Document,
     DocumentDraft,
     DocumentKind,
+    Doctor,
     Facility,
     Guarantee,
     Person,
@@ -25,6 +26,7 @@ from portal.models import (
 )
 
 __all__ = [
+    "doctor",
     "document",
     "document_values",
     "facility",
@@ -63,6 +65,8 @@ def guarantee(row: Row[Any]) -> Guarantee:
         reimbursement=bool(row.reimbursement),
         direct=bool(row.direct),
         required_documents=tuple(DocumentKind(k) for k in row.required_documents),
+        checkup=bool(row.checkup),
+        notice_days=row.notice_days,
     )
 
 
@@ -90,6 +94,22 @@ def facility(row: Row[Any]) -> Facility:
         lat=row.lat,
         lon=row.lon,
         kind=row.kind,
+        phone=row.phone,
+        hours=row.hours,
+        smart_clinic=bool(row.smart_clinic),
+        istat=row.istat,
+        code=row.code,
+    )
+
+
+def doctor(row: Row[Any]) -> Doctor:
+    return Doctor(
+        id=row.id,
+        facility_id=row.facility_id,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        specialty=row.specialty,
+        title=row.title,
     )
 
 
@@ -139,6 +159,8 @@ def request(
         facility_text=row.facility_text,
         appointment=row.appointment,
         mobile=row.mobile,
+        doctor=row.doctor,
+        preferred_dates=tuple(date.fromisoformat(d) for d in row.preferred_dates or ()),
         documents=tuple(documents),
         history=tuple(history),
         submission_key=row.submission_key,
@@ -167,6 +189,8 @@ def request_values(draft: RequestDraft, number: str, status: str, now: datetime)
         "facility_id": draft.facility_id,
         "facility_text": draft.facility_text,
         "appointment": draft.appointment,
+        "doctor": draft.doctor,
+        "preferred_dates": [d.isoformat() for d in draft.preferred_dates] or None,
         "status": status,
         "created_at": now,
         "updated_at": now,

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from portal.types import Money, UTCDateTime
@@ -28,8 +29,11 @@ from portal.types import Money, UTCDateTime
 __all__ = [
     "channel_links",
     "conversations",
+    "doctors",
     "documents",
     "facilities",
+    "facility_services",
+    "followups",
     "guarantees",
     "metadata",
     "persons",
@@ -102,6 +106,8 @@ guarantees = Table(
     Column("reimbursement", Boolean, nullable=False),
     Column("direct", Boolean, nullable=False),
     Column("required_documents", JSON, nullable=False),  # list of DocumentKind values
+    Column("checkup", Boolean, nullable=False, server_default=false()),
+    Column("notice_days", Integer, nullable=False, server_default="0"),
     UniqueConstraint("policy_id", "code"),
 )
 
@@ -117,6 +123,33 @@ facilities = Table(
     Column("lat", Float),
     Column("lon", Float),
     Column("kind", String(32), nullable=False),
+    # From revision 0002_facilities: the affiliated network (data/facilities/network.json).
+    Column("phone", String(20)),
+    Column("hours", String(200)),
+    Column("smart_clinic", Boolean, nullable=False, server_default=false()),
+    Column("istat", String(6), index=True),
+    Column("code", String(16), index=True, unique=True),  # the network's key; NULL outside it
+)
+
+# What a facility provides: codes or "prefix*" patterns of one catalogue, as in guarantees.
+facility_services = Table(
+    "facility_services",
+    metadata,
+    Column("facility_id", Integer, ForeignKey("facilities.id"), nullable=False),
+    Column("catalogue_kind", String(16), nullable=False),
+    Column("code_pattern", String(32), nullable=False),
+    PrimaryKeyConstraint("facility_id", "catalogue_kind", "code_pattern"),
+)
+
+doctors = Table(
+    "doctors",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("facility_id", Integer, ForeignKey("facilities.id"), nullable=False, index=True),
+    Column("title", String(16), nullable=False),
+    Column("first_name", String(100), nullable=False),
+    Column("last_name", String(100), nullable=False),
+    Column("specialty", String(200), nullable=False),
 )
 
 requests = Table(
@@ -143,6 +176,8 @@ requests = Table(
     Column("facility_id", Integer, ForeignKey("facilities.id")),
     Column("facility_text", String(300)),
     Column("appointment", UTCDateTime),
+    Column("doctor", String(200)),
+    Column("preferred_dates", JSON),  # ISO days, check-ups only
     Column("status", String(32), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
@@ -194,6 +229,23 @@ conversations = Table(
     Column("version", Integer, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     PrimaryKeyConstraint("channel", "user_key"),
+)
+
+# What the bot owes a conversation later (e.g. "did you book?" two days after a facility was
+# chosen), for the reminder loop; one per (customer, kind, subject).
+followups = Table(
+    "followups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("customer_id", Integer, ForeignKey("persons.id"), nullable=False, index=True),
+    Column("channel", String(32), nullable=False),
+    Column("user_key", String(128), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("subject", String(100), nullable=False),  # e.g. the draft it continues
+    Column("due_at", UTCDateTime, nullable=False, index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("done_at", UTCDateTime),
+    UniqueConstraint("customer_id", "kind", "subject"),
 )
 
 # One-time codes sent by SMS (or email): linking a chat user to a customer ('link'), checking

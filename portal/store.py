@@ -23,12 +23,14 @@ from portal.documents import DocumentStore
 from portal.models import (
     Document,
     Facility,
+    FollowUp,
     Household,
     Person,
     Relation,
     Request,
     RequestDraft,
     RequestStatus,
+    RequestType,
     StatusChange,
 )
 from portal.schema import (
@@ -36,6 +38,7 @@ from portal.schema import (
     conversations,
     documents,
     facilities,
+    followups,
     guarantees,
     persons,
     policies,
@@ -357,8 +360,12 @@ class Store:
         expected_version: int,
         submit: RequestDraft | None = None,
         now: datetime | None = None,
+        followup: FollowUp | None = None,
     ) -> TurnResult:
         """Save the conversation state and, if given, submit the request: all or nothing.
+
+        A `followup` is recorded with the turn (once per kind and subject); submitting the
+        draft it follows marks it done.
 
         `expected_version` is the version loaded (0: no conversation yet). Raises
         `StaleConversation` if the stored version moved on; then nothing is written.
@@ -390,8 +397,17 @@ class Store:
                     )
                     if result.rowcount != 1:
                         raise StaleConversation()
+                if followup is not None and customer_id is not None:
+                    await self._follow_up(conn, channel, user_key, customer_id, followup, now)
                 if submit is not None:
                     number = await self._submit(conn, submit, now)
+                    await conn.execute(
+                        update(followups)
+                        .where(followups.c.customer_id == submit.customer_id,
+                               followups.c.subject == submit.submission_key,
+                               followups.c.done_at.is_(None))
+                        .values(done_at=now)
+                    )
         except IntegrityError:
             # A concurrent first turn inserted the same conversation.
             if expected_version == 0 and await self.load_conversation(channel, user_key):
@@ -421,6 +437,30 @@ class Store:
 
     # -- requests --------------------------------------------------------------------------
 
+    async def _follow_up(self, conn: AsyncConnection, channel: str, user_key: str,
+                         customer_id: int, followup: FollowUp, now: datetime) -> None:
+        exists = await conn.scalar(
+            select(func.count()).select_from(followups).where(
+                followups.c.customer_id == customer_id,
+                followups.c.kind == followup.kind,
+                followups.c.subject == followup.subject,
+            )
+        )
+        if not exists:
+            await conn.execute(insert(followups).values(
+                customer_id=customer_id, channel=channel, user_key=user_key, kind=followup.kind,
+                subject=followup.subject, due_at=followup.due_at, created_at=now,
+            ))
+
+    async def followups(self, customer_id: int) -> list[tuple[FollowUp, datetime | None]]:
+        """A customer's follow-ups, with when each was done (None: still due)."""
+        async with self.engine.connect() as conn:
+            found = await conn.execute(
+                select(followups).where(followups.c.customer_id == customer_id)
+                .order_by(followups.c.due_at)
+            )
+            return [(FollowUp(r.kind, r.subject, r.due_at), r.done_at) for r in found]
+
     async def _submit(self, conn: AsyncConnection, draft: RequestDraft, now: datetime) -> str:
         existing = await conn.scalar(
             select(requests.c.number).where(requests.c.submission_key == draft.submission_key)
@@ -428,7 +468,9 @@ class Store:
         if existing is not None:
             return str(existing)
         number = await self._next_number(conn, now.astimezone(ROME).year)
-        status = RequestStatus.SENT.value
+        # A direct service waits for the insurer's authorisation; a reimbursement is just sent.
+        status = (RequestStatus.SENT.value if draft.type == RequestType.REIMBURSEMENT
+                  else "in_attesa_autorizzazione")
         result = await conn.execute(
             insert(requests).values(rows.request_values(draft, number, status, now))
         )
