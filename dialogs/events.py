@@ -21,10 +21,22 @@ class OutgoingFile:
 
 
 @dataclass(frozen=True, slots=True)
+class Venue:
+    """A place to show on a map (a facility): channels send it as a pin with its address."""
+
+    name: str
+    address: str
+    lat: float
+    lon: float
+    phone: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     text: str
     choices: tuple[Choice, ...] = ()
     file: OutgoingFile | None = None
+    venue: Venue | None = None
 
 
 @dataclass(frozen=True, slots=True)
