@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "get_settings"]
@@ -24,6 +26,21 @@ class Settings(BaseSettings):
     # Fixes "today" (YYYY-MM-DD) for demos and reproducible tests; None means the real day.
     today: date | None = None
     timezone: str = "Europe/Rome"
+
+    # Telegram: the bot's token from @BotFather; the Bot API base URLs (the token is appended;
+    # point them at a local Bot API server if you run one).
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_file_url: str = "https://api.telegram.org/file/bot"
+    # Webhook mode (`medbot serve`): the public HTTPS URL of /telegram/webhook and the secret
+    # Telegram sends back in X-Telegram-Bot-Api-Secret-Token (1-256 of A-Z a-z 0-9 _ -).
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    # SMS for verification codes: "console" writes them to the log (development only),
+    # "http" posts {to, text} as JSON to `sms_url` with `sms_token` as a bearer token.
+    sms_provider: Literal["console", "http"] = "console"
+    sms_url: str | None = None
+    sms_token: SecretStr | None = None
 
     @property
     def resolved_database_url(self) -> str:
