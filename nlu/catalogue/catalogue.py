@@ -36,9 +36,8 @@ _FOLLOW_UP = stem("controllo")
 _ONE_SIDE = stem("monolaterale")
 _BOTH_SIDES = stem("bilaterale")
 _REMOVAL = stem(REMOVAL)
-# For an intervention search naming no action ("operazione alla tiroide"), taking the organ out
-# is what most people mean: a light query term, not a requirement.
-_REMOVAL_WEIGHT = 1.0
+_IMPLANT = stem("impianto")
+_PROSTHESIS = stem("protesi")
 
 
 class Catalogue:
@@ -48,7 +47,11 @@ class Catalogue:
         self._analyser = Analyser()
         self._index = Index(records, self._analyser, ALIASES)
         self._speller = Speller(_word_frequencies(records, self._analyser))
-        self._actions = frozenset(term for word in ACTIONS for term in self._analyser.analyse(word).terms)
+        # Words that already say what is done: the actions, and every word an intervention's
+        # name starts with ("Cerchiaggio...", "Tracheostomia...", "Artroscopia...").
+        self._procedures = frozenset(term for word in ACTIONS for term in self._analyser.analyse(word).terms) | {
+            _first_term(self._analyser.analyse(record.naming).terms) for record in records if record.entry.kind == RICOVERO
+        }
         self._sorted_codes = {
             kind: sorted(
                 (document.entry.code, number)
@@ -122,13 +125,16 @@ class Catalogue:
         terms += tuple(
             (NOT + term, self._index.weights[NOT + term]) for term in said.negated if NOT + term in self._index.weights
         )
-        if kind == RICOVERO and terms and not self._actions & set(said.terms):
-            terms += ((_REMOVAL, _REMOVAL_WEIGHT),)
+
         hints, avoid = set(), set()
         names = set(said.terms)
         if _VISIT in names and not {_FIRST, _FOLLOW_UP} & names:
             hints.add(_FIRST)  # a bare "visita cardiologica" is a first visit
             avoid.add(_FOLLOW_UP)
+        if kind == RICOVERO and names and not self._procedures & (names - {_PROSTHESIS}):
+            # an organ or an illness alone ("tiroide", "appendicite") most often means taking it
+            # out; a prosthesis alone means putting it in
+            hints.add(_IMPLANT if _PROSTHESIS in names else _REMOVAL)
         if said.one_side and _BOTH_SIDES not in names:
             hints.add(_ONE_SIDE)  # "mammella sx"
             avoid.add(_BOTH_SIDES)
@@ -160,6 +166,10 @@ class Catalogue:
                     if other[len(code) : len(code) + 1] in {".", ""} or code.count(".") == 1:
                         floors[number] = max(floors.get(number, 0.0), _PREFIX_CODE_FLOOR)
         return floors
+
+
+def _first_term(terms: tuple[str, ...]) -> str:
+    return terms[0] if terms and terms[0] != stem("altro") else (terms[1] if len(terms) > 1 else "")
 
 
 def _kinds(kind: str | None) -> tuple[str, ...]:

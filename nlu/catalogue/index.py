@@ -122,7 +122,8 @@ def _split_abbreviations(sentence: str) -> tuple[str, list[str], list[str]]:
             closing.insert(0, match.group(1))
             end = match.start()
         else:
-            inner.insert(0, match.group(1))
+            # "[PET] cerebrale con FDG": the abbreviation and what follows it are a short name
+            inner.insert(0, match.group(1) + " " + sentence[match.end() :])
     rest = _BRACKETED.sub(lambda match: " " if _abbreviation(match.group(1)) else match.group(0), sentence)
     return rest, closing, inner
 
@@ -139,7 +140,8 @@ def _document(position: int, record: Record, analyser: Analyser, aliases: Iterab
     alias_forms = [frozenset(analyser.analyse(alias).terms) for alias in (*closing, *aliases)]
     fields: dict[str, float] = dict.fromkeys(analyser.analyse(strip_codes(record.notes)).terms, NOTES_FIELD)
     fields.update(dict.fromkeys(name, DETAIL_FIELD))
-    for form in (title, *alias_forms, *(analyser.analyse(part).terms for part in inner)):
+    alias_forms += [frozenset(analyser.analyse(short).terms) for short in inner]
+    for form in (title, *alias_forms):
         fields.update(dict.fromkeys(form, 1.0))
     forms = tuple(dict.fromkeys(form for form in (name, title, *alias_forms) if form))
     return Document(record.entry, position, forms, fields, naming.negated, title)

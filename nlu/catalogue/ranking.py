@@ -23,11 +23,11 @@ NAME_COVERAGE_SHARE = 0.3
 NEAR_TERM_CREDIT = 0.6
 NEAR_TERM_MIN_SIMILARITY = 80.0
 NEAR_TERM_MIN_LENGTH = 5
-HINT_BONUS = 0.03
+HINT_BONUS = 0.05
 # A query naming several services ("sideremia ferritina transferrina") says the whole name of
 # each: an entry whose name (or alias) the query contains scores at least CONTAINED_BASE, plus
 # CONTAINED_SPAN times the share of the query it explains.
-CONTAINED_BASE = 0.55
+CONTAINED_BASE = 0.45
 CONTAINED_SPAN = 0.4
 CONTAINED_MIN_WEIGHT = 3.0
 # The query rules out what the entry is ("senza mdc", "rm" against "tc").
