@@ -1,0 +1,152 @@
+"""parse(text, today): the intent of a chat message and the entities it names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from nlu.dates import parse_period
+from nlu.intents._classify import classify, scores
+from nlu.intents._entities import (
+    find_cap,
+    find_person,
+    find_place,
+    find_relation,
+    find_request_id,
+    find_service,
+    find_status,
+)
+from nlu.intents._names import FIRST_NAMES
+from nlu.intents._text import fold, tokenise
+from nlu.intents._towns import ENGLISH_NAMES
+
+__all__ = ["INTENTS", "STATUSES", "Parsed", "parse"]
+
+INTENTS = (
+    "status", "reimbursement", "direct_service", "find_facility", "add_documents", "help",
+    "cancel", "back", "human", "complaint", "reminders_off", "greeting", "thanks", "unknown",
+)
+# "aperta" is any status that is not final.
+STATUSES = ("aperta", "sospesa", "liquidata", "respinta", "autorizzata", "annullata")
+# A confident catalogue match: this score, and this far ahead of the next.
+_SERVICE_SCORE = 90.0
+_SERVICE_MARGIN = 8.0
+# Messages longer than this are not chat questions: read only their start.
+_MAX_CHARS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """What a message asks for. `entities` keys: request_id, person, relation, service,
+    service_code, status, period (start, end), date (one day), place."""
+
+    intent: str
+    entities: dict[str, Any] = field(default_factory=dict)
+    confidence: float = 0.0
+
+
+def parse(text: str, today: date, people: Sequence[str] = ()) -> Parsed:
+    """The intent and entities of `text`; `people` are the household's first names."""
+    text = text[:_MAX_CHARS]
+    protected = frozenset(fold(p) for p in people) | FIRST_NAMES | frozenset(ENGLISH_NAMES)
+    tokens = tokenise(text, protected)
+    norm = " ".join(t.norm for t in tokens)
+
+    found = scores(norm)
+    request_id = find_request_id(text)
+    status = find_status(norm)
+    cap = find_cap(text.replace(request_id, " ") if request_id else text)
+    # A request number alone ("26000021") is a question about that request.
+    if request_id:
+        found["status"] += 1.5
+    if status:
+        found["status"] += 1.0
+    # A past period is a filter of the archive ("a marzo"), unless something else is asked.
+    period = _period(text, today)
+    if period and period[0] <= today:
+        found["status"] += 1.0
+    facility_words = found["find_facility"] > 0
+    place = find_place(tokens, facility=facility_words) or (cap if facility_words else None)
+    if place is None and cap and any(t.norm in {"cap", "zona", "vicino"} for t in tokens):
+        place = cap
+    if place:
+        found["find_facility"] += 2.5
+    intent, confidence = classify(found)
+
+    entities: dict[str, Any] = {}
+    if request_id:
+        entities["request_id"] = request_id
+    person = find_person(tokens, people)
+    if person:
+        entities["person"] = person
+    relation = find_relation(tokens)
+    if relation:
+        entities["relation"] = relation
+    if status:
+        entities["status"] = status
+    if place:
+        entities["place"] = place
+    if period:
+        entities["period"] = period
+        # A single day is the date of the service of a new request.
+        if period[0] == period[1] and intent in ("reimbursement", "direct_service"):
+            entities["date"] = period[0]
+    _add_service(entities, tokens, text, people)
+    return Parsed(intent, entities, confidence)
+
+
+_ENGLISH_PERIODS = (
+    (r"\blast month\b", "il mese scorso"), (r"\bthis month\b", "questo mese"),
+    (r"\blast week\b", "la settimana scorsa"), (r"\bthis week\b", "questa settimana"),
+    (r"\blast year\b", "l'anno scorso"), (r"\bthis year\b", "quest'anno"),
+    (r"\byesterday\b", "ieri"), (r"\bsince\b", "da"), (r"\b(from|in|of|during)\b", "a"),
+)
+_ENGLISH_MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
+_ITALIAN_MONTHS = (
+    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre"
+).split()
+
+
+def _period(text: str, today: date) -> tuple[date, date] | None:
+    """The period the message names; the commonest English ones ("from march", "last month")
+    are read as their Italian words."""
+    lowered = text.casefold()
+    months = "|".join(_ENGLISH_MONTHS)
+    if not re.search(rf"\b(last|this|yesterday|since|{months})\b", lowered):
+        return parse_period(text, today)
+    # "may" is a month only where a month can stand ("in may", "may 2025").
+    lowered = re.sub(r"\bmay\b(?!\s+\d)", "", re.sub(r"\b(in|from|of|since) may\b", r"\1 maggio", lowered))
+    for english, italian in zip(_ENGLISH_MONTHS, _ITALIAN_MONTHS, strict=True):
+        lowered = re.sub(rf"\b{english}\b", italian, lowered)
+    for pattern, italian in _ENGLISH_PERIODS:
+        lowered = re.sub(pattern, italian, lowered)
+    return parse_period(lowered, today)
+
+
+def _add_service(
+    entities: dict[str, Any], tokens: Sequence[Any], text: str, people: Sequence[str]
+) -> None:
+    service = find_service(tokens, text, people)
+    if not service:
+        return
+    entities["service"] = service
+    code = _service_code(service)
+    if code:
+        entities["service_code"] = code
+
+
+def _service_code(service: str) -> str | None:
+    """The catalogue code when the catalogue is sure of it."""
+    from nlu.catalogue import search
+
+    matches = search(service, limit=2)
+    if not matches or matches[0].score < _SERVICE_SCORE:
+        return None
+    if len(matches) > 1 and matches[0].score - matches[1].score < _SERVICE_MARGIN:
+        return None
+    return matches[0].code
