@@ -12,6 +12,7 @@ from nlu.catalogue.synonyms import (
     FUNCTION_WORDS,
     LATERAL_ONE_SIDE,
     NEGATIONS,
+    NOUN_AFTER,
     NOUN_WHEN_LAST,
     STOPWORDS,
     WITH,
@@ -53,8 +54,14 @@ class Analyser:
         self._stopwords = stopwords - FUNCTION_WORDS
         self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
         for key, value in canon.items():
-            self._phrases[self._key(key)] = self._value(value)
-        self._longest = max(len(key) for key in self._phrases)
+            if self._key(key):  # a key of stopwords only could never be met
+                self._phrases[self._key(key)] = self._value(value)
+        # For each word that starts a phrase, the length of its longest phrase: most words start
+        # none, and are passed through without building any key.
+        self._longest_from: dict[str, int] = {}
+        for key in self._phrases:
+            self._longest_from[key[0]] = max(len(key), self._longest_from.get(key[0], 0))
+        self._cache: dict[str, Terms] = {}
         self._compounds = {stem(key): self._value(value) for key, value in compounds.items()}
 
     @property
@@ -70,7 +77,11 @@ class Analyser:
         return words
 
     def analyse(self, text: str) -> Terms:
-        return self.analyse_words(tokens(text))
+        """The terms of a catalogue text (remembered: the index reads some texts twice)."""
+        found = self._cache.get(text)
+        if found is None:
+            found = self._cache[text] = self.analyse_words(tokens(text))
+        return found
 
     def analyse_words(self, words: Sequence[str]) -> Terms:
         kept: list[str] = []
@@ -80,7 +91,9 @@ class Analyser:
                 one_side = True
             elif word == BOUNDARY or word not in self._stopwords:
                 kept.append(word)
-            elif word in NOUN_WHEN_LAST and self._ends_clause(words, position):
+            elif word in NOUN_WHEN_LAST and (
+                self._ends_clause(words, position) or (position and words[position - 1] in NOUN_AFTER.get(word, ()))
+            ):
                 kept.append(NOUN_WHEN_LAST[word])
         terms, negated = self._resolve_negation(self._canonical_groups(kept))
         return Terms(terms, negated, one_side)
@@ -96,7 +109,8 @@ class Analyser:
                 position += 1
                 continue
             width, replacement = 1, (stem(words[position]),)
-            for size in range(min(self._longest, len(words) - position), 0, -1):
+            longest = self._longest_from.get(keys[position], 0)
+            for size in range(min(longest, len(words) - position), 0, -1):
                 found = self._phrases.get(tuple(keys[position : position + size]))
                 if found is not None:
                     width, replacement = size, found
@@ -115,9 +129,9 @@ class Analyser:
             position += width
         return groups
 
-    def _ends_clause(self, words: Sequence[str], position: int) -> bool:
-        following = words[position + 1] if position + 1 < len(words) else BOUNDARY
-        return following == BOUNDARY or following in self._stopwords
+    @staticmethod
+    def _ends_clause(words: Sequence[str], position: int) -> bool:
+        return position + 1 == len(words) or words[position + 1] == BOUNDARY
 
     @staticmethod
     def _resolve_negation(groups: list[tuple[str, ...]]) -> tuple[tuple[str, ...], frozenset[str]]:

@@ -13,6 +13,7 @@ __all__ = [
     "LOW_WEIGHT",
     "NEGATION",
     "NEGATIONS",
+    "NOUN_AFTER",
     "NOUN_WHEN_LAST",
     "REMOVAL",
     "STOPWORDS",
@@ -1291,9 +1292,16 @@ STOPWORDS: frozenset[str] = frozenset(
     """.split()
 )
 
-# Function words that are nouns when nothing follows them: "controllo dei nei" (moles), but
+# Function words that are nouns when nothing follows them: "mappatura nei" (moles), but
 # "dolore nei reni" (in the).
-NOUN_WHEN_LAST: dict[str, str] = {"nei": "nevi"}
+NOUN_WHEN_LAST: dict[str, str] = {"nei": "nevi", "anche": "anca"}
+# ...or when they follow one of these words: "ecografia delle anche", "rx anche" (hips), not
+# "anche la visita" (also).
+NOUN_AFTER: dict[str, frozenset[str]] = {
+    "nei": frozenset({"dei", "i", "ai", "dai", "sui", "mappatura", "controllo", "asportazione", "togliere"}),
+    "anche": frozenset({"delle", "le", "alle", "sulle", "e", "rx", "eco", "ecografia", "radiografia", "rm", "rmn",
+                        "tc", "tac", "protesi", "artroprotesi", "bacino"}),
+}
 
 # Kept through stopword removal because they change the meaning of what follows.
 NEGATION = "senza"

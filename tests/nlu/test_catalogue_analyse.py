@@ -87,3 +87,9 @@ def test_abbreviations_match_only_as_typed(analyser: Analyser) -> None:
 def test_nei_is_moles_only_at_the_end(analyser: Analyser) -> None:
     assert "nev" in analyser.analyse("controllo dei nei").terms
     assert "nev" not in analyser.analyse("dolore nei reni").terms
+
+
+def test_anche_is_hips_after_an_exam_or_an_article(analyser: Analyser) -> None:
+    assert "anc" in analyser.analyse("ecografia anche neonato").terms
+    assert "anc" in analyser.analyse("ECOGRAFIA DELLE ANCHE NEL NEONATO").terms
+    assert "anc" not in analyser.analyse("vorrei anche la visita").terms
