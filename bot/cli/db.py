@@ -1,4 +1,4 @@
-"""`medbot db ...`: create or upgrade the database, load the demo household."""
+"""`medbot db ...`: create or upgrade the database, load the facility network and the demo."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy.engine import make_url
 
 from bot.config import Settings, get_settings
 from portal.demo import load_demo
+from portal.network import load_network
 from portal.store import Store
 
 __all__ = ["db_group", "open_store"]
@@ -40,6 +41,10 @@ async def _init(settings: Settings, demo: bool, if_missing: bool) -> list[str]:
                 done.append("demo caricata (famiglia Rossi)")
             else:
                 done.append("demo già presente, non ricaricata")
+        # Reference data for every database; after the demo, whose facilities it completes.
+        added = await load_network(store)
+        if added:
+            done.append(f"rete convenzionata: {added} strutture aggiunte")
         return done
     finally:
         await store.close()
