@@ -98,7 +98,9 @@ class _Accuracy:
             click.echo(f"{label}: {correct}/{self.total} ({share:.1%})")
 
 
-def _accuracy(rows: Iterable[dict[str, Any]], search: Callable[[str, str | None], Sequence[Any]]) -> _Accuracy:
+def _accuracy(
+    rows: Iterable[dict[str, Any]], search: Callable[[str, str | None], Sequence[Any]]
+) -> _Accuracy:
     total = first = top = 0
     misses = []
     for row in rows:
@@ -154,7 +156,9 @@ _SAMPLE_QUERIES = (
 def _typo(text: str, rng: random.Random) -> str:
     """``text`` with one or two keyboard slips (deletion, insertion, substitution, swap)."""
     words = text.split()
-    candidates = [position for position, word in enumerate(words) if len(word) >= 4 and word.isalpha()]
+    candidates = [
+        position for position, word in enumerate(words) if len(word) >= 4 and word.isalpha()
+    ]
     if not candidates:
         return text
     for _ in range(rng.choice((1, 1, 2))):
@@ -178,7 +182,9 @@ def _typo(text: str, rng: random.Random) -> str:
 def _typo_stream(rows: Sequence[dict[str, Any]], size: int, seed: int) -> list[dict[str, Any]]:
     """``size`` labelled queries with random typos, the same for the same seed."""
     rng = random.Random(seed)
-    return [{**row, "text": _typo(row["text"], rng)} for row in (rng.choice(rows) for _ in range(size))]
+    return [
+        {**row, "text": _typo(row["text"], rng)} for row in (rng.choice(rows) for _ in range(size))
+    ]
 
 
 @dataclass(frozen=True)
@@ -194,7 +200,9 @@ class _Latency:
         )
 
 
-def _latency(search: Callable[[str, str | None], object], rows: Iterable[dict[str, Any]]) -> _Latency:
+def _latency(
+    search: Callable[[str, str | None], object], rows: Iterable[dict[str, Any]]
+) -> _Latency:
     wall, cpu = [], []
     for row in rows:
         started, started_cpu = clock.perf_counter_ns(), clock.thread_time_ns()
@@ -241,7 +249,9 @@ def _baseline(rows: Sequence[dict[str, Any]]) -> _Latency:
 
     def search(text: str, kind: str | None) -> object:
         pool = descriptions[kind or _KINDS[0]]
-        return process.extract(text, pool, scorer=fuzz.WRatio, processor=utils.default_process, limit=5)
+        return process.extract(
+            text, pool, scorer=fuzz.WRatio, processor=utils.default_process, limit=5
+        )
 
     return _latency(search, rows)
 
@@ -253,7 +263,9 @@ def _baseline(rows: Sequence[dict[str, Any]]) -> _Latency:
     help=f"Ricerche etichettate (jsonl: text, kind, accept); predefinito {_SHARED_DEV_SET}.",
 )
 @click.option("--rounds", default=20, show_default=True, help="Quante volte ripetere ogni ricerca.")
-@click.option("--typos", default=10_000, show_default=True, help="Ricerche con errori di battitura.")
+@click.option(
+    "--typos", default=10_000, show_default=True, help="Ricerche con errori di battitura."
+)
 @click.option("--seed", default=2026, show_default=True, help="Seme degli errori di battitura.")
 @click.option(
     "--baseline/--no-baseline",
@@ -262,7 +274,10 @@ def _baseline(rows: Sequence[dict[str, Any]]) -> _Latency:
     help="Misura anche il confronto fuzzy semplice (WRatio su ogni descrizione).",
 )
 @click.option(
-    "--startup/--no-startup", default=True, show_default=True, help="Misura l'avvio in un processo nuovo."
+    "--startup/--no-startup",
+    default=True,
+    show_default=True,
+    help="Misura l'avvio in un processo nuovo.",
 )
 def bench_catalogue_command(
     queries: Path | None, rounds: int, typos: int, seed: int, baseline: bool, startup: bool

@@ -53,14 +53,14 @@ class Analyser:
     ) -> None:
         self._stopwords = stopwords - FUNCTION_WORDS
         self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
-        for key, value in canon.items():
-            if self._key(key):  # a key of stopwords only could never be met
-                self._phrases[self._key(key)] = self._value(value)
+        for word_or_phrase, value in canon.items():
+            if phrase := self._key(word_or_phrase):  # a key of stopwords only is never met
+                self._phrases[phrase] = self._value(value)
         # For each word that starts a phrase, the length of its longest phrase: most words start
         # none, and are passed through without building any key.
         self._longest_from: dict[str, int] = {}
-        for key in self._phrases:
-            self._longest_from[key[0]] = max(len(key), self._longest_from.get(key[0], 0))
+        for phrase in self._phrases:
+            self._longest_from[phrase[0]] = max(len(phrase), self._longest_from.get(phrase[0], 0))
         self._cache: dict[str, Terms] = {}
         self._compounds = {stem(key): self._value(value) for key, value in compounds.items()}
 
@@ -92,7 +92,8 @@ class Analyser:
             elif word == BOUNDARY or word not in self._stopwords:
                 kept.append(word)
             elif word in NOUN_WHEN_LAST and (
-                self._ends_clause(words, position) or (position and words[position - 1] in NOUN_AFTER.get(word, ()))
+                self._ends_clause(words, position)
+                or (position and words[position - 1] in NOUN_AFTER.get(word, ()))
             ):
                 kept.append(NOUN_WHEN_LAST[word])
         terms, negated = self._resolve_negation(self._canonical_groups(kept))
@@ -108,7 +109,8 @@ class Analyser:
                 groups.append((BOUNDARY,))
                 position += 1
                 continue
-            width, replacement = 1, (stem(words[position]),)
+            width = 1
+            replacement: tuple[str, ...] = (stem(words[position]),)
             longest = self._longest_from.get(keys[position], 0)
             for size in range(min(longest, len(words) - position), 0, -1):
                 found = self._phrases.get(tuple(keys[position : position + size]))
@@ -117,7 +119,9 @@ class Analyser:
                     break
             group: list[str] = []
             for term in replacement:
-                if term in _NEGATIONS or term == _WITH:  # "s/mdc" -> "senza mdc": senza scopes what follows
+                if (
+                    term in _NEGATIONS or term == _WITH
+                ):  # "s/mdc" -> "senza mdc": senza scopes what follows
                     if group:
                         groups.append(tuple(group))
                     groups.append((term,))

@@ -49,8 +49,12 @@ class Catalogue:
         self._speller = Speller(_word_frequencies(records, self._analyser))
         # Words that already say what is done: the actions, and every word an intervention's
         # name starts with ("Cerchiaggio...", "Tracheostomia...", "Artroscopia...").
-        self._procedures = frozenset(term for word in ACTIONS for term in self._analyser.analyse(word).terms) | {
-            _first_term(self._analyser.analyse(record.naming).terms) for record in records if record.entry.kind == RICOVERO
+        self._procedures = frozenset(
+            term for word in ACTIONS for term in self._analyser.analyse(word).terms
+        ) | {
+            _first_term(self._analyser.analyse(record.naming).terms)
+            for record in records
+            if record.entry.kind == RICOVERO
         }
         self._sorted_codes = {
             kind: sorted(
@@ -70,7 +74,9 @@ class Catalogue:
 
     def entries(self, kind: str | None = None) -> Iterator[Entry]:
         kinds = _kinds(kind)
-        return (document.entry for document in self._index.documents if document.entry.kind in kinds)
+        return (
+            document.entry for document in self._index.documents if document.entry.kind in kinds
+        )
 
     def get(self, code: str, kind: str | None = None) -> Entry | None:
         """The entry with this code; without a kind, the outpatient one wins a shared code."""
@@ -90,7 +96,10 @@ class Catalogue:
         words_only = strip_codes(text) if code_floors else text
         if code_floors and not any(char.isalnum() for char in words_only):
             # only codes: an exact one is certain, the start of longer codes nearly so
-            scores = {number: 1.0 if floor == _EXACT_CODE_FLOOR else 0.9 for number, floor in code_floors.items()}
+            scores = {
+                number: 1.0 if floor == _EXACT_CODE_FLOOR else 0.9
+                for number, floor in code_floors.items()
+            }
             code_floors = {}
         else:
             scores = self._text_scores(words_only, kinds)
@@ -104,7 +113,9 @@ class Catalogue:
         documents = self._index.documents
         ordered = sorted(scores.items(), key=lambda item: (-item[1], documents[item[0]].position))
         matches: list[Match] = []
-        threshold = max(MIN_SCORE, MIN_SHARE_OF_BEST * 100.0 * ordered[0][1]) if ordered else MIN_SCORE
+        threshold = (
+            max(MIN_SCORE, MIN_SHARE_OF_BEST * 100.0 * ordered[0][1]) if ordered else MIN_SCORE
+        )
         for number, score in ordered:
             if 100.0 * score < threshold or len(matches) == limit:
                 break
@@ -123,7 +134,9 @@ class Catalogue:
         terms = tuple((term, self._index.weight(term)) for term in said.terms)
         # "stent non medicato": entries saying the same "non" agree with the query
         terms += tuple(
-            (NOT + term, self._index.weights[NOT + term]) for term in said.negated if NOT + term in self._index.weights
+            (NOT + term, self._index.weights[NOT + term])
+            for term in said.negated
+            if NOT + term in self._index.weights
         )
 
         hints, avoid = set(), set()
@@ -210,4 +223,3 @@ def load_catalogue(data_dir: Path | None = None) -> Catalogue:
 def search(text: str, kind: str | None = None, limit: int = 5) -> list[Match]:
     """Search the default catalogue."""
     return load_catalogue().search(text, kind=kind, limit=limit)
-

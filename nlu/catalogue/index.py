@@ -60,10 +60,14 @@ class Index:
         aliases: Mapping[tuple[str, str], Iterable[str]],
     ) -> None:
         self.documents: tuple[Document, ...] = tuple(
-            _document(position, record, analyser, aliases.get((record.entry.kind, record.entry.code), ()))
+            _document(
+                position, record, analyser, aliases.get((record.entry.kind, record.entry.code), ())
+            )
             for position, record in enumerate(records)
         )
-        self.postings: dict[str, dict[str, list[tuple[int, float]]]] = {kind: defaultdict(list) for kind in KINDS}
+        self.postings: dict[str, dict[str, list[tuple[int, float]]]] = {
+            kind: defaultdict(list) for kind in KINDS
+        }
         for number, document in enumerate(self.documents):
             kind_postings = self.postings[document.entry.kind]
             for term, field in document.fields.items():
@@ -71,7 +75,9 @@ class Index:
         self.weights = _term_weights(self.documents, analyser)
         distinctive = _terms_of(DISTINCTIVE, analyser)
         # In a name, a term weighs more if saying it or not changes the service ("angio").
-        self.name_weights = {term: weight * distinctive.get(term, 1.0) for term, weight in self.weights.items()}
+        self.name_weights = {
+            term: weight * distinctive.get(term, 1.0) for term, weight in self.weights.items()
+        }
         # Total name weight of each form: the denominator of "how much of this name was said".
         self.form_totals: tuple[tuple[float, ...], ...] = tuple(
             tuple(sum(self.name_weights[term] for term in form) for form in document.forms)
@@ -79,12 +85,16 @@ class Index:
         )
         # A cheap tie-break for the first pass: the weight of the entry's lightest form, scaled
         # far below one query term so that it only orders entries of equal coverage.
-        self.lightest: tuple[float, ...] = tuple(min(totals, default=99.0) / 1000.0 for totals in self.form_totals)
+        self.lightest: tuple[float, ...] = tuple(
+            min(totals, default=99.0) / 1000.0 for totals in self.form_totals
+        )
         self.exclusive: tuple[frozenset[str], ...] = tuple(
-            frozenset(term for word in group for term in analyser.analyse(word).terms) for group in EXCLUSIVE
+            frozenset(term for word in group for term in analyser.analyse(word).terms)
+            for group in EXCLUSIVE
         )
         self.by_code: dict[tuple[str, str], int] = {
-            (document.entry.kind, document.entry.code): number for number, document in enumerate(self.documents)
+            (document.entry.kind, document.entry.code): number
+            for number, document in enumerate(self.documents)
         }
 
     def weight(self, term: str) -> float:
@@ -102,7 +112,8 @@ _BRACKETED = re.compile(r"\s*[(\[]([^()\[\]]{1,12})[)\]]")
 def _abbreviation(inside: str) -> bool:
     words = inside.split()
     return all(
-        not any(char.isdigit() for char in word) and (word.replace(".", "").isupper() or len(word) <= 3)
+        not any(char.isdigit() for char in word)
+        and (word.replace(".", "").isupper() or len(word) <= 3)
         for word in words
     ) and any(char.isupper() for char in inside)
 
@@ -124,11 +135,15 @@ def _split_abbreviations(sentence: str) -> tuple[str, list[str], list[str]]:
         else:
             # "[PET] cerebrale con FDG": the abbreviation and what follows it are a short name
             inner.insert(0, match.group(1) + " " + sentence[match.end() :])
-    rest = _BRACKETED.sub(lambda match: " " if _abbreviation(match.group(1)) else match.group(0), sentence)
+    rest = _BRACKETED.sub(
+        lambda match: " " if _abbreviation(match.group(1)) else match.group(0), sentence
+    )
     return rest, closing, inner
 
 
-def _document(position: int, record: Record, analyser: Analyser, aliases: Iterable[str]) -> Document:
+def _document(
+    position: int, record: Record, analyser: Analyser, aliases: Iterable[str]
+) -> Document:
     naming = analyser.analyse(record.naming)
     name = frozenset(naming.terms)
     first_sentence = record.naming.split(" . ", 1)[0]
@@ -138,7 +153,9 @@ def _document(position: int, record: Record, analyser: Analyser, aliases: Iterab
         ruled_out = frozenset(NOT + term for term in naming.negated)
         name, title = name | ruled_out, title | ruled_out
     alias_forms = [frozenset(analyser.analyse(alias).terms) for alias in (*closing, *aliases)]
-    fields: dict[str, float] = dict.fromkeys(analyser.analyse(strip_codes(record.notes)).terms, NOTES_FIELD)
+    fields: dict[str, float] = dict.fromkeys(
+        analyser.analyse(strip_codes(record.notes)).terms, NOTES_FIELD
+    )
     fields.update(dict.fromkeys(name, DETAIL_FIELD))
     alias_forms += [frozenset(analyser.analyse(short).terms) for short in inner]
     for form in (title, *alias_forms):
@@ -164,7 +181,9 @@ def _term_weights(documents: Sequence[Document], analyser: Analyser) -> dict[str
         in_forms.update(set().union(*document.forms))
         anywhere.update(document.fields)
     total = len(documents)
-    weights = {term: 1.0 + math.log(total / (in_forms[term] or anywhere[term])) for term in anywhere}
+    weights = {
+        term: 1.0 + math.log(total / (in_forms[term] or anywhere[term])) for term in anywhere
+    }
     for term, factor in _terms_of(LOW_WEIGHT, analyser).items():
         if term in weights:
             weights[term] *= factor

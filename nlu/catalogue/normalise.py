@@ -16,7 +16,9 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "′"
 _GLUED_BRACKETS = re.compile(r"(?<=\w)\((\w+)\)(?=\w)")
 _CLAUSE_BREAKS = re.compile(r"[.;:()\[\]{}\"“”«»!?]+")
 # "AA.II.", "M.D.C.", "s/mdc": dots and slashes inside abbreviations only separate letters.
-_ABBREVIATION_DOTS = re.compile(r"(?<=\b[a-z])\.(?=[a-z]\b)|(?<=\b[a-z]{2})\.(?=[a-z]{2}\b)|(?<=\b[a-z])/(?=[a-z])")
+_ABBREVIATION_DOTS = re.compile(
+    r"(?<=\b[a-z])\.(?=[a-z]\b)|(?<=\b[a-z]{2})\.(?=[a-z]{2}\b)|(?<=\b[a-z])/(?=[a-z])"
+)
 # "24h", "h24" and "24ore" are how people write "24 ore" on a prescription.
 _HOURS = re.compile(r"\b(?:h\s*(\d{1,2})|(\d{1,2})\s*(?:h|ore))\b")
 _NON_WORD = re.compile(r"[^a-z0-9|]+")
@@ -56,10 +58,35 @@ _SUFFIXES: tuple[tuple[str, str, int], ...] = tuple(
         (
             (suffix, replacement, min_stem)
             for endings, replacement, min_stem in (
-                (("ologiche", "ologici", "ologica", "ologico", "ologia", "ologie", "ologo", "ologi"), "olog", 2),
-                (("iatrica", "iatrico", "iatriche", "iatrici", "iatria", "iatra", "iatri"), "iatr", 2),
-                (("ografia", "ografie", "ografica", "ografico", "ografiche", "ografici"), "ograf", 2),
-                (("oscopia", "oscopie", "oscopica", "oscopico", "oscopiche", "oscopici"), "oscop", 2),
+                (
+                    (
+                        "ologiche",
+                        "ologici",
+                        "ologica",
+                        "ologico",
+                        "ologia",
+                        "ologie",
+                        "ologo",
+                        "ologi",
+                    ),
+                    "olog",
+                    2,
+                ),
+                (
+                    ("iatrica", "iatrico", "iatriche", "iatrici", "iatria", "iatra", "iatri"),
+                    "iatr",
+                    2,
+                ),
+                (
+                    ("ografia", "ografie", "ografica", "ografico", "ografiche", "ografici"),
+                    "ograf",
+                    2,
+                ),
+                (
+                    ("oscopia", "oscopie", "oscopica", "oscopico", "oscopiche", "oscopici"),
+                    "oscop",
+                    2,
+                ),
                 (("istica", "istico", "istiche", "istici", "ista", "isti", "iste"), "ist", 3),
                 (("icamente",), "", 4),
                 (("mente",), "", 4),

@@ -67,26 +67,38 @@ def rank(index: Index, query: Query, kinds: Iterable[str]) -> list[tuple[float, 
                 covered[number] += weight * field
     lightest = index.lightest
     # cheap proxy of the full score: coverage, then the entry with the lightest name
-    shortlist = heapq.nlargest(SHORTLIST, covered, key=lambda number: covered[number] - lightest[number])
+    shortlist = heapq.nlargest(
+        SHORTLIST, covered, key=lambda number: covered[number] - lightest[number]
+    )
     asked = frozenset(term for term, _ in query.terms)
     # query terms no entry has: maybe a word the stemmer did not fold ("broncodilatatore")
     unknown = tuple((term, weight) for term, weight in query.terms if term not in index.weights)
     scored = [
-        (_score(index, number, query, asked, (covered[number] + _near(index, number, unknown)) / total), number)
+        (
+            _score(
+                index,
+                number,
+                query,
+                asked,
+                (covered[number] + _near(index, number, unknown)) / total,
+            ),
+            number,
+        )
         for number in shortlist
     ]
     scored.sort(key=lambda item: (-item[0], index.documents[item[1]].position))
     return scored
 
 
-def _score(index: Index, number: int, query: Query, asked: frozenset[str], coverage: float) -> float:
+def _score(
+    index: Index, number: int, query: Query, asked: frozenset[str], coverage: float
+) -> float:
     document = index.documents[number]
     best_share = contained = 0.0
     name_weights = index.name_weights
     for form, form_total in zip(document.forms, index.form_totals[number], strict=True):
         share = sum(name_weights[term] for term in asked & form) / form_total if form_total else 0.0
-        if share > best_share:
-            best_share = share
+        best_share = max(best_share, share)
         if share == 1.0 and form_total >= CONTAINED_MIN_WEIGHT:
             explained = sum(weight for term, weight in query.terms if term in form) / query.total
             contained = max(contained, CONTAINED_BASE + CONTAINED_SPAN * explained)
@@ -104,7 +116,7 @@ def _score(index: Index, number: int, query: Query, asked: frozenset[str], cover
             wanted = asked & group
             if wanted and not wanted & names:
                 score *= CONFLICT_FACTOR
-    return score if score < 1.0 else 1.0
+    return min(1.0, score)
 
 
 def _near(index: Index, number: int, unknown: tuple[tuple[str, float], ...]) -> float:
@@ -113,7 +125,9 @@ def _near(index: Index, number: int, unknown: tuple[tuple[str, float], ...]) -> 
     fields = index.documents[number].fields
     for term, weight in unknown:
         if len(term) >= NEAR_TERM_MIN_LENGTH:
-            near = process.extractOne(term, fields.keys(), scorer=fuzz.ratio, score_cutoff=NEAR_TERM_MIN_SIMILARITY)
+            near = process.extractOne(
+                term, fields.keys(), scorer=fuzz.ratio, score_cutoff=NEAR_TERM_MIN_SIMILARITY
+            )
             if near is not None:
                 credit += weight * NEAR_TERM_CREDIT * fields[near[0]] * near[1] / 100.0
     return credit

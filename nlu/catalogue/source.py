@@ -16,7 +16,7 @@ from nlu.catalogue.names import (
     strip_list_brackets,
 )
 
-__all__ = ["NOMENCLATORE_FILE", "ICD9CM_FILE", "Record", "read_records"]
+__all__ = ["ICD9CM_FILE", "NOMENCLATORE_FILE", "Record", "read_records"]
 
 NOMENCLATORE_FILE = "nomenclatore_ambulatoriale.csv"
 ICD9CM_FILE = "icd9cm_interventi.csv"
@@ -35,7 +35,9 @@ def read_records(data_dir: Path) -> list[Record]:
     """All outpatient services, then the codeable (leaf) ICD-9-CM interventions."""
     rows: list[tuple[str, str, str]] = []
     with (data_dir / NOMENCLATORE_FILE).open(encoding="utf-8", newline="") as file:
-        rows.extend((row["codice"], row["descrizione"], AMBULATORIALE) for row in csv.DictReader(file))
+        rows.extend(
+            (row["codice"], row["descrizione"], AMBULATORIALE) for row in csv.DictReader(file)
+        )
     with (data_dir / ICD9CM_FILE).open(encoding="utf-8", newline="") as file:
         rows.extend(
             (row["codice"], row["descrizione"], RICOVERO)

@@ -36,9 +36,13 @@ class Speller:
         # Two slips the deletion index cannot see (two letters missing): the words of about the
         # same length, most frequent first, for a bounded scan of long words only.
         # For words still being typed: every known word, sorted, to find those a prefix starts.
-        self._sorted = sorted(word for word in self._frequencies if len(word) >= _MIN_LENGTH and word.isalpha())
+        self._sorted = sorted(
+            word for word in self._frequencies if len(word) >= _MIN_LENGTH and word.isalpha()
+        )
         self._near_length = {
-            length: [word for other in range(length - 2, length + 3) for word in by_length.get(other, ())]
+            length: [
+                word for other in range(length - 2, length + 3) for word in by_length.get(other, ())
+            ]
             for length in range(_LONG_WORD, max(by_length, default=0) + 3)
         }
 
@@ -54,7 +58,9 @@ class Speller:
         max_distance = 2 if len(word) >= _LONG_WORD else 1
         variants = {word, *_deletions(word)}
         if max_distance == 2:
-            variants.update(deletion for variant in tuple(variants) for deletion in _deletions(variant))
+            variants.update(
+                deletion for variant in tuple(variants) for deletion in _deletions(variant)
+            )
         best: tuple[int, int, str] | None = None
         for candidate in _unique(self._deletions.get(variant, ()) for variant in variants):
             distance = OSA.distance(word, candidate, score_cutoff=max_distance)
@@ -66,11 +72,13 @@ class Speller:
                 best = rank
         if best is None and max_distance == 2:
             found = process.extractOne(
-                word, self._near_length.get(len(word), ()), scorer=OSA.distance, score_cutoff=max_distance
+                word,
+                self._near_length.get(len(word), ()),
+                scorer=OSA.distance,
+                score_cutoff=max_distance,
             )
             return None if found is None else found[0]
         return None if best is None else best[2]
-
 
     def complete(self, prefix: str) -> str | None:
         """The most frequent known word that starts with ``prefix`` (a word still being typed)."""

@@ -1289,7 +1289,7 @@ STOPWORDS: frozenset[str] = frozenset(
     mille tante tanto tanti grazie buona buon giornata serata sera notte arrivederci saluti
     cordiali distinti allora quindi ecco bene va vabbe boh mah forse magari sempre ancora gia
     subito presto tardi qui qua li la questo codesto stesso stessa
-    """.split()
+    """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 
 # Function words that are nouns when nothing follows them: "mappatura nei" (moles), but
@@ -1298,9 +1298,29 @@ NOUN_WHEN_LAST: dict[str, str] = {"nei": "nevi", "anche": "anca"}
 # ...or when they follow one of these words: "ecografia delle anche", "rx anche" (hips), not
 # "anche la visita" (also).
 NOUN_AFTER: dict[str, frozenset[str]] = {
-    "nei": frozenset({"dei", "i", "ai", "dai", "sui", "mappatura", "controllo", "asportazione", "togliere"}),
-    "anche": frozenset({"delle", "le", "alle", "sulle", "e", "rx", "eco", "ecografia", "radiografia", "rm", "rmn",
-                        "tc", "tac", "protesi", "artroprotesi", "bacino"}),
+    "nei": frozenset(
+        {"dei", "i", "ai", "dai", "sui", "mappatura", "controllo", "asportazione", "togliere"}
+    ),
+    "anche": frozenset(
+        {
+            "delle",
+            "le",
+            "alle",
+            "sulle",
+            "e",
+            "rx",
+            "eco",
+            "ecografia",
+            "radiografia",
+            "rm",
+            "rmn",
+            "tc",
+            "tac",
+            "protesi",
+            "artroprotesi",
+            "bacino",
+        }
+    ),
 }
 
 # Kept through stopword removal because they change the meaning of what follows.
@@ -1311,8 +1331,22 @@ FUNCTION_WORDS = NEGATIONS | {WITH}
 
 # "dx"/"sx": the customer means one side; a hint, never a requirement.
 LATERAL_ONE_SIDE: frozenset[str] = frozenset(
-    {"dx", "sx", "destro", "destra", "destri", "destre", "sinistro", "sinistra", "sinistri",
-     "sinistre", "dex", "des", "sin", "ds"}
+    {
+        "dx",
+        "sx",
+        "destro",
+        "destra",
+        "destri",
+        "destre",
+        "sinistro",
+        "sinistra",
+        "sinistri",
+        "sinistre",
+        "dex",
+        "des",
+        "sin",
+        "ds",
+    }
 )
 
 # Generic words and default qualifiers: they weigh little, so that when the customer does not
@@ -1390,7 +1424,9 @@ DISTINCTIVE: dict[str, float] = {
 # Groups of terms that exclude each other: a query for one is not a query for another of its
 # group ("rm ginocchio" is not "tc ginocchio").
 EXCLUSIVE: tuple[frozenset[str], ...] = (
-    frozenset({"rx", "tc", "rm", "ecografia", "scintigrafia", "pet", "mammografia", "densitometria"}),
+    frozenset(
+        {"rx", "tc", "rm", "ecografia", "scintigrafia", "pet", "mammografia", "densitometria"}
+    ),
     frozenset({"superiore", "inferiore"}),
     frozenset({"monolaterale", "bilaterale"}),
     frozenset({"cervicale", "dorsale", "lombo"}),
@@ -1403,6 +1439,6 @@ ACTIONS: frozenset[str] = frozenset(
     asportazione riparazione sostituzione impianto biopsia incisione sutura ricostruzione plastica
     drenaggio revisione legatura fissazione iniezione aspirazione artroscopia stripping protesi
     liberazione dilatazione chiusura anastomosi innesto trapianto riduzione correzione esplorazione
-    """.split()
+    """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 REMOVAL = "asportazione"

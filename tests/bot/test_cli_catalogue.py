@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner, Result
 
@@ -25,10 +26,15 @@ def test_search_readable() -> None:
 
 
 def test_search_json_with_kind() -> None:
-    result = _run(catalogue_group, "search", "togliere la cistifellea", "--kind", "ricovero", "--json")
+    result = _run(
+        catalogue_group, "search", "togliere la cistifellea", "--kind", "ricovero", "--json"
+    )
     matches = json.loads(result.output)
     assert {match["code"] for match in matches[:2]} == {"51.22", "51.23"}
-    assert all(match["kind"] == "ricovero" and set(match) == {"code", "name", "kind", "score"} for match in matches)
+    assert all(
+        match["kind"] == "ricovero" and set(match) == {"code", "name", "kind", "score"}
+        for match in matches
+    )
 
 
 def test_search_nothing_found_exits_with_one() -> None:
@@ -48,12 +54,19 @@ def test_search_batch_from_stdin_one_json_array_per_line() -> None:
     result = _run(catalogue_group, "search", "-", "--limit", "1", stdin="ecg\nciao\n\n89.7A.3\n")
     assert result.exit_code == 0
     answers = [json.loads(line) for line in result.output.splitlines()]
-    assert [[match["code"] for match in answer] for answer in answers] == [["89.52"], [], [], ["89.7A.3"]]
+    assert [[match["code"] for match in answer] for answer in answers] == [
+        ["89.52"],
+        [],
+        [],
+        ["89.7A.3"],
+    ]
 
 
 def test_show() -> None:
     result = _run(catalogue_group, "show", "89.7A.3")
-    assert result.output.startswith("89.7A.3 [ambulatoriale] Prima visita cardiologica\nPRMA VISITA")
+    assert result.output.startswith(
+        "89.7A.3 [ambulatoriale] Prima visita cardiologica\nPRMA VISITA"
+    )
     assert _run(catalogue_group, "show", "00.00.0").exit_code == 1
 
 
@@ -71,7 +84,10 @@ def _labelled(tmp_path: Path) -> Path:
 def test_eval_prints_accuracy_and_misses(tmp_path: Path) -> None:
     result = _run(eval_group, "catalogue", str(_labelled(tmp_path)))
     assert result.exit_code == 0
-    assert "✗ 'tonsille' (ricovero)" in result.output and "atteso 99.99 (fuori dai primi 5)" in result.output
+    assert (
+        "✗ 'tonsille' (ricovero)" in result.output
+        and "atteso 99.99 (fuori dai primi 5)" in result.output
+    )
     assert "top-1: 2/3 (66.7%)" in result.output
     assert "top-5: 2/3 (66.7%)" in result.output
     quiet = _run(eval_group, "catalogue", str(_labelled(tmp_path)), "--no-misses")
@@ -80,8 +96,16 @@ def test_eval_prints_accuracy_and_misses(tmp_path: Path) -> None:
 
 def test_bench_prints_build_time_and_latencies(tmp_path: Path) -> None:
     result = _run(
-        bench_group, "catalogue", "--queries", str(_labelled(tmp_path)), "--rounds", "2", "--typos", "30",
-        "--no-baseline", "--no-startup",
+        bench_group,
+        "catalogue",
+        "--queries",
+        str(_labelled(tmp_path)),
+        "--rounds",
+        "2",
+        "--typos",
+        "30",
+        "--no-baseline",
+        "--no-startup",
     )
     assert result.exit_code == 0
     assert "costruzione dell'indice" in result.output
@@ -91,7 +115,7 @@ def test_bench_prints_build_time_and_latencies(tmp_path: Path) -> None:
 
 
 def test_typo_stream_is_deterministic() -> None:
-    rows = [{"text": "ecografia addome completo", "kind": None, "accept": []}]
+    rows: list[dict[str, Any]] = [{"text": "ecografia addome completo", "kind": None, "accept": []}]
     first, again = _typo_stream(rows, 20, seed=7), _typo_stream(rows, 20, seed=7)
     assert first == again
     assert any(row["text"] != rows[0]["text"] for row in first)

@@ -35,10 +35,15 @@ def test_both_catalogues_are_loaded(catalogue: Catalogue) -> None:
 def test_get_returns_the_entry_with_its_official_text(catalogue: Catalogue) -> None:
     entry = catalogue.get("89.7a.3")
     assert isinstance(entry, Entry)
-    assert (entry.code, entry.kind, entry.name) == ("89.7A.3", "ambulatoriale", "Prima visita cardiologica")
+    assert (entry.code, entry.kind, entry.name) == (
+        "89.7A.3",
+        "ambulatoriale",
+        "Prima visita cardiologica",
+    )
     assert entry.description.startswith("PRMA VISITA CARDIOLOGICA")
-    assert catalogue.get("45.23", kind="ricovero").name == "Colonscopia con endoscopio flessibile"
-    assert catalogue.get("45.23").kind == "ambulatoriale"
+    intervention, outpatient = catalogue.get("45.23", kind="ricovero"), catalogue.get("45.23")
+    assert intervention is not None and intervention.name == "Colonscopia con endoscopio flessibile"
+    assert outpatient is not None and outpatient.kind == "ambulatoriale"
     assert catalogue.get("99.99.99") is None
 
 
@@ -64,7 +69,9 @@ def test_customer_names_are_clean(catalogue: Catalogue) -> None:
         ("togliere la cistifellea", "ricovero", "51.22"),
     ],
 )
-def test_the_issue_examples_come_first(catalogue: Catalogue, text: str, kind: str, code: str) -> None:
+def test_the_issue_examples_come_first(
+    catalogue: Catalogue, text: str, kind: str, code: str
+) -> None:
     assert _first(catalogue, text, kind) in {code, "51.23"}
 
 
@@ -106,7 +113,11 @@ def test_typos_are_tolerated(catalogue: Catalogue) -> None:
 def test_codes_alone_or_with_words(catalogue: Catalogue) -> None:
     exact = catalogue.search("89.7A.3")
     assert (exact[0].code, exact[0].score) == ("89.7A.3", 100.0)
-    assert [match.code for match in catalogue.search("89.7A", limit=3)] == ["89.7A.1", "89.7A.2", "89.7A.3"]
+    assert [match.code for match in catalogue.search("89.7A", limit=3)] == [
+        "89.7A.1",
+        "89.7A.2",
+        "89.7A.3",
+    ]
     assert _first(catalogue, "88.76.1 ecografia addome") == "88.76.1"
     assert _first(catalogue, "ca 19.9") == "90.55.3"  # a lab test, not ICD-9-CM code 19.9
 
@@ -115,12 +126,17 @@ def test_kind_filters_the_catalogue(catalogue: Catalogue) -> None:
     for kind in ("ambulatoriale", "ricovero"):
         matches = catalogue.search("colonscopia", kind=kind, limit=10)
         assert matches and {match.kind for match in matches} == {kind}
-    assert {match.kind for match in catalogue.search("colonscopia", limit=10)} == {"ambulatoriale", "ricovero"}
+    assert {match.kind for match in catalogue.search("colonscopia", limit=10)} == {
+        "ambulatoriale",
+        "ricovero",
+    }
     with pytest.raises(ValueError, match="unknown kind"):
         catalogue.search("colonscopia", kind="ospedale")
 
 
-@pytest.mark.parametrize("text", ["", "   ", "ciao", "boh", "asdfgh", "pizza margherita", "grazie mille"])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "ciao", "boh", "asdfgh", "pizza margherita", "grazie mille"]
+)
 def test_nothing_close_finds_nothing(catalogue: Catalogue, text: str) -> None:
     assert catalogue.search(text) == []
 
@@ -129,15 +145,21 @@ def test_matches_are_scored_sorted_and_limited(catalogue: Catalogue) -> None:
     matches = catalogue.search("rx", limit=7)
     assert 0 < len(matches) <= 7
     assert all(0.0 <= match.score <= 100.0 for match in matches)
-    assert [match.score for match in matches] == sorted((match.score for match in matches), reverse=True)
+    assert [match.score for match in matches] == sorted(
+        (match.score for match in matches), reverse=True
+    )
     assert catalogue.search("rx", limit=0) == []
 
 
 def test_match_is_a_frozen_value() -> None:
     match = search("ecg")[0]
     assert isinstance(match, Match)
-    assert dataclasses.asdict(match) == {"code": "89.52", "name": "Elettrocardiogramma", "kind": "ambulatoriale",
-                                         "score": 100.0}
+    assert dataclasses.asdict(match) == {
+        "code": "89.52",
+        "name": "Elettrocardiogramma",
+        "kind": "ambulatoriale",
+        "score": 100.0,
+    }
     with pytest.raises(dataclasses.FrozenInstanceError):
         match.score = 0.0  # type: ignore[misc]
 

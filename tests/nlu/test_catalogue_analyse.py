@@ -35,14 +35,20 @@ def analyser() -> Analyser:
         ("colonna lombare", "rachide lombare"),
     ],
 )
-def test_customer_words_meet_the_official_ones(analyser: Analyser, typed: str, official: str) -> None:
+def test_customer_words_meet_the_official_ones(
+    analyser: Analyser, typed: str, official: str
+) -> None:
     assert set(analyser.analyse(typed).terms) == set(analyser.analyse(official).terms)
 
 
 def test_contrast_medium_in_every_wording(analyser: Analyser) -> None:
     official = analyser.analyse("TC DEL TORACE SENZA E CON MDC").terms
-    for typed in ("tc torace con mdc", "tac torace con contrasto", "tc torace con mezzo di contrasto",
-                  "tc torace con e senza mdc"):
+    for typed in (
+        "tc torace con mdc",
+        "tac torace con contrasto",
+        "tc torace con mezzo di contrasto",
+        "tc torace con e senza mdc",
+    ):
         assert analyser.analyse(typed).terms == official
 
 
@@ -65,7 +71,9 @@ def test_stopwords_and_fillers_vanish(analyser: Analyser) -> None:
 
 
 def test_prescription_shorthand(analyser: Analyser) -> None:
-    assert set(analyser.analyse("ECODOPPLER AA.II.").terms) == set(analyser.analyse("ecodoppler arti inferiori").terms)
+    assert set(analyser.analyse("ECODOPPLER AA.II.").terms) == set(
+        analyser.analyse("ecodoppler arti inferiori").terms
+    )
     said = analyser.analyse("TC TORACE S/MDC")
     assert "mdc" in said.negated and "mdc" not in said.terms
     assert "mdc" in analyser.analyse("TC TORACE C/MDC").terms

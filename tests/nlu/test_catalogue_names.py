@@ -13,13 +13,18 @@ def test_notes_are_cut_and_shouting_is_sentence_cased() -> None:
     assert _name("SPIROMETRIA SEMPLICE. Non associabile a 89.37.4 TEST DI BRONCODILATAZIONE") == (
         "Spirometria semplice"
     )
-    assert _name("PRIMA VISITA ORTOPEDICA. Incluso: eventuale podoscopia") == "Prima visita ortopedica"
+    assert (
+        _name("PRIMA VISITA ORTOPEDICA. Incluso: eventuale podoscopia") == "Prima visita ortopedica"
+    )
 
 
 def test_glued_notes_are_unglued() -> None:
-    assert _name(
-        "CONTROLLO / PROGRAMMAZIONE DI NEUROSTIMOLATORE ENCEFALICONon associabile a Visita neurologica"
-    ) == "Controllo / programmazione di neurostimolatore encefalico"
+    assert (
+        _name(
+            "CONTROLLO / PROGRAMMAZIONE DI NEUROSTIMOLATORE ENCEFALICONon associabile a Visita neurologica"
+        )
+        == "Controllo / programmazione di neurostimolatore encefalico"
+    )
 
 
 def test_source_typos_are_fixed() -> None:
@@ -27,7 +32,10 @@ def test_source_typos_are_fixed() -> None:
 
 
 def test_abbreviations_and_acronyms_stay_readable() -> None:
-    assert _name("ES. CITOLOGICO CERVICO VAGINALE [PAP test]") == "Esame citologico cervico vaginale [PAP test]"
+    assert (
+        _name("ES. CITOLOGICO CERVICO VAGINALE [PAP test]")
+        == "Esame citologico cervico vaginale [PAP test]"
+    )
     assert _name("TC DEL TORACE SENZA E CON MDC [polmoni, aorta toracica, trachea]") == (
         "TC del torace senza e con MDC"
     )
@@ -36,13 +44,24 @@ def test_abbreviations_and_acronyms_stay_readable() -> None:
 
 
 def test_apostrophe_accents_become_accents() -> None:
-    assert _name("RICOSTRUZIONE DI DENTE A TRE O PIU' SUPERFICI") == "Ricostruzione di dente a tre o più superfici"
+    assert (
+        _name("RICOSTRUZIONE DI DENTE A TRE O PIU' SUPERFICI")
+        == "Ricostruzione di dente a tre o più superfici"
+    )
 
 
 def test_notes_can_tell_two_names_apart() -> None:
-    sentences, notes = split_notes(clean_description("ECOGRAFIA OSTETRICA. Incluso: studio della traslucenza nucale"))
-    assert customer_name(sentences, notes[:1]) == "Ecografia ostetrica (incluso studio della traslucenza nucale)"
+    sentences, notes = split_notes(
+        clean_description("ECOGRAFIA OSTETRICA. Incluso: studio della traslucenza nucale")
+    )
+    assert (
+        customer_name(sentences, notes[:1])
+        == "Ecografia ostetrica (incluso studio della traslucenza nucale)"
+    )
 
 
 def test_mixed_case_descriptions_are_left_as_written() -> None:
-    assert _name("Facoemulsificazione ed aspirazione di cataratta") == "Facoemulsificazione ed aspirazione di cataratta"
+    assert (
+        _name("Facoemulsificazione ed aspirazione di cataratta")
+        == "Facoemulsificazione ed aspirazione di cataratta"
+    )

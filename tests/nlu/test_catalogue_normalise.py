@@ -13,7 +13,15 @@ def test_fold_lowers_and_strips_accents_and_apostrophes() -> None:
 
 
 def test_fold_keeps_clause_breaks() -> None:
-    assert tokens("TC DEL TORACE. Incluso: ECG") == ("tc", "del", "torace", BOUNDARY, "incluso", BOUNDARY, "ecg")
+    assert tokens("TC DEL TORACE. Incluso: ECG") == (
+        "tc",
+        "del",
+        "torace",
+        BOUNDARY,
+        "incluso",
+        BOUNDARY,
+        "ecg",
+    )
 
 
 def test_brackets_inside_a_word_belong_to_it() -> None:
@@ -50,4 +58,10 @@ def test_stem_folds_noun_adjective_and_plural(words: tuple[str, ...], common: st
 
 
 def test_stem_leaves_short_words_and_numbers() -> None:
-    assert [stem(word) for word in ("eco", "rx", "tc", "24", "ft4")] == ["eco", "rx", "tc", "24", "ft4"]
+    assert [stem(word) for word in ("eco", "rx", "tc", "24", "ft4")] == [
+        "eco",
+        "rx",
+        "tc",
+        "24",
+        "ft4",
+    ]

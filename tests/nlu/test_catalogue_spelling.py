@@ -5,7 +5,14 @@ from __future__ import annotations
 from nlu.catalogue.spelling import Speller
 
 _SPELLER = Speller(
-    {"cardiologica": 5, "ecografia": 40, "addome": 12, "colonscopia": 6, "ginocchio": 9, "elettrocardiogramma": 3}
+    {
+        "cardiologica": 5,
+        "ecografia": 40,
+        "addome": 12,
+        "colonscopia": 6,
+        "ginocchio": 9,
+        "elettrocardiogramma": 3,
+    }
 )
 
 
