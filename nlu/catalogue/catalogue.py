@@ -26,9 +26,11 @@ DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "catalogue"
 MIN_SCORE = 45.0
 # Nor is a candidate scoring less than this share of the best one.
 MIN_SHARE_OF_BEST = 0.5
-# A code typed in full puts its entry at least this high (0..1), more if the words agree.
+# A code typed with words puts its entry at least this high (0..1), more if the words agree.
 _EXACT_CODE_FLOOR = 0.6
 _PREFIX_CODE_FLOOR = 0.5
+# A code typed alone that only starts longer codes ("89.7A"): each of those, nearly certain.
+_PREFIX_ALONE = 0.9
 
 _VISIT = stem("visita")
 _FIRST = stem("prima")
@@ -38,6 +40,7 @@ _BOTH_SIDES = stem("bilaterale")
 _REMOVAL = stem(REMOVAL)
 _IMPLANT = stem("impianto")
 _PROSTHESIS = stem("protesi")
+_OTHER = stem("altro")
 
 
 class Catalogue:
@@ -47,15 +50,7 @@ class Catalogue:
         self._analyser = Analyser()
         self._index = Index(records, self._analyser, ALIASES)
         self._speller = Speller(_word_frequencies(records, self._analyser))
-        # Words that already say what is done: the actions, and every word an intervention's
-        # name starts with ("Cerchiaggio...", "Tracheostomia...", "Artroscopia...").
-        self._procedures = frozenset(
-            term for word in ACTIONS for term in self._analyser.analyse(word).terms
-        ) | {
-            _first_term(self._analyser.analyse(record.naming).terms)
-            for record in records
-            if record.entry.kind == RICOVERO
-        }
+        self._procedures = _procedure_terms(records, self._analyser)
         self._sorted_codes = {
             kind: sorted(
                 (document.entry.code, number)
@@ -92,32 +87,15 @@ class Catalogue:
         kinds = _kinds(kind)
         if limit <= 0 or not text.strip():
             return []
-        code_floors = self._code_floors(find_codes(text), kinds)
-        words_only = strip_codes(text) if code_floors else text
-        if code_floors and not any(char.isalnum() for char in words_only):
-            # only codes: an exact one is certain, the start of longer codes nearly so
-            scores = {
-                number: 1.0 if floor == _EXACT_CODE_FLOOR else 0.9
-                for number, floor in code_floors.items()
-            }
-            code_floors = {}
-        else:
-            scores = self._text_scores(words_only, kinds)
-            if code_floors:
-                # "ca 19.9" may be a lab test, not code 19.9: the full text also gets its say
-                for number, score in self._text_scores(text, kinds).items():
-                    scores[number] = max(score, scores.get(number, 0.0))
-        for number, floor in code_floors.items():
-            said = scores.get(number, 0.0)
-            scores[number] = max(said, floor + (1.0 - floor) * said)
         documents = self._index.documents
+        scores = self._scores(text, kinds)
         ordered = sorted(scores.items(), key=lambda item: (-item[1], documents[item[0]].position))
+        if not ordered:
+            return []
+        threshold = max(MIN_SCORE, MIN_SHARE_OF_BEST * 100.0 * ordered[0][1])
         matches: list[Match] = []
-        threshold = (
-            max(MIN_SCORE, MIN_SHARE_OF_BEST * 100.0 * ordered[0][1]) if ordered else MIN_SCORE
-        )
-        for number, score in ordered:
-            if 100.0 * score < threshold or len(matches) == limit:
+        for number, score in ordered[:limit]:
+            if 100.0 * score < threshold:
                 break
             entry = documents[number].entry
             matches.append(Match(entry.code, entry.name, entry.kind, round(100.0 * score, 1)))
@@ -153,6 +131,25 @@ class Catalogue:
             avoid.add(_BOTH_SIDES)
         return Query(terms, said.negated, frozenset(hints), frozenset(avoid))
 
+    def _scores(self, text: str, kinds: tuple[str, ...]) -> dict[int, float]:
+        """Score (0..1) of each candidate entry, codes typed in the text included."""
+        coded = self._coded(find_codes(text), kinds)
+        if not coded:
+            return self._text_scores(text, kinds)
+        words = strip_codes(text)
+        if not any(char.isalnum() for char in words):
+            # only codes: an exact one is certain, the start of longer codes nearly so
+            return {number: 1.0 if exact else _PREFIX_ALONE for number, exact in coded.items()}
+        scores = self._text_scores(words, kinds)
+        # "ca 19.9" may be a lab test rather than code 19.9: the whole text has its say too
+        for number, score in self._text_scores(text, kinds).items():
+            scores[number] = max(score, scores.get(number, 0.0))
+        for number, exact in coded.items():
+            floor = _EXACT_CODE_FLOOR if exact else _PREFIX_CODE_FLOOR
+            said = scores.get(number, 0.0)
+            scores[number] = max(said, floor + (1.0 - floor) * said)
+        return scores
+
     def _text_scores(self, text: str, kinds: tuple[str, ...]) -> dict[int, float]:
         query = self.query(text, kinds[0] if len(kinds) == 1 else None)
         return {number: score for score, number in rank(self._index, query, kinds)}
@@ -162,27 +159,34 @@ class Catalogue:
             return word
         return self._speller.correct(word) or word
 
-    def _code_floors(self, codes: list[str], kinds: tuple[str, ...]) -> dict[int, float]:
-        """Entries named by a typed code: exactly, or as the start of longer codes ("89.7A")."""
-        floors: dict[int, float] = {}
+    def _coded(self, codes: list[str], kinds: tuple[str, ...]) -> dict[int, bool]:
+        """Entries a typed code names: exactly (True), or as the start of longer codes (False)."""
+        coded: dict[int, bool] = {}
         for code in codes:
             for kind in kinds:
                 exact = self._index.by_code.get((kind, code))
                 if exact is not None:
-                    floors[exact] = max(floors.get(exact, 0.0), _EXACT_CODE_FLOOR)
+                    coded[exact] = True
                     continue
                 listed = self._sorted_codes[kind]
-                start = bisect.bisect_left(listed, (code,))
-                for other, number in listed[start:]:
+                for other, number in listed[bisect.bisect_left(listed, (code,)) :]:
                     if not other.startswith(code):
                         break
-                    if other[len(code) : len(code) + 1] in {".", ""} or code.count(".") == 1:
-                        floors[number] = max(floors.get(number, 0.0), _PREFIX_CODE_FLOOR)
-        return floors
+                    # "89.7A" starts "89.7A.3"; a category ("88.7") also covers "88.76.1"
+                    if other[len(code) : len(code) + 1] == "." or code.count(".") == 1:
+                        coded.setdefault(number, False)
+        return coded
 
 
-def _first_term(terms: tuple[str, ...]) -> str:
-    return terms[0] if terms and terms[0] != stem("altro") else (terms[1] if len(terms) > 1 else "")
+def _procedure_terms(records: Sequence[Record], analyser: Analyser) -> frozenset[str]:
+    """Words that already say what is done: the actions, and each word an intervention's name
+    starts with ("Cerchiaggio...", "Tracheostomia...", "Artroscopia...", past an "Altra")."""
+    terms = {term for word in ACTIONS for term in analyser.analyse(word).terms}
+    for record in records:
+        if record.entry.kind == RICOVERO:
+            named = [term for term in analyser.analyse(record.naming).terms if term != _OTHER]
+            terms.update(named[:1])
+    return frozenset(terms)
 
 
 def _kinds(kind: str | None) -> tuple[str, ...]:
