@@ -5,18 +5,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from dialogs.engine import Engine
 from dialogs.events import Inbound, Reply
 from dialogs.services import Services
 from dialogs.state import State
-from portal.store import StaleConversation, Store
+from dialogs.texts import t
+from portal.models import FollowUp
+from portal.store import ConversationRecord, StaleConversation, Store
 
 log = logging.getLogger(__name__)
 
 # A concurrent turn for the same conversation makes ours stale: retry from the fresh state.
 ATTEMPTS = 3
+# When each kind of follow-up is due, counted from the turn that asked for it.
+FOLLOW_UP_AFTER = {"booking": timedelta(days=2)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,27 @@ class Conversations:
     async def handle(
         self, channel: str, user_key: str, customer_id: int, inbound: Inbound
     ) -> TurnResult:
+        """The replies to one event. Never raises: a failure is apologised for and the
+        conversation stays where it was (nothing of the turn is saved)."""
+        try:
+            return await self._handle(channel, user_key, customer_id, inbound)
+        except Exception:
+            # No customer data in the log: the event kind only, and the traceback.
+            log.exception("turn failed on %s (event %s)", channel, inbound.kind)
+            record = await self._safe_load(channel, user_key)
+            state = State.from_json(record.state if record else None)
+            return TurnResult([Reply(t("engine.failure"))], state.flow, _step(state))
+
+    async def _safe_load(self, channel: str, user_key: str) -> ConversationRecord | None:
+        try:
+            return await self._store.load_conversation(channel, user_key)
+        except Exception:
+            log.exception("could not reload the conversation after a failed turn")
+            return None
+
+    async def _handle(
+        self, channel: str, user_key: str, customer_id: int, inbound: Inbound
+    ) -> TurnResult:
         for _ in range(ATTEMPTS):
             record = await self._store.load_conversation(channel, user_key)
             state = State.from_json(record.state if record else None)
@@ -55,9 +80,14 @@ class Conversations:
             outcome = await self._engine.handle(state, inbound, household, self._today(),
                                           self._services)
             try:
+                now = self._now()
+                followup = None
+                if outcome.followup and outcome.state.draft_id:
+                    followup = FollowUp(outcome.followup, outcome.state.draft_id,
+                                        now + FOLLOW_UP_AFTER[outcome.followup])
                 saved = await self._store.save_turn(
                     channel, user_key, customer_id, outcome.state.to_json(), version,
-                    submit=outcome.submit, now=self._now(),
+                    submit=outcome.submit, now=now, followup=followup,
                 )
             except StaleConversation:
                 log.info("conversation %s advanced meanwhile, retrying the turn", channel)

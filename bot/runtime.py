@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 from bot.config import Settings
 from bot.conversation import Conversations
 from bot.services import PortalServices
+from bot.sms import SmsSender, sms_sender
 from dialogs.engine import Engine
-from dialogs.flows import REIMBURSEMENT
+from dialogs.flows import DIRECT, REIMBURSEMENT
 from nlu.catalogue import load_catalogue
 from portal.store import Store
 
@@ -37,13 +38,15 @@ class Runtime:
     conversations: Conversations
 
     @classmethod
-    async def open(cls, settings: Settings) -> Runtime:
+    async def open(cls, settings: Settings, sms: SmsSender | None = None) -> Runtime:
+        """Everything a channel needs; `sms` replaces the provider the settings choose."""
         settings.home.mkdir(parents=True, exist_ok=True)
         store = await Store.open(settings.resolved_database_url, settings.home)
         await store.migrate()
         clock = Clock(ZoneInfo(settings.timezone), settings.today)
-        engine = Engine([REIMBURSEMENT], support_contact=settings.support_contact)
-        services = PortalServices(load_catalogue(), store.documents)
+        engine = Engine([REIMBURSEMENT, DIRECT], support_contact=settings.support_contact)
+        services = PortalServices(load_catalogue(), store, sms or sms_sender(settings),
+                                  clock.now)
         conversations = Conversations(store, engine, services, clock.now, clock.today)
         return cls(settings, store, clock, conversations)
 

@@ -1,17 +1,36 @@
-"""The dialogs' Services, made of the real catalogue and the document store."""
+"""The dialogs' Services, made of the real catalogue, store, place names and SMS sender."""
 
 from __future__ import annotations
 
-from dialogs.services import ServiceMatch
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.sms import SmsError, SmsSender
+from dialogs.services import (
+    CodeChecked,
+    CodeSent,
+    FacilityOption,
+    Place,
+    ServiceMatch,
+)
+from dialogs.texts import t
 from nlu.catalogue import Catalogue
-from portal.documents import DocumentStore
-from portal.models import StoredFile
+from portal import places
+from portal.models import Facility, FacilityMatch, StoredFile
+from portal.store import Store
+from portal.verification import CodeRefused
+
+log = logging.getLogger(__name__)
 
 
 class PortalServices:
-    def __init__(self, catalogue: Catalogue, documents: DocumentStore) -> None:
+    def __init__(self, catalogue: Catalogue, store: Store, sms: SmsSender,
+                 now: Callable[[], datetime]) -> None:
         self._catalogue = catalogue
-        self._documents = documents
+        self._store = store
+        self._sms = sms
+        self._now = now
 
     def find_services(self, text: str, limit: int) -> list[ServiceMatch]:
         return [ServiceMatch(m.code, m.name, m.kind, m.score)
@@ -22,4 +41,65 @@ class PortalServices:
         return entry.name if entry is not None else None
 
     def store_file(self, data: bytes, mime_type: str, filename: str) -> StoredFile:
-        return self._documents.put(data, mime_type, filename)
+        return self._store.documents.put(data, mime_type, filename)
+
+    def resolve_place(self, text: str) -> Place | None:
+        found = places.resolve_place(text)
+        if found is None or found.lat is None or found.lon is None:
+            return None
+        return Place(found.name, found.province, found.lat, found.lon, found.cap)
+
+    async def search_facilities(
+        self,
+        *,
+        service_code: str | None,
+        catalogue_kind: str | None,
+        place: Place | None = None,
+        doctor: str | None = None,
+        near: tuple[float, float] | None = None,
+        limit: int = 8,
+    ) -> list[FacilityOption]:
+        if place is not None and place.cap:
+            found = await self._store.search_facilities(
+                service_code=service_code, catalogue_kind=catalogue_kind, cap=place.cap,
+                limit=limit)
+        elif place is not None:
+            found = await self._store.search_facilities(
+                service_code=service_code, catalogue_kind=catalogue_kind, town=place.name,
+                limit=limit)
+        else:
+            found = await self._store.search_facilities(
+                service_code=service_code, catalogue_kind=catalogue_kind, doctor=doctor,
+                near=near, limit=limit)
+        return [_option(m.facility, m) for m in found]
+
+    async def match_facility(self, text: str, town: str | None) -> list[FacilityOption]:
+        return [_option(f) for f in await self._store.find_facility_by_name(text, town)]
+
+    async def send_code(self, purpose: str, target: str, to_mobile: str,
+                        customer_id: int) -> CodeSent:
+        try:
+            issued = await self._store.issue_code(purpose, target, customer_id, self._now())
+        except CodeRefused as refused:
+            return CodeSent(False, refused.retry_at, refused.reason)
+        try:
+            await self._sms.send(to_mobile, t("sms.code", code=issued.code))
+        except SmsError:
+            log.warning("verification SMS not sent", exc_info=True)
+            return CodeSent(False, None, "not_sent")
+        return CodeSent(True)
+
+    async def check_code(self, purpose: str, target: str, code: str) -> CodeChecked:
+        checked = await self._store.check_code(purpose, target, code, self._now())
+        return CodeChecked(checked.status.value, checked.tries_left, checked.locked_until)
+
+
+def _option(facility: Facility, match: FacilityMatch | None = None) -> FacilityOption:
+    doctors = tuple(f"{d.title} {d.full_name}" for d in match.doctors) if match else ()
+    return FacilityOption(
+        id=facility.id, name=facility.name, address=facility.address, town=facility.town,
+        province=facility.province, phone=facility.phone, hours=facility.hours,
+        smart_clinic=facility.smart_clinic,
+        distance_km=match.distance_km if match else None,
+        lat=facility.lat, lon=facility.lon, doctors=doctors,
+    )

@@ -32,6 +32,8 @@ class TurnOutcome:
     state: State
     submit: RequestDraft | None = None
     after_submit: Callable[[str], Reply] | None = None
+    # A follow-up kind to record for the draft (`state.draft_id`), e.g. "booking".
+    followup: str | None = None
 
 
 @dataclass(slots=True)
@@ -43,6 +45,7 @@ class _Turn:
     notices: list[str] = field(default_factory=list)
     submit: RequestDraft | None = None
     after_submit: Callable[[str], Reply] | None = None
+    followup: str | None = None
 
     def say(self, text: str) -> None:
         if text:
@@ -83,7 +86,8 @@ class Engine:
             state.reset()  # a flow that no longer exists: start over rather than crash
         turn = _Turn(state, ctx, household.customer.first_name)
         await self._dispatch(turn, inbound, household, today, services)
-        return TurnOutcome(turn.replies, turn.state, turn.submit, turn.after_submit)
+        return TurnOutcome(turn.replies, turn.state, turn.submit, turn.after_submit,
+                           turn.followup if turn.state.draft_id else None)
 
     # -- routing --------------------------------------------------------------------------
 
@@ -123,11 +127,12 @@ class Engine:
         key = self._picked(state, inbound, _MENU)
         if key is None and inbound.text:
             key = _menu_from_text(inbound.text)
-        if key == "rimborso":
-            state.start("rimborso")
+        if key in self._flows:
+            flow = self._flows[key]
+            state.start(flow.name)
             turn.ctx = Context(household, today, state.answers, services, state.defaults,
-                               "rimborso")
-            turn.say(t("reimbursement.start"))
+                               flow.name)
+            turn.say(t(flow.intro))
             self._ask_next(turn, fresh=True)
             return
         if key == "diretta":
@@ -289,6 +294,7 @@ class Engine:
             state.trail.remove(step.name)
         state.trail.append(step.name)
         state.failures = 0
+        turn.followup = outcome.followup or turn.followup
         turn.say(outcome.notice)
         self._ask_next(turn, fresh=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from portal.models import StoredFile
@@ -18,6 +19,51 @@ class ServiceMatch:
     score: float
 
 
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A comune, found by its name or one of its CAPs."""
+
+    name: str
+    province: str
+    lat: float
+    lon: float
+    cap: str | None = None  # set when the customer typed a CAP
+
+
+@dataclass(frozen=True, slots=True)
+class FacilityOption:
+    """An affiliated facility as the conversation shows it."""
+
+    id: int
+    name: str
+    address: str
+    town: str
+    province: str
+    phone: str | None = None
+    hours: str | None = None
+    smart_clinic: bool = False
+    distance_km: float | None = None
+    lat: float | None = None
+    lon: float | None = None
+    doctors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CodeSent:
+    """A verification code sent by SMS, or why not (too soon, too many, locked)."""
+
+    sent: bool
+    retry_at: datetime | None = None
+    reason: str | None = None  # "too_soon", "too_many" or "locked"
+
+
+@dataclass(frozen=True, slots=True)
+class CodeChecked:
+    status: str  # "ok", "wrong", "expired", "locked" or "missing"
+    tries_left: int = 0
+    locked_until: datetime | None = None
+
+
 class Services(Protocol):
     def find_services(self, text: str, limit: int) -> list[ServiceMatch]:
         """Catalogue entries (both kinds) for a typed text, best first; [] when nothing is close."""
@@ -27,3 +73,28 @@ class Services(Protocol):
 
     def store_file(self, data: bytes, mime_type: str, filename: str) -> StoredFile:
         """Keep a validated file; the same content is stored once."""
+
+    def resolve_place(self, text: str) -> Place | None:
+        """The comune a typed town name or CAP names."""
+
+    async def search_facilities(
+        self,
+        *,
+        service_code: str | None,
+        catalogue_kind: str | None,
+        place: Place | None = None,
+        doctor: str | None = None,
+        near: tuple[float, float] | None = None,
+        limit: int = 8,
+    ) -> list[FacilityOption]:
+        """Affiliated facilities providing the service, nearest first."""
+
+    async def match_facility(self, text: str, town: str | None) -> list[FacilityOption]:
+        """Network facilities whose name resembles `text` (in `town` if given), best first."""
+
+    async def send_code(self, purpose: str, target: str, to_mobile: str,
+                        customer_id: int) -> CodeSent:
+        """Issues a 6-digit code for `target` and sends it by SMS to `to_mobile`."""
+
+    async def check_code(self, purpose: str, target: str, code: str) -> CodeChecked:
+        """Checks a typed code against the last one issued for `target`."""

@@ -51,6 +51,8 @@ class Accept:
     notice: str = ""
     # Other answers set with this one (None forgets one).
     also: dict[str, Any] = field(default_factory=dict)
+    # A follow-up the bot owes later (e.g. "booking": did you book?), recorded with the turn.
+    followup: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +147,8 @@ class Flow:
 
     name: str
     title: str
+    # The message that opens the flow (a key of the message catalogue).
+    intro: str
     steps: tuple[Step, ...]
     # Builds what the flow submits from the complete answers.
     finish: Callable[[Context, str], Any]

@@ -73,6 +73,13 @@ from portal.verification import (
     normalise_code,
 )
 
+# The archive: statuses with their details, documents added later, handoffs to a person.
+import dataclasses
+
+from portal.models import DocumentDraft, Handoff, HandoffReason, StatusDetails
+from portal.schema import handoffs, status_details
+from portal.statuses import TransitionError, check_details, check_transition
+
 __all__ = [
     "ConversationRecord",
     "NotFound",
@@ -642,11 +649,12 @@ class Store:
         ):
             docs[r.request_id].append(rows.document(r))
         for r in await conn.execute(
-            select(status_history)
+            select(status_history, status_details)
+            .outerjoin(status_details, status_details.c.history_id == status_history.c.id)
             .where(status_history.c.request_id.in_(request_ids))
             .order_by(status_history.c.changed_at, status_history.c.id)
         ):
-            history[r.request_id].append(rows.status_change(r))
+            history[r.request_id].append(rows.status_change_with_details(r))
         return docs, history
 
     async def add_status(
@@ -838,6 +846,167 @@ class Store:
                     channel_links.c.channel == channel, channel_links.c.user_key == user_key)
             )
         return bool(done.rowcount)
+
+    # -- the archive: statuses, documents added later, handoffs ----------------------------
+
+    async def change_status(
+        self,
+        number: str,
+        new_status: str,
+        *,
+        by: str,
+        note: str = "",
+        details: StatusDetails | None = None,
+        now: datetime | None = None,
+    ) -> Request:
+        """Move the request to `new_status` as portal.statuses allows, recording its details
+        (what is missing, what was paid, why, the authorisation) in a new history entry.
+
+        Raises NotFound, or TransitionError (refused transition, missing details, or the
+        status changed meanwhile).
+        """
+        now = _utc(now)
+        check_details(new_status, details)
+        async with self.engine.begin() as conn:
+            current = await self._status_of(conn, number)
+            check_transition(current.type, current.status, new_status)
+            await self._set_status(conn, current, new_status, by, note, details, now)
+        return await self._request_or_fail(number)
+
+    async def add_documents(
+        self,
+        number: str,
+        documents_: Sequence[DocumentDraft],
+        *,
+        by: str,
+        now: datetime | None = None,
+    ) -> Request:
+        """Attach documents the customer sends later. A suspended request goes back to
+        in_lavorazione (a history entry); an open one just gets them.
+
+        Raises NotFound, ValueError (no documents) or TransitionError (a request that is
+        over: paid, refused, cancelled, closed, authorised or provided).
+        """
+        if not documents_:
+            raise ValueError("no documents to add")
+        now = _utc(now)
+        async with self.engine.begin() as conn:
+            current = await self._status_of(conn, number)
+            if current.status not in _TAKES_DOCUMENTS:
+                raise TransitionError(f"request {number} is {current.status}: no documents")
+            await conn.execute(
+                insert(documents), [rows.document_values(current.id, d) for d in documents_]
+            )
+            if current.status == RequestStatus.SUSPENDED:
+                check_transition(current.type, current.status, RequestStatus.IN_PROGRESS)
+                await self._set_status(
+                    conn, current, RequestStatus.IN_PROGRESS.value, by, "", None, now
+                )
+            else:
+                await conn.execute(
+                    update(requests).where(requests.c.id == current.id).values(updated_at=now)
+                )
+        return await self._request_or_fail(number)
+
+    async def record_handoff(
+        self,
+        *,
+        channel: str,
+        user_key: str,
+        reason: HandoffReason | str,
+        text: str,
+        customer_id: int | None = None,
+        request_number: str | None = None,
+        now: datetime | None = None,
+    ) -> Handoff:
+        """Record that a person must take the conversation over: asked for ("human") or a
+        complaint ("complaint"), with what the customer wrote."""
+        handoff = Handoff(
+            id=0,
+            customer_id=customer_id,
+            channel=channel,
+            user_key=user_key,
+            reason=HandoffReason(reason),
+            text=text,
+            created_at=_utc(now),
+            request_number=request_number,
+        )
+        values = {k: getattr(handoff, k) for k in Handoff.__slots__ if k != "id"}
+        values["reason"] = handoff.reason.value
+        async with self.engine.begin() as conn:
+            handoff_id = new_id(await conn.execute(insert(handoffs).values(**values)))
+        return dataclasses.replace(handoff, id=handoff_id)
+
+    async def handoffs(
+        self, *, customer_id: int | None = None, reason: HandoffReason | str | None = None
+    ) -> list[Handoff]:
+        """Handoffs, oldest first; only a customer's, or only of one reason, if asked."""
+        query = select(handoffs).order_by(handoffs.c.created_at, handoffs.c.id)
+        if customer_id is not None:
+            query = query.where(handoffs.c.customer_id == customer_id)
+        if reason is not None:
+            query = query.where(handoffs.c.reason == HandoffReason(reason).value)
+        async with self.engine.connect() as conn:
+            return [rows.handoff(r) for r in await conn.execute(query)]
+
+    async def _status_of(self, conn: AsyncConnection, number: str) -> Any:
+        row = (
+            await conn.execute(
+                select(requests.c.id, requests.c.type, requests.c.status).where(
+                    requests.c.number == number
+                )
+            )
+        ).first()
+        if row is None:
+            raise NotFound(f"request {number}")
+        return row
+
+    async def _set_status(
+        self,
+        conn: AsyncConnection,
+        current: Any,
+        status: str,
+        by: str,
+        note: str,
+        details: StatusDetails | None,
+        now: datetime,
+    ) -> None:
+        # Only from the status just read: a concurrent change makes this one fail.
+        moved = await conn.execute(
+            update(requests)
+            .where(requests.c.id == current.id, requests.c.status == current.status)
+            .values(status=status, updated_at=now)
+        )
+        if moved.rowcount != 1:
+            raise TransitionError(f"request {current.id} changed status meanwhile")
+        history_id = new_id(
+            await conn.execute(
+                insert(status_history).values(
+                    request_id=current.id, status=status, changed_at=now, changed_by=by, note=note
+                )
+            )
+        )
+        if details is not None:
+            await conn.execute(
+                insert(status_details).values(rows.status_details_values(history_id, details))
+            )
+
+    async def _request_or_fail(self, number: str) -> Request:
+        request = await self.get_request(number)
+        if request is None:
+            raise NotFound(f"request {number}")
+        return request
+
+
+# Statuses in which the customer may still send documents.
+_TAKES_DOCUMENTS = frozenset(
+    {
+        RequestStatus.SENT,
+        RequestStatus.IN_PROGRESS,
+        RequestStatus.SUSPENDED,
+        RequestStatus.AWAITING_AUTHORISATION,
+    }
+)
 
 
 def _code_row(purpose: str, target: str) -> Any:

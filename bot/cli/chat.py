@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 
 import click
@@ -10,6 +11,7 @@ import click
 from bot.channels.console import run_interactive, run_jsonl
 from bot.config import get_settings
 from bot.runtime import Runtime
+from bot.sms import CONSOLE_LOG
 from nlu.identifiers import IdentifierError, parse_fiscal_code
 
 
@@ -23,6 +25,12 @@ def chat_command(fiscal_code: str | None, jsonl: bool) -> None:
 
 async def _chat(fiscal_code: str | None, jsonl: bool) -> None:
     settings = get_settings()
+    # Development SMS (verification codes) are shown on the terminal, never on stdout in
+    # --jsonl mode, which belongs to the protocol.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("[%(message)s]"))
+    CONSOLE_LOG.addHandler(handler)
+    CONSOLE_LOG.setLevel(logging.INFO)
     try:
         cf = parse_fiscal_code(fiscal_code or settings.console_customer)
     except IdentifierError as exc:

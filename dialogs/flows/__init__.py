@@ -1,5 +1,6 @@
 """The flows medbot runs, one module each, reading like the portal guide's pages."""
 
+from dialogs.flows.direct import DIRECT
 from dialogs.flows.reimbursement import REIMBURSEMENT
 
-__all__ = ["REIMBURSEMENT"]
+__all__ = ["DIRECT", "REIMBURSEMENT"]

@@ -37,6 +37,12 @@ def coverage_of(ctx: Context, code: str | None = None, kind: str | None = None
                 ) -> list[tuple[Policy, Guarantee]]:
     """Policies and guarantees covering the chosen service (or `code`) for the beneficiary,
     for reimbursement or direct service depending on the flow."""
+    category = str(ctx.answers.get("category", ""))
+    if category.startswith("checkup:"):
+        # A check-up package is its own service: covered by the guarantee that lists it.
+        guarantee_id = int(category.partition(":")[2])
+        return [(p, g) for p in ctx.household.policies for g in p.guarantees
+                if g.id == guarantee_id and ctx.answers["beneficiary"] in p.insured_ids]
     if code is None or kind is None:
         service = ctx.answers["service"]
         code, kind = service["code"], service["kind"]

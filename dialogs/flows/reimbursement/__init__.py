@@ -98,6 +98,7 @@ def _file(value: dict[str, Any]) -> StoredFile:
 REIMBURSEMENT = Flow(
     name="rimborso",
     title="richiesta di rimborso",
+    intro="reimbursement.start",
     steps=(
         _year,                  # «Seleziona l'anno in cui è stata eseguita la prestazione»
         _beneficiary,           # «Scegli il nominativo di chi ha effettuato la prestazione»
