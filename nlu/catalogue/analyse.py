@@ -14,6 +14,7 @@ from nlu.catalogue.synonyms import (
     NEGATIONS,
     NOUN_AFTER,
     NOUN_WHEN_LAST,
+    PANELS,
     STOPWORDS,
     WITH,
 )
@@ -50,16 +51,16 @@ class Analyser:
         canon: Mapping[str, str] = CANON,
         compounds: Mapping[str, str] = COMPOUNDS,
         stopwords: frozenset[str] = STOPWORDS,
+        panels: Mapping[str, str] = PANELS,
     ) -> None:
         self._stopwords = stopwords - FUNCTION_WORDS
-        self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
-        for word_or_phrase, value in canon.items():
-            if phrase := self._key(word_or_phrase):  # a key of stopwords only is never met
-                self._phrases[phrase] = self._value(value)
+        self._phrases = self._phrase_table(canon)
+        self._panels = self._phrase_table(panels)
+        self._query_phrases = self._phrases | self._panels
         # For each word that starts a phrase, the length of its longest phrase: most words start
         # none, and are passed through without building any key.
         self._longest_from: dict[str, int] = {}
-        for phrase in self._phrases:
+        for phrase in self._query_phrases:
             self._longest_from[phrase[0]] = max(len(phrase), self._longest_from.get(phrase[0], 0))
         self._cache: dict[str, Terms] = {}
         self._compounds = {stem(key): self._value(value) for key, value in compounds.items()}
@@ -71,7 +72,7 @@ class Analyser:
     def vocabulary(self) -> set[str]:
         """The folded words the tables know (for spelling correction)."""
         words: set[str] = set(self._stopwords) | LATERAL_ONE_SIDE | FUNCTION_WORDS
-        for table in (CANON, COMPOUNDS):
+        for table in (CANON, COMPOUNDS, PANELS):
             for key in table:
                 words.update(fold(key).split())
         return words
@@ -83,7 +84,17 @@ class Analyser:
             found = self._cache[text] = self.analyse_words(tokens(text))
         return found
 
-    def analyse_words(self, words: Sequence[str]) -> Terms:
+    def analyse_query(self, words: Sequence[str]) -> Terms:
+        """The terms of what a customer typed; a panel typed alone ("profilo lipidico",
+        "funzionalità epatica") stands for its tests."""
+        said = tuple(
+            _lookup(word) for word in words if word != BOUNDARY and word not in self._stopwords
+        )
+        return self.analyse_words(words, self._query_phrases if said in self._panels else None)
+
+    def analyse_words(
+        self, words: Sequence[str], phrases: Mapping[tuple[str, ...], tuple[str, ...]] | None = None
+    ) -> Terms:
         kept: list[str] = []
         one_side = False
         for position, word in enumerate(words):
@@ -96,10 +107,13 @@ class Analyser:
                 or (position and words[position - 1] in NOUN_AFTER.get(word, ()))
             ):
                 kept.append(NOUN_WHEN_LAST[word])
-        terms, negated = self._resolve_negation(self._canonical_groups(kept))
+        groups = self._canonical_groups(kept, self._phrases if phrases is None else phrases)
+        terms, negated = self._resolve_negation(groups)
         return Terms(terms, negated, one_side)
 
-    def _canonical_groups(self, words: list[str]) -> list[tuple[str, ...]]:
+    def _canonical_groups(
+        self, words: list[str], phrases: Mapping[tuple[str, ...], tuple[str, ...]]
+    ) -> list[tuple[str, ...]]:
         """Longest-match phrase rewriting, one group of terms per source phrase."""
         keys = [word if word == BOUNDARY else _lookup(word) for word in words]
         groups: list[tuple[str, ...]] = []
@@ -113,7 +127,7 @@ class Analyser:
             replacement: tuple[str, ...] = (stem(words[position]),)
             longest = self._longest_from.get(keys[position], 0)
             for size in range(min(longest, len(words) - position), 0, -1):
-                found = self._phrases.get(tuple(keys[position : position + size]))
+                found = phrases.get(tuple(keys[position : position + size]))
                 if found is not None:
                     width, replacement = size, found
                     break
@@ -157,6 +171,13 @@ class Analyser:
                     terms.update(dict.fromkeys(group))
                 negating = after_with = False
         return tuple(terms), frozenset(negated - terms.keys())
+
+    def _phrase_table(self, table: Mapping[str, str]) -> dict[tuple[str, ...], tuple[str, ...]]:
+        phrases = {}
+        for word_or_phrase, value in table.items():
+            if phrase := self._key(word_or_phrase):  # a key of stopwords only is never met
+                phrases[phrase] = self._value(value)
+        return phrases
 
     def _key(self, text: str) -> tuple[str, ...]:
         return tuple(_lookup(word) for word in fold(text).split() if word not in self._stopwords)

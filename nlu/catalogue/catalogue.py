@@ -108,7 +108,7 @@ class Catalogue:
         if typed and not text[-1:].isspace() and typed[-1] not in self._speller:
             # the portal searches while the customer types: the last word may be unfinished
             words[-1] = self._speller.complete(typed[-1]) or words[-1]
-        said = self._analyser.analyse_words(words)
+        said = self._analyser.analyse_query(words)
         terms = tuple((term, self._index.weight(term)) for term in said.terms)
         # "stent non medicato": entries saying the same "non" agree with the query
         terms += tuple(

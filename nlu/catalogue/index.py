@@ -35,10 +35,11 @@ class Document:
 
     entry: Entry
     position: int  # order in the source files: the catalogues list the usual variant first
-    # The name, its first sentence and each alias as sets of terms ("forms"): a query that
-    # says all of one form is a query for exactly this service.
+    # The name, its first sentence, its abbreviations and each alias as sets of terms ("forms"):
+    # a query that says all of one form is a query for exactly this service.
     forms: tuple[frozenset[str], ...]
-    # Best field weight of every term of the entry (1.0 in a form, NOTES_FIELD in the notes).
+    # Best field weight of every term of the entry (1.0 in the title or an alias, DETAIL_FIELD
+    # in the rest of the name, NOTES_FIELD in the notes).
     fields: Mapping[str, float]
     # Terms the entry itself rules out ("tonsillectomia senza adenoidectomia").
     negated: frozenset[str]

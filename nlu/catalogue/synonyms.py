@@ -15,6 +15,7 @@ __all__ = [
     "NEGATIONS",
     "NOUN_AFTER",
     "NOUN_WHEN_LAST",
+    "PANELS",
     "REMOVAL",
     "STOPWORDS",
     "WITH",
@@ -1204,6 +1205,27 @@ CANON: dict[str, str] = {
     "ecografia al seno": "ecografia mammella",
 }
 
+# Only for queries: panels written as one item on a prescription stand for each of their tests
+# (the catalogue's own words, "fattori della coagulazione", must keep their meaning).
+PANELS: dict[str, str] = {
+    "elettroliti": "sodio potassio cloruro",
+    "elettroliti sierici": "sodio potassio cloruro",
+    "ionogramma": "sodio potassio cloruro",
+    "profilo lipidico": "colesterolo totale colesterolo hdl trigliceridi",
+    "assetto lipidico": "colesterolo totale colesterolo hdl trigliceridi",
+    "quadro lipidico": "colesterolo totale colesterolo hdl trigliceridi",
+    "funzionalita tiroidea": "tireotropina tiroxina libera triiodotironina libera",
+    "esami tiroidei": "tireotropina tiroxina libera triiodotironina libera",
+    "ormoni tiroidei": "tireotropina tiroxina libera triiodotironina libera",
+    "funzionalita renale": "creatinina urea",
+    "funzionalita epatica": "got gpt gamma gt bilirubina",
+    "indici epatici": "got gpt gamma gt bilirubina",
+    "coagulazione": "protrombina tromboplastina parziale fibrinogeno",
+    "assetto coagulativo": "protrombina tromboplastina parziale fibrinogeno",
+    "prove di coagulazione": "protrombina tromboplastina parziale fibrinogeno",
+    "assetto marziale": "ferro ferritina transferrina",
+}
+
 # Clinical compounds decomposed into their parts so that "togliere la cistifellea" and
 # "colecistectomia" land on the same terms. Applied to both sides after CANON.
 COMPOUNDS: dict[str, str] = {
@@ -1392,6 +1414,7 @@ LOW_WEIGHT: dict[str, float] = {
     "riparazione": 0.6,
     "test": 0.6,
     "prima": 0.6,
+    "specialistica": 0.4,
     "sede": 0.3,
     "unica": 0.4,
     "multipla": 0.6,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+from pathlib import Path
 
 import pytest
 
@@ -186,3 +188,26 @@ def test_a_word_still_being_typed_is_completed(catalogue: Catalogue) -> None:
 def test_an_intervention_without_an_action_means_taking_out(catalogue: Catalogue) -> None:
     assert _first(catalogue, "operazione alla tiroide", "ricovero") == "06.4"
     assert _first(catalogue, "operazione all'appendice", "ricovero") in {"47.01", "47.09"}
+
+
+def test_a_panel_alone_stands_for_its_tests(catalogue: Catalogue) -> None:
+    assert {"90.14.3", "90.14.1", "90.43.2"} <= {
+        match.code for match in catalogue.search("profilo lipidico")
+    }
+    assert {"90.40.4", "90.37.4"} <= {match.code for match in catalogue.search("elettroliti")}
+    # inside a longer name the same words keep their own meaning
+    assert _first(catalogue, "breath test funzionalità epatica") == "45.29.6"
+
+
+def test_held_out_queries_stay_answered(catalogue: Catalogue) -> None:
+    """A guard against regressions on tests/nlu/catalogue_holdout.jsonl (the figures are printed
+    by `medbot eval catalogue`)."""
+    path = Path(__file__).with_name("catalogue_holdout.jsonl")
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    first = top = 0
+    for row in rows:
+        codes = [match.code for match in catalogue.search(row["text"], kind=row["kind"])]
+        first += bool(codes) and codes[0] in row["accept"]
+        top += any(code in row["accept"] for code in codes)
+    assert first / len(rows) >= 0.95
+    assert top / len(rows) >= 0.98
