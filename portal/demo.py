@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from portal import rows
+from portal.models import StatusDetails
 from portal.schema import (
     documents,
     facilities,
@@ -20,6 +22,7 @@ from portal.schema import (
     policy_insured,
     request_counters,
     requests,
+    status_details,
     status_history,
 )
 from portal.store import Store, new_id
@@ -175,18 +178,45 @@ async def _request(
                 "filename": file.filename,
             },
         )
-    await conn.execute(
-        insert(status_history),
-        [
+    for h in history:
+        history_id = await _insert(
+            conn,
+            status_history,
             {
                 "request_id": request_id,
                 "status": h["status"],
                 "changed_at": h["at"],
                 "changed_by": h["by"],
                 "note": h["note"],
-            }
-            for h in history
-        ],
+            },
+        )
+        if h.get("details"):
+            await conn.execute(
+                insert(status_details).values(
+                    rows.status_details_values(history_id, _status_details(h["details"]))
+                )
+            )
+
+
+def _status_details(d: dict[str, Any]) -> StatusDetails:
+    """A history entry's "details" in household.json: money as strings, ISO dates."""
+
+    def day(key: str) -> date | None:
+        return date.fromisoformat(d[key]) if d.get(key) else None
+
+    def money(key: str) -> Decimal | None:
+        return Decimal(d[key]) if d.get(key) else None
+
+    return StatusDetails(
+        missing_documents=tuple(d.get("missing_documents", ())),
+        deadline=day("deadline"),
+        amount_paid=money("amount_paid"),
+        paid_on=day("paid_on"),
+        franchigia=money("franchigia"),
+        scoperto=money("scoperto"),
+        reason=d.get("reason", ""),
+        authorisation_code=d.get("authorisation_code"),
+        valid_until=day("valid_until"),
     )
 
 

@@ -40,6 +40,11 @@ class RequestStatus(enum.StrEnum):
     PAID = "liquidata"  # reimbursement paid
     REJECTED = "respinta"
     CANCELLED = "annullata"
+    ASSESSED = "valutata"  # reimbursement: amount decided, payment on its way
+    CLOSED = "chiusa"  # nothing more will happen
+    AWAITING_AUTHORISATION = "in_attesa_autorizzazione"  # direct service: being assessed
+    NOT_AUTHORISED = "non_autorizzata"  # direct service: refused
+    PROVIDED = "erogata"  # direct service: the facility has provided it
 
 
 class CatalogueKind(enum.StrEnum):
@@ -262,6 +267,43 @@ class StatusChange:
 
 
 @dataclass(frozen=True, slots=True)
+class StatusDetails:
+    """What a status tells the customer besides its name; portal.statuses says which are
+    required: sospesa (missing documents, deadline), liquidata (amount paid, date and any
+    deductions), respinta / non_autorizzata (reason), autorizzata (code, valid until)."""
+
+    # DocumentKind values, or a short description of anything else the insurer asks for.
+    missing_documents: tuple[str, ...] = ()
+    deadline: date | None = None
+    amount_paid: Decimal | None = None
+    paid_on: date | None = None
+    franchigia: Decimal | None = None  # fixed deductible taken off the amount
+    scoperto: Decimal | None = None  # percentage deductible, as the amount taken off
+    reason: str = ""
+    authorisation_code: str | None = None
+    valid_until: date | None = None
+
+
+class HandoffReason(enum.StrEnum):
+    HUMAN = "human"  # the customer asked for a person
+    COMPLAINT = "complaint"  # a formal complaint (reclamo): answered within 45 days
+
+
+@dataclass(frozen=True, slots=True)
+class Handoff:
+    """A conversation handed to a person: who, where to answer, why, what they wrote."""
+
+    id: int
+    customer_id: int | None
+    channel: str
+    user_key: str
+    reason: HandoffReason
+    text: str
+    created_at: datetime
+    request_number: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     id: int
     kind: DocumentKind
@@ -305,3 +347,6 @@ class Request:
     documents: tuple[Document, ...] = ()
     history: tuple[StatusChange, ...] = field(default=())
     submission_key: str = ""
+    # What the current status tells besides its name (missing documents, payment, reason,
+    # authorisation): recorded with the latest history entry that set it.
+    status_details: StatusDetails | None = None

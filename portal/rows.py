@@ -16,6 +16,8 @@ from portal.models import (
     Doctor,
     Facility,
     Guarantee,
+    Handoff,
+    HandoffReason,
     Person,
     Policy,
     Relation,
@@ -23,6 +25,7 @@ from portal.models import (
     RequestDraft,
     RequestType,
     StatusChange,
+    StatusDetails,
 )
 
 __all__ = [
@@ -31,11 +34,14 @@ __all__ = [
     "document_values",
     "facility",
     "guarantee",
+    "handoff",
     "person",
     "policy",
     "request",
     "request_values",
     "status_change",
+    "status_details",
+    "status_details_values",
 ]
 
 
@@ -210,3 +216,45 @@ def document_values(request_id: int, draft: DocumentDraft) -> dict[str, Any]:
         "size": draft.file.size,
         "filename": draft.file.filename,
     }
+
+
+def status_details(row: Row[Any]) -> StatusDetails:
+    return StatusDetails(
+        missing_documents=tuple(row.missing_documents or ()),
+        deadline=row.deadline,
+        amount_paid=row.amount_paid,
+        paid_on=row.paid_on,
+        franchigia=row.franchigia,
+        scoperto=row.scoperto,
+        reason=row.reason,
+        authorisation_code=row.authorisation_code,
+        valid_until=row.valid_until,
+    )
+
+
+def status_details_values(history_id: int, details: StatusDetails) -> dict[str, Any]:
+    return {
+        "history_id": history_id,
+        "missing_documents": list(details.missing_documents),
+        "deadline": details.deadline,
+        "amount_paid": details.amount_paid,
+        "paid_on": details.paid_on,
+        "franchigia": details.franchigia,
+        "scoperto": details.scoperto,
+        "reason": details.reason,
+        "authorisation_code": details.authorisation_code,
+        "valid_until": details.valid_until,
+    }
+
+
+def handoff(row: Row[Any]) -> Handoff:
+    return Handoff(
+        id=row.id,
+        customer_id=row.customer_id,
+        channel=row.channel,
+        user_key=row.user_key,
+        reason=HandoffReason(row.reason),
+        text=row.text,
+        created_at=row.created_at,
+        request_number=row.request_number,
+    )

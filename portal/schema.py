@@ -35,12 +35,14 @@ __all__ = [
     "facility_services",
     "followups",
     "guarantees",
+    "handoffs",
     "metadata",
     "persons",
     "policies",
     "policy_insured",
     "request_counters",
     "requests",
+    "status_details",
     "status_history",
     "verification_codes",
 ]
@@ -280,4 +282,39 @@ channel_links = Table(
     Column("customer_id", Integer, ForeignKey("persons.id"), nullable=False, index=True),
     Column("linked_at", UTCDateTime, nullable=False),
     PrimaryKeyConstraint("channel", "user_key"),
+)
+
+# What a status entry tells besides its name (portal.statuses says what each status needs);
+# one row per history entry that has any, so history stays one narrow table.
+status_details = Table(
+    "status_details",
+    metadata,
+    Column(
+        "history_id", Integer, ForeignKey("status_history.id"), primary_key=True,
+        autoincrement=False,
+    ),
+    Column("missing_documents", JSON, nullable=False),  # DocumentKind values or descriptions
+    Column("deadline", Date),
+    Column("amount_paid", Money),
+    Column("paid_on", Date),
+    Column("franchigia", Money),
+    Column("scoperto", Money),
+    Column("reason", Text, nullable=False),
+    Column("authorisation_code", String(32)),
+    Column("valid_until", Date),
+)
+
+# Conversations handed to a person: asked for ("human") or a formal complaint ("complaint").
+# `channel` + `user_key` are the conversation, so the person can answer there.
+handoffs = Table(
+    "handoffs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("customer_id", Integer, ForeignKey("persons.id"), index=True),
+    Column("channel", String(32), nullable=False),
+    Column("user_key", String(128), nullable=False),
+    Column("reason", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("request_number", String(8)),
+    Column("created_at", UTCDateTime, nullable=False),
 )

@@ -625,7 +625,13 @@ class Store:
         async with self.engine.connect() as conn:
             found = (await conn.execute(query)).all()
             docs, history = await self._details(conn, [r.id for r in found])
-        return [rows.request(r, docs[r.id], history[r.id]) for r in found]
+            current = await self._current_details(conn, [r.id for r in found])
+        return [
+            dataclasses.replace(
+                rows.request(r, docs[r.id], history[r.id]), status_details=current.get(r.id)
+            )
+            for r in found
+        ]
 
     async def get_request(self, number: str) -> Request | None:
         async with self.engine.connect() as conn:
@@ -633,7 +639,10 @@ class Store:
             if row is None:
                 return None
             docs, history = await self._details(conn, [row.id])
-        return rows.request(row, docs[row.id], history[row.id])
+            current = await self._current_details(conn, [row.id])
+        return dataclasses.replace(
+            rows.request(row, docs[row.id], history[row.id]), status_details=current.get(row.id)
+        )
 
     async def _details(
         self, conn: AsyncConnection, request_ids: Sequence[int]
@@ -649,12 +658,11 @@ class Store:
         ):
             docs[r.request_id].append(rows.document(r))
         for r in await conn.execute(
-            select(status_history, status_details)
-            .outerjoin(status_details, status_details.c.history_id == status_history.c.id)
+            select(status_history)
             .where(status_history.c.request_id.in_(request_ids))
             .order_by(status_history.c.changed_at, status_history.c.id)
         ):
-            history[r.request_id].append(rows.status_change_with_details(r))
+            history[r.request_id].append(rows.status_change(r))
         return docs, history
 
     async def add_status(
@@ -948,6 +956,27 @@ class Store:
             query = query.where(handoffs.c.reason == HandoffReason(reason).value)
         async with self.engine.connect() as conn:
             return [rows.handoff(r) for r in await conn.execute(query)]
+
+    async def _current_details(
+        self, conn: AsyncConnection, request_ids: Sequence[int]
+    ) -> dict[int, StatusDetails]:
+        """The details of each request's current status: those of the latest history entry
+        that set it, if it recorded any."""
+        found: dict[int, StatusDetails] = {}
+        if not request_ids:
+            return found
+        for r in await conn.execute(
+            select(status_history.c.request_id, status_details)
+            .join(status_details, status_details.c.history_id == status_history.c.id)
+            .join(requests, requests.c.id == status_history.c.request_id)
+            .where(
+                status_history.c.request_id.in_(request_ids),
+                status_history.c.status == requests.c.status,
+            )
+            .order_by(status_history.c.changed_at, status_history.c.id)
+        ):
+            found[r.request_id] = rows.status_details(r)  # the latest wins
+        return found
 
     async def _status_of(self, conn: AsyncConnection, number: str) -> Any:
         row = (
