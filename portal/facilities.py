@@ -25,11 +25,10 @@ __all__ = [
     "town_filter",
 ]
 
-# Titles and filler around a doctor's name: "dott.ssa Bianchi", "il dottor Rossi".
-_TITLES = re.compile(
-    r"\b(?:dott(?:ore|or)?(?:essa)?|dott ?ssa|dssa|dr|dr ssa|prof(?:essore|essoressa|ssa)?|"
-    r"medico|il|la|lo|dal|dalla|dai|dott\s+ssa)\b"
-)
+# Titles and filler in front of a doctor's name: "dott.ssa Bianchi", "con il dottor Rossi".
+_TITLES = r"dott ?ssa|dottoressa|dottore|dottor|dott|dssa|dr ssa|dr|professoressa|professore|prof ssa|prof"
+_FILLER = re.compile(rf"^(?:(?:{_TITLES}|medico|il|la|lo|dal|dalla|dai|con)\s+)+")
+_ONLY_TITLES = re.compile(rf"^(?:(?:{_TITLES})\s+)+")  # keeps "la" of "dott. La Rosa"
 _DOCTOR_CUTOFF = 85
 _NAME_CUTOFF = 85
 
@@ -47,7 +46,7 @@ def provides(patterns: Iterable[str], code: str) -> bool:
 
 def doctor_query(text: str) -> str:
     """The name in "dott.ssa Bianchi": normalised, without titles."""
-    return " ".join(_TITLES.sub(" ", normalise(text)).split())
+    return _FILLER.sub("", normalise(text))
 
 
 def matching_doctors(text: str, doctors: Iterable[Doctor]) -> tuple[Doctor, ...]:
@@ -55,14 +54,14 @@ def matching_doctors(text: str, doctors: Iterable[Doctor]) -> tuple[Doctor, ...]
 
     Tolerates a typo or two ("Rosi" finds Rossi); a first name alone matches nobody.
     """
-    query = doctor_query(text)
-    if len(query) < 3:
+    queries = {q for q in (doctor_query(text), _ONLY_TITLES.sub("", normalise(text))) if len(q) > 2}
+    if not queries:
         return ()
     found = []
     for d in doctors:
         surname = normalise(d.last_name)
         full = normalise(f"{d.first_name} {d.last_name}")
-        score = max(fuzz.ratio(query, surname), fuzz.token_sort_ratio(query, full))
+        score = max(max(fuzz.ratio(q, surname), fuzz.token_sort_ratio(q, full)) for q in queries)
         if score >= _DOCTOR_CUTOFF:
             found.append(d)
     return tuple(found)

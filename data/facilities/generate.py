@@ -89,12 +89,8 @@ GENERAL_TYPES = {"3.2", "3.3", "4", "2.3"}  # large enough to do every kind of s
 NOT_SURGICAL = re.compile(
     r"RESIDENZ|GERIATR|PSICHIATR|NEUROPSICH|RIABILIT|HOSPICE|ALCOL", re.IGNORECASE
 )
-HOSPITALS_PER_TOWN = {
-    "058091": 14,
-    "015146": 10,
-    "001272": 8,
-    "063049": 5,
-}  # Roma Milano Torino Napoli
+# Roma, Milano, Torino, Napoli: more of their many private hospitals.
+HOSPITALS_PER_TOWN = {"058091": 14, "015146": 10, "001272": 8, "063049": 5}
 HOSPITALS_PER_CAPOLUOGO = 2
 
 # fmt: off
@@ -418,14 +414,16 @@ class Builder:
 
     def phone(self, province: str) -> str:
         if province not in self.area_codes:
-            self.area_codes[province] = f"0{self.rng.randint(121, 985)}"
+            # Made up, four digits, never 06x (Rome's): real ones are not in our sources.
+            self.area_codes[province] = f"0{self.rng.choice([*range(300, 600), *range(700, 1000)])}"
         prefix = self.area_codes[province]
         while True:
             # Subscriber numbers never start with 0 or 1.
             digits = str(self.rng.randint(2, 9)) + "".join(
                 str(self.rng.randint(0, 9)) for _ in range(9 - len(prefix))
             )
-            number = f"+39 {prefix} {digits[:-4]} {digits[-4:]}"
+            grouped = digits if len(prefix) > 3 else f"{digits[:-4]} {digits[-4:]}"
+            number = f"+39 {prefix} {grouped}"
             if number not in self.phones_used:
                 self.phones_used.add(number)
                 return number
@@ -538,6 +536,8 @@ class Builder:
             name = f"{prefix} {self.rng.choice(CENTRE_NAMES)}"
             return f"{name} {district}" if district and self.rng.random() < 0.5 else name
 
+        outpatient: tuple[str, ...]
+        branche: tuple[str, ...]
         if diagnostic:
             outpatient = ULTRASOUND + XRAY + ECG + HOLTER + self._maybe(0.8, CT + MRI)
             branche, profile = DIAGNOSTIC_BRANCHE, "diagnostic"
