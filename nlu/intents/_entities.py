@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from nlu.intents._names import AMBIGUOUS_NAMES, FIRST_NAMES, RELATIONS
 from nlu.intents._text import Token, fold
-from nlu.intents._towns import ENGLISH_NAMES, TOWNS
+from nlu.intents._towns import TOWN_ALIASES, TOWNS
 
 __all__ = [
     "find_cap",
@@ -157,7 +157,7 @@ _BEFORE_PLACE_LOOSE = _BEFORE_PLACE | {"di", "del", "della", "per", "da", "su", 
 @lru_cache(maxsize=1)
 def _towns() -> dict[str, str]:
     names = {" ".join(re.findall(r"[^\W_]+", fold(town))): town for town in TOWNS}
-    names.update(ENGLISH_NAMES)
+    names.update(TOWN_ALIASES)
     return names
 
 

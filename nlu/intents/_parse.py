@@ -21,7 +21,7 @@ from nlu.intents._entities import (
 )
 from nlu.intents._names import FIRST_NAMES
 from nlu.intents._text import fold, tokenise
-from nlu.intents._towns import ENGLISH_NAMES
+from nlu.intents._towns import TOWN_ALIASES
 
 __all__ = ["INTENTS", "STATUSES", "Parsed", "parse"]
 
@@ -51,7 +51,7 @@ class Parsed:
 def parse(text: str, today: date, people: Sequence[str] = ()) -> Parsed:
     """The intent and entities of `text`; `people` are the household's first names."""
     text = text[:_MAX_CHARS]
-    protected = frozenset(fold(p) for p in people) | FIRST_NAMES | frozenset(ENGLISH_NAMES)
+    protected = frozenset(fold(p) for p in people) | FIRST_NAMES | frozenset(TOWN_ALIASES)
     tokens = tokenise(text, protected)
     norm = " ".join(t.norm for t in tokens)
 

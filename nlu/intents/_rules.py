@@ -57,6 +57,7 @@ _STATUS: _R = (
 
 _REIMBURSEMENT: _R = (
     (2, r"\brimborso\b"),
+    (1, r"^(rimborso|refund)\b"),  # a message opening with the word asks for one
     (1, r"\brimborsi\b"),
     (3, (r"\b(vorrei|voglio|chiedere|richiedere|chiedo|fare|nuovo|nuova|aprire|apri|apro|"
         r"inserire|presentare|ottenere|avere|posso avere|mi serve|serve|fammi|faccio|fare una)"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ENGLISH_NAMES", "TOWNS"]
+__all__ = ["TOWNS", "TOWN_ALIASES"]
 
 # ISTAT 2023, generated from shared/data/comuni.csv (Italian names of bilingual comuni).
 TOWNS: tuple[str, ...] = (
@@ -124,8 +124,11 @@ TOWNS: tuple[str, ...] = (
     "Voghera", "Volla", "Volpiano", "Zagarolo", "Zevio", "Zola Predosa",
 )
 
-# The cities foreigners name in English.
-ENGLISH_NAMES: dict[str, str] = {
+# Everyday names of towns whose official name is longer, and the cities foreigners name in
+# English (folded, as typed -> as shown).
+TOWN_ALIASES: dict[str, str] = {
+    "reggio emilia": "Reggio Emilia", "reggio calabria": "Reggio Calabria",
+    "pesaro": "Pesaro", "bozen": "Bolzano",
     "rome": "Roma", "milan": "Milano", "naples": "Napoli", "turin": "Torino",
     "florence": "Firenze", "venice": "Venezia", "genoa": "Genova", "padua": "Padova",
     "mantua": "Mantova", "syracuse": "Siracusa",

@@ -1,0 +1,218 @@
+"""nlu.intents.parse: each intent and entity, sloppy Italian, English, held-out accuracy."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from nlu.intents import INTENTS, STATUSES, Parsed, parse, score
+
+TODAY = date(2026, 11, 24)
+FAMILY = ("Mario", "Anna", "Luca", "Marco")
+HERE = Path(__file__).parent
+DEV = Path(__file__).resolve().parents[3] / "shared" / "eval" / "intents.dev.jsonl"
+
+
+def _p(text: str, people: tuple[str, ...] = ()) -> Parsed:
+    return parse(text, TODAY, people)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("a che punto è la mia pratica?", "status"),
+        ("vorrei un rimborso", "reimbursement"),
+        ("vorrei prenotare una risonanza in convenzione", "direct_service"),
+        ("strutture convenzionate a Milano", "find_facility"),
+        ("vi mando la prescrizione che mancava", "add_documents"),
+        ("aiuto", "help"),
+        ("annulla", "cancel"),
+        ("indietro", "back"),
+        ("voglio parlare con una persona", "human"),
+        ("voglio presentare un reclamo", "complaint"),
+        ("non mandatemi più promemoria", "reminders_off"),
+        ("buongiorno", "greeting"),
+        ("grazie mille", "thanks"),
+        ("ordina una pizza", "unknown"),
+    ],
+)
+def test_each_intent(text: str, intent: str) -> None:
+    assert _p(text).intent == intent
+
+
+def test_intents_are_the_issue_s() -> None:
+    assert len(INTENTS) == 14 and "unknown" in INTENTS
+    assert STATUSES == ("aperta", "sospesa", "liquidata", "respinta", "autorizzata", "annullata")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("nn ho ancora ricevuto niente x la fattura del dentista", "status"),
+        ("a ke punto e la pratica", "status"),
+        ("vorei un rimborzo", "reimbursement"),
+        ("ciaooo", "greeting"),
+        ("grz", "thanks"),
+        ("annullaaa", "cancel"),
+        ("reclammo", "complaint"),
+        ("nn voglio + ricevere avvisi", "reminders_off"),
+        ("sn passati 3 mesi e nn mi avete ancora pagato", "status"),
+    ],
+)
+def test_sloppy_italian(text: str, intent: str) -> None:
+    assert _p(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("where is my refund?", "status"),
+        ("show my requests", "status"),
+        ("I want a refund", "reimbursement"),
+        ("book a visit at an affiliated clinic", "direct_service"),
+        ("affiliated clinics in Rome", "find_facility"),
+        ("upload a missing document", "add_documents"),
+        ("help", "help"),
+        ("cancel", "cancel"),
+        ("go back", "back"),
+        ("talk to a human", "human"),
+        ("I want to file a complaint", "complaint"),
+        ("stop reminders", "reminders_off"),
+        ("hello", "greeting"),
+        ("thanks!", "thanks"),
+    ],
+)
+def test_english(text: str, intent: str) -> None:
+    assert _p(text).intent == intent
+
+
+def test_greeting_or_thanks_give_way_to_a_request() -> None:
+    assert _p("ciao vorrei un rimborso").intent == "reimbursement"
+    assert _p("grazie, ma dov'è il mio rimborso?").intent == "status"
+    assert _p("grazie dell'aiuto").intent == "thanks"
+
+
+def test_status_words_are_not_commands() -> None:
+    assert _p("richieste annullate").intent == "status"
+    assert _p("annulla la richiesta 26000112").intent == "cancel"
+    assert _p("ho le ricevute della farmacia").intent == "reimbursement"  # receipts, not "received"
+
+
+# -- entities --------------------------------------------------------------------------------
+
+
+def test_request_id() -> None:
+    assert _p("com'è messa la pratica 26000451?").entities["request_id"] == "26000451"
+    assert _p("26000021").intent == "status"
+    assert "request_id" not in _p("mi chiamate al 3471234567?").entities  # 10 digits: a phone
+
+
+def test_person_from_the_household_and_from_common_names() -> None:
+    assert _p("mostra le pratiche di anna", FAMILY).entities["person"] == "Anna"
+    assert _p("rimborso per Marco").entities["person"] == "Marco"
+    assert _p("le richieste di Giacomino").entities["person"] == "Giacomino"
+    assert _p("le pratiche di Ottobre").entities.get("person") is None
+    # An everyday word is not a name: "una persona vera".
+    assert "person" not in _p("voglio parlare con una persona vera").entities
+
+
+@pytest.mark.parametrize(
+    ("text", "relation"),
+    [("rimborso per mio figlio", "figlio"), ("le richieste di mia moglie", "moglie"),
+     ("visita per mia figlia", "figlia"), ("pratiche di mio marito", "marito"),
+     ("rimborso per me", "io")],
+)
+def test_relation(text: str, relation: str) -> None:
+    assert _p(text).entities["relation"] == relation
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("pratiche aperte", "aperta"),
+        ("richieste ancora in lavorazione", "aperta"),
+        ("richieste sospese", "sospesa"),
+        ("quali rimborsi sono stati pagati?", "liquidata"),
+        ("mi avete respinto la pratica?", "respinta"),
+        ("l'intervento non è stato autorizzato?", "respinta"),
+        ("è stata autorizzata la visita?", "autorizzata"),
+        ("richieste annullate", "annullata"),
+    ],
+)
+def test_status(text: str, status: str) -> None:
+    assert _p(text).entities["status"] == status
+
+
+def test_paying_customer_is_not_a_paid_request() -> None:
+    assert "status" not in _p("ho pagato una visita e vorrei il rimborso").entities
+
+
+def test_period_and_service_date() -> None:
+    assert _p("le mie richieste di ottobre").entities["period"] == (
+        date(2026, 10, 1), date(2026, 10, 31)
+    )
+    assert _p("claims from march").entities["period"] == (date(2026, 3, 1), date(2026, 3, 31))
+    parsed = _p("rimborso visita oculistica del 12 marzo per Luca", FAMILY)
+    assert parsed.intent == "reimbursement"
+    assert parsed.entities["date"] == date(2026, 3, 12)
+    assert parsed.entities["person"] == "Luca"
+    assert parsed.entities["service"] == "visita oculistica"
+    assert parsed.entities["service_code"] == "95.02"
+
+
+def test_service_as_typed_without_an_unsure_code() -> None:
+    parsed = _p("nn ho ancora ricevuto niente x la fattura del dentista")
+    assert parsed.entities["service"] == "dentista"
+    assert "service_code" not in parsed.entities  # first visit or follow-up: not sure
+    assert _p("rm del ginocchio di anna").entities["service"] == "rm del ginocchio"
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("cliniche convenzionate a Genova", "Genova"),
+        ("strutture vicino al cap 00185", "00185"),
+        ("centri convenzionati zona bari", "Bari"),
+        ("strutture convenzionate a reggio emilia", "Reggio Emilia"),
+        ("affiliated clinics in Milan", "Milano"),
+        ("cliniche convenzionate a forli", "Forlì"),
+    ],
+)
+def test_place(text: str, place: str) -> None:
+    parsed = _p(text)
+    assert parsed.intent == "find_facility" and parsed.entities["place"] == place
+
+
+def test_no_place_in_other_questions() -> None:
+    assert "place" not in _p("richieste di marzo").entities
+    assert "place" not in _p("rimborso di cento euro").entities
+
+
+def test_confidence_and_very_long_messages() -> None:
+    assert _p("ordina una pizza").intent == "unknown"
+    assert 0 <= _p("asdfgh").confidence <= 1
+    assert _p("a che punto è la pratica 26000112?").confidence >= 0.8
+    assert _p("rimborso " * 5000).intent == "reimbursement"
+
+
+# -- accuracy: the dev set, and the held-out set written before the rules --------------------
+
+
+def _rows(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def test_held_out_accuracy() -> None:
+    result = score(_rows(HERE / "intents_holdout.jsonl"))
+    assert result.lines >= 150
+    assert result.intent_accuracy >= 0.95, "\n".join(result.misses)
+    assert result.entity_accuracy >= 0.90, "\n".join(result.misses)
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="shared/eval not beside the checkout")
+def test_dev_accuracy() -> None:
+    result = score(_rows(DEV))
+    assert result.intent_accuracy >= 0.95 and result.entity_accuracy >= 0.90, result.misses
