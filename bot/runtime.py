@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
@@ -22,12 +22,14 @@ class Clock:
 
     timezone: ZoneInfo
     fixed_today: date | None = None
+    # Moves the clock forward, for trying out what happens later (codes expiring).
+    offset: timedelta = timedelta(0)
 
     def now(self) -> datetime:
-        return datetime.now(UTC)
+        return datetime.now(UTC) + self.offset
 
     def today(self) -> date:
-        return self.fixed_today or datetime.now(self.timezone).date()
+        return self.fixed_today or (datetime.now(self.timezone) + self.offset).date()
 
 
 @dataclass(slots=True)

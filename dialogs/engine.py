@@ -247,7 +247,8 @@ class Engine:
         elif inbound.kind == "file" and not step.accepts_files:
             self._invalid(turn, step, Invalid(t("files.not_now")))
             return
-        elif inbound.kind in ("location", "contact"):
+        elif inbound.kind == "contact" or (inbound.kind == "location"
+                                            and not step.accepts_locations):
             self._invalid(turn, step, Invalid(t("engine.not_now", what=t(f"engine.{inbound.kind}"))))
             return
         else:

@@ -84,6 +84,7 @@ class Step(Protocol):
     # Shown in the summary's edit menu; None when the step is not editable from there.
     edit_label: str | None
     accepts_files: bool
+    accepts_locations: bool
     # Answers of other steps that are forgotten with this one (they depend on it).
     clears: Sequence[str]
 
@@ -115,6 +116,7 @@ class BaseStep:
     name: str = ""
     edit_label: str | None = None
     accepts_files: bool = False
+    accepts_locations: bool = False
     help_text: str = ""
     # Answers of other steps that are forgotten with this one (they depend on it).
     clears: Sequence[str] = ()

@@ -10,6 +10,7 @@ from bot.cli import catalogue, chat, db, nlu, requests
 from bot.cli import intents  # noqa: F401
 from bot.cli.facilities import facilities_group
 from bot.cli.groups import bench_group, eval_group
+from bot.cli.telegram import link_group, serve_command, telegram_command
 
 __all__ = ["main"]
 
@@ -26,6 +27,9 @@ for _command in (
     facilities_group,
     nlu.nlu_group,
     requests.requests_group,
+    telegram_command,
+    serve_command,
+    link_group,
     eval_group,
     bench_group,
 ):

@@ -18,6 +18,7 @@ from bot.channels.console import CHANNEL
 from bot.runtime import Runtime
 from dialogs.events import Inbound, IncomingFile
 from dialogs.matching import normalise
+from tests.auxil.sms import FakeSmsGateway, RecordingSms
 
 
 @dataclass
@@ -94,6 +95,11 @@ class EngineChat(BaseChat):
     runtime: Runtime | None = None
     customer_id: int = 0
     user_key: str = "test"
+    sms: RecordingSms | None = None
+
+    def sms_code(self) -> str:
+        assert self.sms is not None
+        return self.sms.last_code()
 
     async def _send(self, event: dict[str, Any]) -> Turn:
         assert self.runtime is not None
@@ -115,8 +121,10 @@ class EngineChat(BaseChat):
 class JsonlChat(BaseChat):
     """`medbot chat --jsonl` in a subprocess: one JSON line in, exactly one JSON line out."""
 
-    def __init__(self, env: dict[str, str], customer: str | None = None) -> None:
+    def __init__(self, env: dict[str, str], customer: str | None = None,
+                 gateway: FakeSmsGateway | None = None) -> None:
         super().__init__()
+        self.gateway = gateway
         args = [sys.executable, "-m", "bot", "chat", "--jsonl"]
         if customer:
             args += ["--customer", customer]
@@ -127,6 +135,10 @@ class JsonlChat(BaseChat):
 
     async def _send(self, event: dict[str, Any]) -> Turn:
         return self.send_raw(json.dumps(event, ensure_ascii=False))
+
+    def sms_code(self) -> str:
+        assert self.gateway is not None
+        return self.gateway.last_code()
 
     def send_raw(self, line: str) -> Turn:
         assert self.process.stdin is not None and self.process.stdout is not None

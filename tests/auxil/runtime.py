@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
@@ -9,11 +12,16 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.runtime import Runtime
+from bot.sms import SmsSender
 from portal.demo import load_demo
+from portal.network import load_network
 
 # The day the evaluation sets and the scenarios assume: a Tuesday.
 TODAY = date(2026, 11, 24)
 MARIO = "RSSMRA75D12H501J"
+
+# Migrating and loading the demo and the network take a second; done once, then copied.
+_template: Path | None = None
 
 
 def settings_env(home: Path, today: date = TODAY) -> dict[str, str]:
@@ -22,11 +30,29 @@ def settings_env(home: Path, today: date = TODAY) -> dict[str, str]:
             "MEDBOT_DATABASE_URL": ""}
 
 
+async def _demo_home() -> Path:
+    """A home with the demo household and the facility network, made once per test run."""
+    global _template
+    if _template is None:
+        home = Path(tempfile.mkdtemp(prefix="medbot-template-"))
+        atexit.register(shutil.rmtree, home, ignore_errors=True)
+        runtime = await Runtime.open(Settings(home=home, database_url=None))
+        try:
+            await load_demo(runtime.store)
+            await load_network(runtime.store)
+        finally:
+            await runtime.close()
+        _template = home
+    return _template
+
+
 @asynccontextmanager
-async def demo_runtime(home: Path, today: date = TODAY) -> AsyncIterator[Runtime]:
-    runtime = await Runtime.open(Settings(home=home, today=today, database_url=None))
+async def demo_runtime(home: Path, today: date = TODAY,
+                       sms: SmsSender | None = None) -> AsyncIterator[Runtime]:
+    """The demo household and the facility network, as `medbot db init --demo` loads them."""
+    shutil.copytree(await _demo_home(), home, dirs_exist_ok=True)
+    runtime = await Runtime.open(Settings(home=home, today=today, database_url=None), sms=sms)
     try:
-        await load_demo(runtime.store)
         yield runtime
     finally:
         await runtime.close()

@@ -214,6 +214,7 @@ class Search(BaseStep):
 
     name = "search"
     clears = ("facility",)
+    accepts_locations = True
 
     def applies(self, ctx: Context) -> bool:
         return _searching(ctx)
@@ -259,6 +260,7 @@ class Search(BaseStep):
 class FacilityPick(BaseStep):
     name = "facility"
     edit_label = "Struttura"
+    accepts_locations = True
 
     def applies(self, ctx: Context) -> bool:
         return _searching(ctx)
