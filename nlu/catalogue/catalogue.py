@@ -103,12 +103,11 @@ class Catalogue:
 
     def query(self, text: str, kind: str | None = None) -> Query:
         """``text`` in the catalogue's terms, misspellings corrected (exposed for debugging)."""
-        typed = tokens(text)
-        words = [self._spell(word) for word in typed]
-        if typed and not text[-1:].isspace() and typed[-1] not in self._speller:
+        words = list(tokens(text))
+        if words and not text[-1:].isspace() and words[-1] not in self._speller:
             # the portal searches while the customer types: the last word may be unfinished
-            words[-1] = self._speller.complete(typed[-1]) or words[-1]
-        said = self._analyser.analyse_query(words)
+            words[-1] = self._speller.complete(words[-1]) or words[-1]
+        said = self._analyser.analyse_query(self._spelt(words))
         terms = tuple((term, self._index.weight(term)) for term in said.terms)
         # "stent non medicato": entries saying the same "non" agree with the query
         terms += tuple(
@@ -154,10 +153,36 @@ class Catalogue:
         query = self.query(text, kinds[0] if len(kinds) == 1 else None)
         return {number: score for score, number in rank(self._index, query, kinds)}
 
-    def _spell(self, word: str) -> str:
-        if word == BOUNDARY or word in self._speller or not word.isalpha():
-            return word
-        return self._speller.correct(word) or word
+    def _spelt(self, words: list[str]) -> list[str]:
+        """``words`` with typos corrected; between equally close corrections, the one that
+        appears with the other words of the query ("artroscopia salla": spalla, not sella)."""
+        suggestions = {
+            position: self._speller.suggestions(word)
+            for position, word in enumerate(words)
+            if word != BOUNDARY and word not in self._speller and word.isalpha()
+        }
+        if not suggestions:
+            return words
+        context = self._entries_with(
+            [word for position, word in enumerate(words) if position not in suggestions]
+        )
+        spelt = list(words)
+        for position, candidates in suggestions.items():
+            if len(candidates) > 1 and context:
+                candidates = sorted(
+                    candidates,
+                    key=lambda candidate: -len(self._entries_with([candidate]) & context),
+                )
+            spelt[position] = candidates[0] if candidates else words[position]
+        return spelt
+
+    def _entries_with(self, words: list[str]) -> set[int]:
+        """Documents that have any term of ``words``."""
+        found: set[int] = set()
+        for term in self._analyser.analyse_words(words).terms:
+            for kind in KINDS:
+                found.update(number for number, _ in self._index.postings[kind].get(term, ()))
+        return found
 
     def _coded(self, codes: list[str], kinds: tuple[str, ...]) -> dict[int, bool]:
         """Entries a typed code names: exactly (True), or as the start of longer codes (False)."""

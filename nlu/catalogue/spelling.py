@@ -12,7 +12,8 @@ from rapidfuzz.distance import OSA
 __all__ = ["Speller"]
 
 _MIN_LENGTH = 4  # shorter words are abbreviations ("eco", "tc"): guessing would do harm
-_LONG_WORD = 7  # from this length two typos are tolerated
+_LONG_WORD = 6  # from this length two typos are tolerated
+_MAX_SUGGESTIONS = 8
 _MIN_COMPLETION = 3  # "add" may become "addome"; "ad" is too little to guess from
 
 
@@ -33,52 +34,62 @@ class Speller:
                 for variant in {word, *_deletions(word)}:
                     self._deletions[variant].append(word)
                 by_length[len(word)].append(word)
-        # Two slips the deletion index cannot see (two letters missing): the words of about the
-        # same length, most frequent first, for a bounded scan of long words only.
         # For words still being typed: every known word, sorted, to find those a prefix starts.
         self._sorted = sorted(
             word for word in self._frequencies if len(word) >= _MIN_LENGTH and word.isalpha()
         )
-        self._near_length = {
-            length: [
-                word for other in range(length - 2, length + 3) for word in by_length.get(other, ())
-            ]
-            for length in range(_LONG_WORD, max(by_length, default=0) + 3)
-        }
+        # Two slips the deletion index cannot see (two letters missing): the words of about the
+        # same length and the same first letter (seldom the mistaken one), most frequent first,
+        # for a bounded scan of long words only.
+        self._near: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for length, words in sorted(by_length.items()):
+            for word in words:
+                for near_length in range(max(length - 2, _LONG_WORD), length + 3):
+                    self._near[(word[0], near_length)].append(word)
 
     def __contains__(self, word: object) -> bool:
         return word in self._frequencies
 
     def correct(self, word: str) -> str | None:
         """The known word closest to ``word``, ``word`` itself if known, None if nothing is close."""
+        suggestions = self.suggestions(word)
+        return suggestions[0] if suggestions else None
+
+    def suggestions(self, word: str) -> list[str]:
+        """The known words closest to ``word`` (all at the same distance), most frequent first."""
         if word in self._frequencies:
-            return word
+            return [word]
         if len(word) < _MIN_LENGTH or not word.isalpha():
-            return None
+            return []
         max_distance = 2 if len(word) >= _LONG_WORD else 1
         variants = {word, *_deletions(word)}
         if max_distance == 2:
             variants.update(
                 deletion for variant in tuple(variants) for deletion in _deletions(variant)
             )
-        best: tuple[int, int, str] | None = None
+        found: dict[str, int] = {}
         for candidate in _unique(self._deletions.get(variant, ()) for variant in variants):
             distance = OSA.distance(word, candidate, score_cutoff=max_distance)
-            if distance > max_distance:
-                continue
-            # closest first; between equals, the word the catalogue uses most
-            rank = (distance, -self._frequencies[candidate], candidate)
-            if best is None or rank < best:
-                best = rank
-        if best is None and max_distance == 2:
-            found = process.extractOne(
+            if distance <= max_distance:
+                found[candidate] = distance
+        if max_distance == 2 and min(found.values(), default=2) == 2:
+            # the index sees every one-slip word, but not every two-slip one (two letters
+            # missing): then the words of about the same length are scanned too
+            for candidate, distance, _ in process.extract(
                 word,
-                self._near_length.get(len(word), ()),
+                self._near.get((word[0], len(word)), ()),
                 scorer=OSA.distance,
                 score_cutoff=max_distance,
-            )
-            return None if found is None else found[0]
-        return None if best is None else best[2]
+                limit=_MAX_SUGGESTIONS,
+            ):
+                found[candidate] = int(distance)
+        if not found:
+            return []
+        closest = min(found.values())
+        return sorted(
+            (candidate for candidate, distance in found.items() if distance == closest),
+            key=lambda candidate: (-self._frequencies[candidate], candidate),
+        )[:_MAX_SUGGESTIONS]
 
     def complete(self, prefix: str) -> str | None:
         """The most frequent known word that starts with ``prefix`` (a word still being typed)."""

@@ -211,3 +211,10 @@ def test_held_out_queries_stay_answered(catalogue: Catalogue) -> None:
         top += any(code in row["accept"] for code in codes)
     assert first / len(rows) >= 0.95
     assert top / len(rows) >= 0.98
+
+
+def test_a_typo_is_read_in_the_context_of_the_other_words(catalogue: Catalogue) -> None:
+    # "salla" is one slip from both "spalla" and "sella": the arthroscopy decides
+    assert _first(catalogue, "artroscopia salla", "ricovero") == "80.21"
+    assert _first(catalogue, "coleistetomia", "ricovero") in {"51.22", "51.23"}
+    assert _first(catalogue, "visita oclisda") == "95.02"
