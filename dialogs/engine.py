@@ -159,11 +159,16 @@ class Engine:
                 turn.say(t("engine.human", contact=self._support_contact))
             elif command == "help":
                 turn.say(t("menu.help"))
+            elif command == "greeting":
+                turn.say(t("menu.greeting", name=turn.customer_name))
             else:
                 turn.say(t("menu.nothing_open"))
             self._ask_menu(turn)
             return
         flow = self._flows[state.flow or ""]
+        if command == "greeting":
+            self._resume(turn)
+            return
         if command in ("cancel", "restart"):
             state.pending = command
             state.token += 1

@@ -142,6 +142,10 @@ COMMANDS = {
         "aiuto", "help", "non capisco", "non ho capito", "cosa devo fare", "cosa devo scrivere",
         "come funziona", "?", "che devo fare", "info", "spiegami",
     },
+    "greeting": {
+        "ciao", "buongiorno", "buonasera", "salve", "hey", "ehi", "hello", "hi", "eccomi",
+        "ci sono", "sono tornato", "sono tornata", "rieccomi", "start", "/start",
+    },
     "restart": {"ricomincia", "ricominciare", "da capo", "ricomincia da capo", "restart", "reset"},
     "human": {
         "operatore", "parla con un operatore", "parlare con un operatore", "voglio un operatore",

@@ -296,3 +296,23 @@ async def test_back_and_edit_from_the_summary(chat: EngineChat, prescription: Pa
     turn = await chat.say("14 dicembre 2026")
     assert turn.step == "summary", turn.text
     assert "Roma" not in turn.text or "Struttura" in turn.text
+
+
+async def test_coming_back_days_later_to_give_the_date(chat: EngineChat, runtime: Runtime,
+                                                       prescription: Path) -> None:
+    await outpatient_to_booking(chat, prescription)
+    await chat.tap("No, devo")
+    await chat.say("Torino")
+    turn = await chat.say("1")
+    assert turn.step == "appointment"
+    mario = await runtime.store.customer_by_fiscal_code(MARIO)
+    assert mario is not None
+    followups = await runtime.store.followups(mario.id)
+    assert [(f.kind, done) for f, done in followups] == [("booking", None)]
+    turn = await chat.say("ciao")
+    assert "Riprendiamo" in turn.text and turn.step == "appointment"
+    await chat.say("ho prenotato per il 10 dicembre")
+    await chat.say("sì")
+    await finish(chat)
+    followups = await runtime.store.followups(mario.id)
+    assert followups[0][1] is not None  # done once the request is sent
