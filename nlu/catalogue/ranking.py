@@ -23,6 +23,7 @@ NAME_COVERAGE_SHARE = 0.3
 NEAR_TERM_CREDIT = 0.6
 NEAR_TERM_MIN_SIMILARITY = 80.0
 NEAR_TERM_MIN_LENGTH = 5
+# A soft preference met: "prima" for a bare visit, "monolaterale" for "sx", taking out an organ.
 HINT_BONUS = 0.05
 # A query naming several services ("sideremia ferritina transferrina") says the whole name of
 # each: an entry whose name (or alias) the query contains scores at least CONTAINED_BASE, plus
