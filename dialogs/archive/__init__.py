@@ -1,0 +1,32 @@
+"""The archive of requests in plain Italian: filters from a question, lists, details, answers.
+
+Every function takes the household's requests and shows only those `can_see` allows; choice
+ids are keys only (see `dialogs.archive._render`), the engine adds its question token.
+"""
+
+from dialogs.archive._query import ArchiveQuery, can_see, filters_from, select
+from dialogs.archive._render import (
+    MAX_SHOWN,
+    complaint_text,
+    handoff_text,
+    render_answer,
+    render_detail,
+    render_document,
+    render_list,
+    render_not_found,
+)
+
+__all__ = [
+    "MAX_SHOWN",
+    "ArchiveQuery",
+    "can_see",
+    "complaint_text",
+    "filters_from",
+    "handoff_text",
+    "render_answer",
+    "render_detail",
+    "render_document",
+    "render_list",
+    "render_not_found",
+    "select",
+]

@@ -1,0 +1,132 @@
+"""Small Italian pieces of archive answers: days, money, statuses, documents, the filters."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+
+from dialogs.archive._query import ArchiveQuery
+from dialogs.archive._texts import t
+from nlu.money import format_amount
+from portal.models import Document, Household, Request
+
+__all__ = [
+    "day",
+    "describe_filters",
+    "document_label",
+    "iban_end",
+    "listing",
+    "missing_list",
+    "missing_verb",
+    "money",
+    "person_name",
+    "request_day",
+    "status_word",
+]
+
+ROME = ZoneInfo("Europe/Rome")
+
+
+def day(value: date | datetime) -> str:
+    """24 novembre 2026 (a datetime in Italian time)."""
+    if isinstance(value, datetime):
+        value = value.astimezone(ROME).date()
+    return format_date(value, "d MMMM y", locale="it_IT")
+
+
+def request_day(request: Request) -> str:
+    return day(request.created_at)
+
+
+def money(amount: Decimal) -> str:
+    return format_amount(amount)
+
+
+def iban_end(iban: str | None) -> str | None:
+    """The last four characters only: enough to recognise the account."""
+    return iban.replace(" ", "")[-4:] if iban else None
+
+
+def status_word(status: str) -> str:
+    try:
+        return t(f"status.{status}")
+    except KeyError:
+        return status.replace("_", " ")
+
+
+def person_name(person_id: int, household: Household) -> str:
+    member = next((m for m in household.members if m.id == person_id), None)
+    return member.first_name if member else "?"
+
+
+def listing(items: list[str]) -> str:
+    """"a", "a e b", "a, b e c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return t("meaning.missing_many", what=", ".join(items[:-1]), last=items[-1])
+
+
+def missing_list(missing: tuple[str, ...]) -> str:
+    """The missing documents with their articles ("la prescrizione medica"); anything that
+    is not a document kind as the insurer wrote it."""
+    named = []
+    for item in missing:
+        try:
+            named.append(t(f"missing.{item}"))
+        except KeyError:
+            named.append(item[:1].lower() + item[1:])
+    return listing(named)
+
+
+def missing_verb(missing: tuple[str, ...]) -> str:
+    """"manca" or "mancano"."""
+    return t("meaning.many") if len(missing) > 1 else t("meaning.one")
+
+
+def document_label(document: Document) -> str:
+    """"documento di spesa n. 2025/0388 del 14 maggio 2025, € 280,00 (PDF)"."""
+    kind = t(f"document.{document.kind.value}")
+    parts = [kind]
+    if document.number:
+        parts.append(t("document.number", number=document.number))
+    if document.expense_date:
+        parts.append(t("document.dated", day=day(document.expense_date)))
+    label = " ".join(parts)
+    if document.amount is not None:
+        label += ", " + money(document.amount)
+    form = t("document.pdf") if document.mime_type == "application/pdf" else t("document.image")
+    return f"{label} ({form})"
+
+
+def describe_filters(query: ArchiveQuery, today: date) -> str:
+    """"sospese di Luca a marzo": the query's filters as words, for titles and "Non trovo"."""
+    parts = []
+    if query.status:
+        parts.append(t(f"filter.{query.status}"))
+    if query.person:
+        parts.append(t("filter.person", name=query.person))
+    if query.service:
+        parts.append(t("filter.service", service=query.service))
+    if query.period:
+        parts.append(_period(query.period, today))
+    return " ".join(parts)
+
+
+def _period(period: tuple[date, date], today: date) -> str:
+    start, end = period
+    if start == end:
+        return t("filter.day", day=day(start))
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        return t("filter.year", year=start.year)
+    last = calendar.monthrange(start.year, start.month)[1]
+    if start.day == 1 and end == start.replace(day=last):
+        month = format_date(start, "MMMM", locale="it_IT")
+        prep = "ad" if month.startswith("a") else "a"
+        if start.year == today.year:
+            return t("filter.month", prep=prep, month=month)
+        return t("filter.month_year", prep=prep, month=month, year=start.year)
+    return t("filter.range", start=day(start), end=day(end))
