@@ -910,7 +910,7 @@ _INPATIENT: dict[str, tuple[str, ...]] = {
     "28.3": ("tonsille e adenoidi", "adenotonsillectomia", "tonsillectomia e adenoidectomia"),
     "28.6": ("adenoidectomia", "adenoidi", "vegetazioni adenoidee"),
     "21.5": ("settoplastica", "deviazione del setto nasale", "setto nasale deviato"),
-    "21.87": ("rinoplastica", "rinosettoplastica"),
+    "21.87": ("rinoplastica",),
     "21.69": ("turbinoplastica", "riduzione dei turbinati", "turbinati"),
     "22.63": (
         "etmoidectomia",

@@ -9,6 +9,7 @@ from nlu.catalogue.normalise import BOUNDARY, fold, stem, tokens
 from nlu.catalogue.synonyms import (
     CANON,
     COMPOUNDS,
+    EXACT_ONLY,
     FUNCTION_WORDS,
     LATERAL_ONE_SIDE,
     NEGATIONS,
@@ -54,7 +55,12 @@ class Analyser:
         panels: Mapping[str, str] = PANELS,
     ) -> None:
         self._stopwords = stopwords - FUNCTION_WORDS
-        self._phrases = self._phrase_table(canon)
+        self._exact = {
+            fold(word): self._value(value) for word, value in canon.items() if word in EXACT_ONLY
+        }
+        self._phrases = self._phrase_table(
+            {word: value for word, value in canon.items() if word not in EXACT_ONLY}
+        )
         self._panels = self._phrase_table(panels)
         self._query_phrases = self._phrases | self._panels
         # For each word that starts a phrase, the length of its longest phrase: most words start
@@ -124,7 +130,9 @@ class Analyser:
                 position += 1
                 continue
             width = 1
-            replacement: tuple[str, ...] = (stem(words[position]),)
+            replacement: tuple[str, ...] = self._exact.get(words[position]) or (
+                stem(words[position]),
+            )
             longest = self._longest_from.get(keys[position], 0)
             for size in range(min(longest, len(words) - position), 0, -1):
                 found = phrases.get(tuple(keys[position : position + size]))

@@ -92,13 +92,13 @@ class Catalogue:
         ordered = sorted(scores.items(), key=lambda item: (-item[1], documents[item[0]].position))
         if not ordered:
             return []
-        threshold = max(MIN_SCORE, MIN_SHARE_OF_BEST * 100.0 * ordered[0][1])
+        threshold = max(MIN_SCORE, MIN_SHARE_OF_BEST * _percent(ordered[0][1]))
         matches: list[Match] = []
         for number, score in ordered[:limit]:
-            if 100.0 * score < threshold:
+            if _percent(score) < threshold:
                 break
             entry = documents[number].entry
-            matches.append(Match(entry.code, entry.name, entry.kind, round(100.0 * score, 1)))
+            matches.append(Match(entry.code, entry.name, entry.kind, _percent(score)))
         return matches
 
     def query(self, text: str, kind: str | None = None) -> Query:
@@ -212,6 +212,11 @@ def _procedure_terms(records: Sequence[Record], analyser: Analyser) -> frozenset
             named = [term for term in analyser.analyse(record.naming).terms if term != _OTHER]
             terms.update(named[:1])
     return frozenset(terms)
+
+
+def _percent(score: float) -> float:
+    """A score as customers see it: 0 to 100, one decimal."""
+    return round(100.0 * min(score, 1.0), 1)
 
 
 def _kinds(kind: str | None) -> tuple[str, ...]:

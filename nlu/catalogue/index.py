@@ -107,6 +107,7 @@ class Index:
 
 # "Tireoglobulina (Tg)", "Esofagogastroduodenoscopia [EGDS]": the abbreviation is another way
 # to say the name, not one more thing the name says.
+_EXPLANATION = re.compile(r"\s*[(\[][^()\[\]]*\S\s+\S+\s+\S[^()\[\]]*[)\]]")
 _BRACKETED = re.compile(r"\s*[(\[]([^()\[\]]{1,12})[)\]]")
 
 
@@ -139,6 +140,9 @@ def _split_abbreviations(sentence: str) -> tuple[str, list[str], list[str]]:
     rest = _BRACKETED.sub(
         lambda match: " " if _abbreviation(match.group(1)) else match.group(0), sentence
     )
+    # "(Asportazione di cisti ovarica con ricostruzione della gonade)": an explanation, not
+    # the title; it stays in the rest of the name
+    rest = _EXPLANATION.sub(" ", rest)
     return rest, closing, inner
 
 

@@ -18,6 +18,9 @@ SHORTLIST = 40
 # Share of the score that rewards saying the whole name, against saying only part of it:
 # "rm spalla" must prefer "RM della spalla" to "RM della spalla senza e con MDC".
 NAME_COVERAGE_SHARE = 0.3
+# Between equals on that, the entry whose whole name (details included) was said: "insulina" is
+# "Insulina", not "Insulina (curva da carico...)".
+FULL_NAME_BONUS = 0.02
 # A query term an entry lacks but has a near twin of ("broncodilatatore"/"broncodilatazione")
 # earns this share of its weight, scaled by the similarity.
 NEAR_TERM_CREDIT = 0.6
@@ -56,7 +59,8 @@ class Query:
 
 
 def rank(index: Index, query: Query, kinds: Iterable[str]) -> list[tuple[float, int]]:
-    """(score in 0..1, document number) for the best candidates, best first."""
+    """(score, document number) for the best candidates, best first; scores run from 0 to
+    about 1 (bonuses may pass it slightly)."""
     total = query.total
     if not total:
         return []
@@ -95,15 +99,24 @@ def _score(
     index: Index, number: int, query: Query, asked: frozenset[str], coverage: float
 ) -> float:
     document = index.documents[number]
-    best_share = contained = 0.0
+    best_share = contained = full_name_share = 0.0
     name_weights = index.name_weights
-    for form, form_total in zip(document.forms, index.form_totals[number], strict=True):
+    for position, (form, form_total) in enumerate(
+        zip(document.forms, index.form_totals[number], strict=True)
+    ):
         share = sum(name_weights[term] for term in asked & form) / form_total if form_total else 0.0
         best_share = max(best_share, share)
+        if position == 0:
+            full_name_share = share
         if share == 1.0 and form_total >= CONTAINED_MIN_WEIGHT:
             explained = sum(weight for term, weight in query.terms if term in form) / query.total
             contained = max(contained, CONTAINED_BASE + CONTAINED_SPAN * explained)
-    score = coverage * (1.0 - NAME_COVERAGE_SHARE + NAME_COVERAGE_SHARE * best_share)
+    score = coverage * (
+        1.0
+        - NAME_COVERAGE_SHARE
+        + NAME_COVERAGE_SHARE * best_share
+        + FULL_NAME_BONUS * full_name_share
+    )
     score = max(score, contained)
     if query.hints:
         score += HINT_BONUS * len(query.hints & document.title)
@@ -117,7 +130,7 @@ def _score(
             wanted = asked & group
             if wanted and not wanted & names:
                 score *= CONFLICT_FACTOR
-    return min(1.0, score)
+    return score  # may pass 1.0 by a bonus: the caller clips it, after ordering
 
 
 def _near(index: Index, number: int, unknown: tuple[tuple[str, float], ...]) -> float:

@@ -7,6 +7,7 @@ __all__ = [
     "CANON",
     "COMPOUNDS",
     "DISTINCTIVE",
+    "EXACT_ONLY",
     "EXCLUSIVE",
     "FUNCTION_WORDS",
     "LATERAL_ONE_SIDE",
@@ -1204,6 +1205,33 @@ CANON: dict[str, str] = {
     "eco seno": "ecografia mammella",
     "ecografia al seno": "ecografia mammella",
 }
+
+# CANON keys matched only as typed, never by stem: their stem is another word's ("testa" and
+# "test", "tuba" and "tubo", "mani" and "manuale", "ponte" and "ponto-cerebellare").
+EXACT_ONLY: frozenset[str] = frozenset(
+    {
+        "testa",
+        "tuba",
+        "mani",
+        "ponte",
+        "sistemare",
+        "elettro",
+        "mammo",
+        "carie",
+        "nutrizionale",
+        "immunologia",
+        "immunologica",
+        "pediatra",
+        "pediatria",
+        "pediatrica",
+        "ematologia",
+        "ematologica",
+        "ematologo",
+        "geriatra",
+        "geriatria",
+        "geriatrica",
+    }
+)
 
 # Only for queries: panels written as one item on a prescription stand for each of their tests
 # (the catalogue's own words, "fattori della coagulazione", must keep their meaning).
