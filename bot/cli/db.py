@@ -42,9 +42,9 @@ async def _init(settings: Settings, demo: bool, if_missing: bool) -> list[str]:
             else:
                 done.append("demo già presente, non ricaricata")
         # Reference data for every database; after the demo, whose facilities it completes.
-        added = await load_network(store)
-        if added:
-            done.append(f"rete convenzionata: {added} strutture aggiunte")
+        network = await load_network(store)
+        if network:
+            done.append(f"rete convenzionata: {network} strutture aggiunte o aggiornate")
         return done
     finally:
         await store.close()

@@ -22,7 +22,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         patch.delenv("MEDBOT_DATABASE_URL", raising=False)
         patch.setenv("MEDBOT_HOME", str(root / "var"))
         result = CliRunner().invoke(db_group, ["init"], catch_exceptions=False)
-        assert "rete convenzionata: 412 strutture aggiunte" in result.output
+        assert "rete convenzionata: 412 strutture aggiunte o aggiornate" in result.output
         yield root / "var"
 
 

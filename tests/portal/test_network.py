@@ -114,3 +114,25 @@ def test_hospital_names_from_the_registry() -> None:
     )
     assert name("CLINICA FENICE PARIOLI srl", "Roma", "RM") == "Clinica Fenice Parioli"
     assert name("FOND.IST.NEUROL.C. MONDINO", "Pavia", "PV") is None  # abbreviations: left out
+
+
+async def test_a_regenerated_file_updates_what_changed(store: Store, tmp_path: Path) -> None:
+    await load_network(store)
+    changed = json.loads(json.dumps(NETWORK))
+    first, second, demo = changed["facilities"][0], changed["facilities"][1], changed["attached"][0]
+    first["phone"] = "+39 06 1111 2222"
+    second["doctors"] = second["doctors"][:1]
+    second["services"]["ambulatoriale"] = ["89.52"]
+    demo["hours"] = "Lun–ven 9:00–12:00"
+    path = tmp_path / "network.json"
+    path.write_text(json.dumps(changed), encoding="utf-8")
+    assert await load_network(store, path) == 3
+    assert await load_network(store, path) == 0
+    by_code = {f.code: f for f in await store.facilities()}
+    assert by_code[first["code"]].phone == "+39 06 1111 2222"
+    updated = by_code[second["code"]].id
+    assert len(await store.facility_doctors(updated)) == 1
+    services = await store.facility_services(updated)
+    assert services[CatalogueKind.OUTPATIENT] == ["89.52"]  # a hospital: "ricovero" is kept
+    assert by_code[demo["code"]].hours == "Lun–ven 9:00–12:00"
+    assert await _count(store, facilities) == 8 + len(NETWORK["facilities"])
