@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from nlu.intents import Parsed
 from dialogs.matching import normalise as fold
+from nlu.intents import Parsed
 from portal.models import Household, Person, Relation, Request
 from portal.statuses import OPEN
 
@@ -100,17 +100,21 @@ def _matches(request: Request, query: ArchiveQuery) -> bool:
     if query.beneficiary_ids is not None and request.beneficiary_id not in query.beneficiary_ids:
         return False
     statuses = query.statuses
-    if statuses is not None and not _has_status(request, statuses):
+    if statuses is not None and not _has_status(request, statuses, query.status == "aperta"):
         return False
     if query.period is not None and not _in_period(request, query.period):
         return False
     return query.service is None or _same_service(request, query)
 
 
-def _has_status(request: Request, statuses: frozenset[str]) -> bool:
+def _has_status(request: Request, statuses: frozenset[str], now_only: bool) -> bool:
+    """In one of `statuses`, or (unless only the current status counts, as for "aperta")
+    closed after passing through one."""
     if request.status in statuses:
         return True
-    return request.status in _AFTERWARDS and any(h.status in statuses for h in request.history)
+    if now_only or request.status not in _AFTERWARDS:
+        return False
+    return any(h.status in statuses for h in request.history)
 
 
 def _in_period(request: Request, period: tuple[date, date]) -> bool:
