@@ -207,6 +207,8 @@ def customer_name(sentences: Iterable[str], notes: Iterable[str] = ()) -> str:
         name = f"{name} ({note})"
     name = _sentence_case(name)
     name = _SPACE_BEFORE_PUNCT.sub(r"\1", _SPACES.sub(" ", name)).strip(" .,;:")
+    for opening, closing in ("()", "[]"):  # a note cut mid-bracket leaves it open
+        name += closing * max(0, name.count(opening) - name.count(closing))
     return name[:1].upper() + name[1:]
 
 

@@ -65,3 +65,9 @@ def test_mixed_case_descriptions_are_left_as_written() -> None:
         _name("Facoemulsificazione ed aspirazione di cataratta")
         == "Facoemulsificazione ed aspirazione di cataratta"
     )
+
+
+def test_a_bracket_left_open_by_the_cut_is_closed() -> None:
+    assert _name(
+        "INIEZIONE DI SOSTITUTI VITREALI (Sostanze tamponanti ab interno. Incluse le sostanze"
+    ) == ("Iniezione di sostituti vitreali (Sostanze tamponanti ab interno)")
