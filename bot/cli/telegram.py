@@ -1,0 +1,138 @@
+"""`medbot telegram` (long polling), `medbot serve` (webhooks) and `medbot link telegram`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Iterator
+
+import click
+
+from bot.config import Settings, get_settings
+from bot.runtime import Runtime
+from nlu.identifiers import IdentifierError, parse_fiscal_code
+
+__all__ = ["link_group", "serve_command", "telegram_command"]
+
+
+def _logging() -> None:
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request's URL at INFO, and a Bot API URL holds the bot's token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+@click.command("telegram")
+def telegram_command() -> None:
+    """Il bot Telegram in long polling (MEDBOT_TELEGRAM_TOKEN)."""
+    _logging()
+    asyncio.run(_telegram(get_settings()))
+
+
+async def _telegram(settings: Settings) -> None:
+    from bot.channels.telegram import TelegramConfig, run_polling
+    from bot.sms import sms_sender
+
+    try:
+        config = TelegramConfig.from_settings(settings)
+        sms = sms_sender(settings)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    runtime = await Runtime.open(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await run_polling(runtime, sms, config, stop)
+    finally:
+        await runtime.close()
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Indirizzo su cui ascoltare.")
+@click.option("--port", default=8080, show_default=True, type=int, help="Porta.")
+def serve_command(host: str, port: int) -> None:
+    """Il server web: webhook di Telegram e /healthz."""
+    _logging()
+    asyncio.run(_serve(get_settings(), host, port))
+
+
+async def _serve(settings: Settings, host: str, port: int) -> None:
+    import uvicorn
+
+    from bot.web import create_app
+
+    class Server(uvicorn.Server):
+        """Stops on SIGINT/SIGTERM and returns (uvicorn would raise the signal again after
+        shutting down, cutting short the runtime's own closing)."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, self.handle_exit, sig, None)
+            try:
+                yield
+            finally:
+                for sig in (signal.SIGINT, signal.SIGTERM):
+                    loop.remove_signal_handler(sig)
+
+    runtime = await Runtime.open(settings)
+    try:
+        try:
+            app = create_app(runtime)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        config = uvicorn.Config(app, host=host, port=port, log_config=None, lifespan="on",
+                                ws="none")
+        await Server(config).serve()
+    finally:
+        await runtime.close()
+
+
+@click.group("link")
+def link_group() -> None:
+    """Collega l'utente di una chat a un cliente (operatori, sviluppo)."""
+
+
+@link_group.command("telegram")
+@click.argument("user_id", type=int)
+@click.argument("fiscal_code", required=False)
+@click.option("--remove", is_flag=True, help="Scollega l'utente.")
+def link_telegram(user_id: int, fiscal_code: str | None, remove: bool) -> None:
+    """Collega l'utente Telegram USER_ID al cliente FISCAL_CODE, senza SMS."""
+    if not remove and not fiscal_code:
+        raise click.UsageError("Serve il codice fiscale del cliente (o --remove).")
+    asyncio.run(_link(get_settings(), user_id, fiscal_code, remove))
+
+
+async def _link(settings: Settings, user_id: int, fiscal_code: str | None, remove: bool) -> None:
+    from bot.channels.telegram import CHANNEL
+
+    runtime = await Runtime.open(settings)
+    store = runtime.store
+    key = str(user_id)
+    try:
+        if remove:
+            removed = await store.unlink_user(CHANNEL, key)
+            click.echo(f"Utente Telegram {user_id} scollegato." if removed
+                       else f"L'utente Telegram {user_id} non era collegato.")
+            return
+        try:
+            cf = parse_fiscal_code(fiscal_code or "")
+        except IdentifierError as exc:
+            raise click.BadParameter(str(exc), param_hint="FISCAL_CODE") from exc
+        customer = await store.customer_by_fiscal_code(cf)
+        if customer is None:
+            raise click.ClickException(f"Nessun cliente con codice fiscale {cf}.")
+        await store.link_user(CHANNEL, key, customer.id, runtime.clock.now())
+        record = await store.load_conversation(CHANNEL, key)
+        if record is not None and record.customer_id not in (None, customer.id):
+            await store.forget_conversation(CHANNEL, key)
+        click.echo(f"Utente Telegram {user_id} collegato a {customer.full_name} ({cf}).")
+    finally:
+        await runtime.close()
