@@ -155,11 +155,13 @@ def search(
     doctor: str | None = None,
     near: tuple[float, float] | None = None,
     limit: int = 8,
+    cap_area: Sequence[Facility] | None = None,
 ) -> list[FacilityMatch]:
     """Facilities (already filtered by service) in a town, near a CAP or a point, with a doctor.
 
     - `near`: nearest to that point first, with distances.
-    - `cap`: nearest to that CAP first (an unknown CAP finds nothing).
+    - `cap`: nearest to that CAP first (an unknown CAP finds nothing); `cap_area`, the
+      network's facilities with that CAP whatever they provide, locates it (default: `facilities`).
     - `town`: the town's facilities, Smart Clinics first, then by distance from the town's
       point; a town without any: the nearest to it, so their `town` differs from the one asked.
       A town that is not a comune is matched against the facilities' town names only.
@@ -174,7 +176,7 @@ def search(
         place = resolve_place(cap)
         if place is None:
             return []
-        origin = origin or origin_for_cap(place, pool)
+        origin = origin or origin_for_cap(place, pool if cap_area is None else cap_area)
     if town is not None:
         place, local = town_filter(pool, town)
         if local:

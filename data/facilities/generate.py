@@ -411,6 +411,7 @@ class Builder:
         self.area_codes = dict(AREA_CODES)
         self.names_used: set[tuple[str, str]] = set()
         self.phones_used: set[str] = set()
+        self.district_turns: dict[str, list[int]] = {}
 
     def phone(self, province: str) -> str:
         if province not in self.area_codes:
@@ -436,13 +437,20 @@ class Builder:
         dlon = distance * math.sin(angle) / (111.2 * math.cos(math.radians(lat)))
         return round(lat + dlat, 4), round(lon + dlon, 4)
 
+    def _next_district(self, istat: str, districts: list[Any]) -> Any:
+        """Districts in turns (each shuffled round), so every district has facilities."""
+        turns = self.district_turns.setdefault(istat, [])
+        if not turns:
+            turns.extend(self.rng.sample(range(len(districts)), len(districts)))
+        return districts[turns.pop()]
+
     def location(self, comune: Comune, district: str | None = None) -> dict[str, Any]:
         """Address, CAP and coordinates in the comune (in a district of the three big cities)."""
         districts = DISTRICTS.get(comune.istat)
         assert comune.lat is not None and comune.lon is not None
         if districts:
-            row = next((d for d in districts if d[0] == district), None) or self.rng.choice(
-                districts
+            row = next((d for d in districts if d[0] == district), None) or self._next_district(
+                comune.istat, districts
             )
             _name, cap, lat, lon, streets = row
             street = self.rng.choice(streets)
