@@ -400,8 +400,13 @@ class Store:
         async with self.engine.connect() as conn:
             found = [rows.facility(r) for r in await conn.execute(places)]
             people = [rows.doctor(r) for r in await conn.execute(staff)]
+            # Where a CAP is does not depend on the service asked for.
+            area = None
+            if cap is not None:
+                same_cap = select(facilities).where(facilities.c.cap == cap.strip())
+                area = [rows.facility(r) for r in await conn.execute(same_cap)]
         return finder.search(
-            found, people, town=town, cap=cap, doctor=doctor, near=near, limit=limit
+            found, people, town=town, cap=cap, doctor=doctor, near=near, limit=limit, cap_area=area
         )
 
     async def find_facility_by_name(
