@@ -32,7 +32,7 @@ def _count(home: Path, table: str) -> int:
 
 def test_init_with_demo_then_if_missing_does_nothing(home: Path) -> None:
     output = _run("init", "--demo", "--if-missing")
-    assert "0001" in output and "demo caricata" in output
+    assert "schema vuoto ->" in output and "demo caricata" in output
     assert _count(home, "persons") == 4 and _count(home, "requests") == 8
     assert len(list((home / "documents").rglob("*"))) > 10
 
@@ -48,9 +48,9 @@ def test_init_demo_twice_does_not_duplicate(home: Path) -> None:
 
 
 def test_init_without_demo_and_migrate(home: Path) -> None:
-    assert "vuoto -> 0001" in _run("init")
+    assert "vuoto -> 0002_" in _run("init")
     assert _count(home, "persons") == 0
-    assert "revisione 0001" in _run("migrate")
+    assert "revisione 0002_" in _run("migrate")
     assert "nessuna modifica" in _run("init")
 
 
