@@ -350,7 +350,8 @@ async def _parameters(request: Request) -> tuple[dict[str, Any], dict[str, tuple
             f"Content-Type: {kind}\r\n\r\n".encode() + body)
         for part in parsed.iter_parts():
             name = part.get_param("name", header="content-disposition")
-            payload = part.get_payload(decode=True) or b""
+            payload = part.get_payload(decode=True)
+            payload = payload if isinstance(payload, bytes) else b""
             filename = part.get_filename()
             if filename is not None:
                 files[str(name)] = (filename, payload)

@@ -7,6 +7,7 @@ import logging
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.sms import ConsoleSms, HttpSms, SmsError, mask_phone, sms_sender
@@ -59,7 +60,7 @@ async def test_http_failures_raise(answer: int | str, caplog: pytest.LogCaptureF
 def test_chosen_from_settings() -> None:
     assert isinstance(sms_sender(Settings()), ConsoleSms)
     http = sms_sender(Settings(sms_provider="http", sms_url="https://sms.example/send",
-                               sms_token="t"))
+                               sms_token=SecretStr("t")))
     assert isinstance(http, HttpSms)
     with pytest.raises(ValueError, match="MEDBOT_SMS_URL"):
         sms_sender(Settings(sms_provider="http"))

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from pydantic import SecretStr
 
 from bot.channels.telegram import TelegramConfig
 from bot.runtime import Runtime
@@ -124,7 +125,7 @@ async def test_webhook_refuses_what_is_not_an_update(server: Server) -> None:
 
 
 async def test_without_a_secret_there_is_no_webhook(runtime: Runtime) -> None:
-    runtime.settings.telegram_token = "1:x"  # type: ignore[assignment]
+    runtime.settings.telegram_token = SecretStr("1:x")
     app = create_app(runtime)
     assert "/telegram/webhook" not in {getattr(r, "path", "") for r in app.routes}
     assert "/healthz" in {getattr(r, "path", "") for r in app.routes}

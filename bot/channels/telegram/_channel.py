@@ -259,7 +259,7 @@ class TelegramChannel:
             elif data[:1] == ALBUM:
                 await answer()
                 await self._album_answer(bot, chat_id, user_id, customer, memory, message, data)
-            elif data[:1] == RESUME:
+            else:  # «Riprendi», or a button we can't read any more: where were we?
                 await answer()
                 if message is not None:
                     await remove_keyboard(bot, chat_id, message.message_id, memory)

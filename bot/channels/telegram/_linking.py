@@ -8,7 +8,14 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from telegram import Bot, Contact, KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove
+from telegram import (
+    Bot,
+    Contact,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 
 from bot.channels.telegram._keyboards import LINK, one_row
 from bot.channels.telegram._render import send_text
@@ -34,7 +41,7 @@ def _share_keyboard() -> ReplyKeyboardMarkup:
                                resize_keyboard=True, one_time_keyboard=True)
 
 
-def _resend_keyboard() -> object:
+def _resend_keyboard() -> InlineKeyboardMarkup:
     return one_row((t("link.resend_button"), RESEND))
 
 

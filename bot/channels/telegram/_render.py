@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from telegram import Bot, InputFile, Message
+from telegram import (
+    Bot,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 
 from bot.channels.telegram._keyboards import PAGE, keyboard, label_of
 from bot.channels.telegram._memory import ChatMemory
@@ -19,14 +26,21 @@ __all__ = [
 ]
 
 
-async def send_text(bot: Bot, chat_id: int, text: str, markup: object = None) -> Message | None:
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+async def send_text(bot: Bot, chat_id: int, text: str, markup: Markup | None = None,
+                    ) -> Message | None:
     """Sends `text` in as many messages as it needs; `markup` goes on the last one."""
     chunks = split_text(text)
     sent = None
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1
-        sent = await call(lambda chunk=chunk, last=last: bot.send_message(
-            chat_id, chunk, reply_markup=markup if last else None), "sendMessage")
+
+        async def send(chunk: str = chunk, last: bool = last) -> Message:
+            return await bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
+
+        sent = await call(send, "sendMessage")
     return sent
 
 

@@ -201,3 +201,25 @@ async def test_inbound_kinds_reach_the_engine(telegram: Telegram, mario: FakeUse
     assert seen[1] == Inbound(contact="+393471234567")
     assert seen[2] == Inbound(location=(45.0, 9.0))
     assert seen[3].file is not None and seen[3].file.data == photo
+
+
+async def test_shared_location_finds_facilities_in_the_direct_flow(mario: FakeUser) -> None:
+    await mario.says("/diretta")
+    await mario.says("luca")
+    await mario.taps("Visite, esami")
+    await mario.says("visita cardiologica")
+    turn = await mario.says("1")
+    turn = await mario.taps("Sì, continua")
+    turn = await mario.taps("No, devo")
+    turn = await mario.shares_location(45.4642, 9.19)  # Milan, Duomo
+    assert "posizione" in turn.text, turn.text
+    assert any("km" in label for label in turn.buttons), turn.buttons
+
+
+async def test_a_button_that_cannot_be_read_shows_where_we_were(telegram: Telegram,
+                                                               mario: FakeUser) -> None:
+    await mario.says("/rimborso")
+    question = telegram.api.chat_messages(mario.id)[-1]
+    turn = await mario.turn(mario.tap_data(question, "zz-unknown"))
+    assert len(turn.answers) == 1
+    assert "In che anno" in turn.text
