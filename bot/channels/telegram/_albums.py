@@ -22,13 +22,17 @@ class _Gathering:
     chat_id: int
     user_id: int
     items: dict[int, AlbumItem] = field(default_factory=dict)  # by message id: the send order
-    downloading: int = 0
+    expected: set[int] = field(default_factory=set)  # announced, not handled yet
     timer: asyncio.Task[None] | None = None
 
 
 class Albums:
-    """An album is complete when `wait` seconds pass with no new file and none downloading
-    (Telegram says nothing about how many files an album has)."""
+    """An album is complete when every file announced has been handled and `wait` seconds
+    pass with no new one (Telegram says nothing about how many files an album has).
+
+    Files are announced as soon as their update is taken (`announce`), before waiting for the
+    user's earlier updates, so a slow download never splits an album in two.
+    """
 
     def __init__(self, wait: float, complete: Complete) -> None:
         self._wait = wait
@@ -36,25 +40,26 @@ class Albums:
         self._open: dict[str, _Gathering] = {}
         self._running: set[asyncio.Task[None]] = set()  # strong references until done
 
-    def announce(self, group_id: str, chat_id: int, user_id: int) -> None:
-        """A file of the album arrived and is being downloaded."""
+    def announce(self, group_id: str, chat_id: int, user_id: int, message_id: int) -> None:
+        """A file of the album arrived and will be handled."""
         gathering = self._open.setdefault(group_id, _Gathering(chat_id, user_id))
-        gathering.downloading += 1
+        gathering.expected.add(message_id)
         if gathering.timer is not None:
             gathering.timer.cancel()
             gathering.timer = None
 
     def add(self, group_id: str, message_id: int, item: AlbumItem) -> None:
-        """The file is downloaded (or refused): wait a little more for the next one."""
+        """The file is downloaded (or refused)."""
         gathering = self._open.get(group_id)
-        if gathering is None:
-            return
-        gathering.items[message_id] = item
-        gathering.downloading -= 1
-        if gathering.downloading == 0:
-            gathering.timer = asyncio.get_running_loop().create_task(self._later(group_id))
-            self._running.add(gathering.timer)
-            gathering.timer.add_done_callback(self._running.discard)
+        if gathering is not None:
+            gathering.items[message_id] = item
+            self._handled(group_id, gathering, message_id)
+
+    def settle(self, group_id: str, message_id: int) -> None:
+        """The file's update is over: if nothing was added for it, it does not count."""
+        gathering = self._open.get(group_id)
+        if gathering is not None and message_id in gathering.expected:
+            self._handled(group_id, gathering, message_id)
 
     async def close(self) -> None:
         """Stops the timers (shutting down): albums not complete yet are dropped."""
@@ -63,6 +68,19 @@ class Albums:
         self._open.clear()
         if self._running:
             await asyncio.wait(list(self._running))
+
+    def _handled(self, group_id: str, gathering: _Gathering, message_id: int) -> None:
+        gathering.expected.discard(message_id)
+        if gathering.expected:
+            return
+        if not gathering.items:
+            del self._open[group_id]
+            return
+        if gathering.timer is not None:
+            gathering.timer.cancel()
+        gathering.timer = asyncio.get_running_loop().create_task(self._later(group_id))
+        self._running.add(gathering.timer)
+        gathering.timer.add_done_callback(self._running.discard)
 
     async def _later(self, group_id: str) -> None:
         await asyncio.sleep(self._wait)

@@ -76,7 +76,7 @@ def build_application(runtime: Runtime, sms: SmsSender, config: TelegramConfig, 
         .base_url(config.api_url)
         .base_file_url(config.file_url)
         .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
-        .concurrent_updates(PerUserOrder(channel.locks))
+        .concurrent_updates(PerUserOrder(channel.locks, channel.taken, channel.over))
         .read_timeout(15)
         .media_write_timeout(60)
     )

@@ -106,6 +106,19 @@ class TelegramChannel:
     async def close(self) -> None:
         await self.albums.close()
 
+    def taken(self, update: Update) -> None:
+        """An update is taken, not handled yet: album files are counted from here."""
+        message, user = update.message, update.effective_user
+        if (message is not None and user is not None and message.media_group_id
+                and (message.photo or message.document)):
+            self.albums.announce(message.media_group_id, message.chat_id, user.id,
+                                 message.message_id)
+
+    def over(self, update: Update) -> None:
+        message = update.message
+        if message is not None and message.media_group_id:
+            self.albums.settle(message.media_group_id, message.message_id)
+
     # -- updates ---------------------------------------------------------------------------
 
     async def on_start(self, update: Update, context: Context) -> None:
@@ -179,18 +192,14 @@ class TelegramChannel:
             await self.linking.ask_to_link(context.bot, message.chat_id, t("files.link_first"))
             return
         group = message.media_group_id
-        if group is not None:
-            self.albums.announce(group, message.chat_id, user_id)
-            item = AlbumItem(incoming.kind, refusal=t("files.not_supported"))
-            try:
-                if incoming.refusal is not None:
-                    item = AlbumItem(incoming.kind, refusal=incoming.refusal)
-                else:
-                    got = await download(context.bot, incoming)
-                    item = (AlbumItem(incoming.kind, refusal=got) if isinstance(got, str)
-                            else AlbumItem(incoming.kind, file=got))
-            finally:
-                self.albums.add(group, message.message_id, item)
+        if group is not None:  # announced when taken (see `taken`); complete later
+            if incoming.refusal is not None:
+                item = AlbumItem(incoming.kind, refusal=incoming.refusal)
+            else:
+                got = await download(context.bot, incoming)
+                item = (AlbumItem(incoming.kind, refusal=got) if isinstance(got, str)
+                        else AlbumItem(incoming.kind, file=got))
+            self.albums.add(group, message.message_id, item)
             return
         if incoming.refusal is not None:
             await send_text(context.bot, message.chat_id, incoming.refusal)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -38,19 +38,32 @@ class UserLocks:
 
 class PerUserOrder(BaseUpdateProcessor):
     """A user's album, taps and messages are handled in the order they were sent (a turn
-    reads and writes that user's conversation), while other users don't wait for them."""
+    reads and writes that user's conversation), while other users don't wait for them.
 
-    def __init__(self, locks: UserLocks, max_concurrent_updates: int = MAX_CONCURRENT) -> None:
+    `taken` hears of each update as soon as it is taken, before it waits for its turn;
+    `over` when it has been handled, whatever happened.
+    """
+
+    def __init__(self, locks: UserLocks, taken: Callable[[Update], None] | None = None,
+                 over: Callable[[Update], None] | None = None,
+                 max_concurrent_updates: int = MAX_CONCURRENT) -> None:
         super().__init__(max_concurrent_updates)
         self._user_locks = locks
+        self._taken = taken
+        self._over = over
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        user = update.effective_user if isinstance(update, Update) else None
-        if user is None:
+        if not isinstance(update, Update) or update.effective_user is None:
             await coroutine
             return
-        async with self._user_locks.hold(user.id):
-            await coroutine
+        if self._taken is not None:
+            self._taken(update)
+        try:
+            async with self._user_locks.hold(update.effective_user.id):
+                await coroutine
+        finally:
+            if self._over is not None:
+                self._over(update)
 
     async def initialize(self) -> None:
         """Nothing to set up."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.channels.telegram import channel_of
 from tests.auxil.fake_telegram import FakeUser
 from tests.bot.telegram.conftest import Telegram
 
@@ -111,6 +112,10 @@ async def test_files_and_places_before_linking(telegram: Telegram) -> None:
     turn = await user.sends_photo(b"\xff\xd8\xff not downloaded")
     assert "devo riconoscerti" in turn.text
     assert not turn.of("getFile")
+    user.photo(b"\xff\xd8\xff 1", media_group_id="a1")
+    turn = await user.turn(user.photo(b"\xff\xd8\xff 2", media_group_id="a1"))
+    assert "devo riconoscerti" in turn.text and not turn.of("getFile")
+    assert not channel_of(telegram.application).albums._open  # nothing left waiting
     turn = await user.shares_location(41.9, 12.5)
     assert "Condividi il mio numero" in turn.text
     turn = await user.says("/aiuto")
