@@ -93,6 +93,14 @@ class Conversations:
                 log.info("conversation %s advanced meanwhile, retrying the turn", channel)
                 continue
             replies = list(outcome.replies)
+            if outcome.handoff is not None:
+                handoff = outcome.handoff
+                recorded = await self._store.record_handoff(
+                    channel=channel, user_key=user_key, reason=handoff.reason,
+                    text=handoff.text, customer_id=customer_id,
+                    request_number=handoff.request_number, now=now,
+                )
+                replies.insert(handoff.position, handoff.reply(str(recorded.id)))
             if outcome.after_submit is not None and saved.request_number is not None:
                 replies.append(outcome.after_submit(saved.request_number))
             return TurnResult(replies, outcome.state.flow, _step(outcome.state),

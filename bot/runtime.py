@@ -11,7 +11,7 @@ from bot.conversation import Conversations
 from bot.services import PortalServices
 from bot.sms import SmsSender, sms_sender
 from dialogs.engine import Engine
-from dialogs.flows import DIRECT, REIMBURSEMENT
+from dialogs.flows import DIRECT, DOCUMENTS, REIMBURSEMENT
 from nlu.catalogue import load_catalogue
 from portal.store import Store
 
@@ -46,7 +46,8 @@ class Runtime:
         store = await Store.open(settings.resolved_database_url, settings.home)
         await store.migrate()
         clock = Clock(ZoneInfo(settings.timezone), settings.today)
-        engine = Engine([REIMBURSEMENT, DIRECT], support_contact=settings.support_contact)
+        engine = Engine([REIMBURSEMENT, DIRECT, DOCUMENTS],
+                        support_contact=settings.support_contact)
         services = PortalServices(load_catalogue(), store, sms or sms_sender(settings),
                                   clock.now)
         conversations = Conversations(store, engine, services, clock.now, clock.today)

@@ -17,7 +17,7 @@ from dialogs.services import (
 from dialogs.texts import t
 from nlu.catalogue import Catalogue
 from portal import places
-from portal.models import Facility, FacilityMatch, StoredFile
+from portal.models import Facility, FacilityMatch, Request, StoredFile
 from portal.store import Store
 from portal.verification import CodeRefused
 
@@ -64,9 +64,10 @@ class PortalServices:
                 service_code=service_code, catalogue_kind=catalogue_kind, cap=place.cap,
                 limit=limit)
         elif place is not None:
+            # With the province: "Samone (TN)" is not the Samone near Turin.
             found = await self._store.search_facilities(
-                service_code=service_code, catalogue_kind=catalogue_kind, town=place.name,
-                limit=limit)
+                service_code=service_code, catalogue_kind=catalogue_kind,
+                town=f"{place.name} ({place.province})", limit=limit)
         else:
             found = await self._store.search_facilities(
                 service_code=service_code, catalogue_kind=catalogue_kind, doctor=doctor,
@@ -92,6 +93,15 @@ class PortalServices:
     async def check_code(self, purpose: str, target: str, code: str) -> CodeChecked:
         checked = await self._store.check_code(purpose, target, code, self._now())
         return CodeChecked(checked.status.value, checked.tries_left, checked.locked_until)
+
+    async def list_requests(self, customer_id: int) -> list[Request]:
+        return await self._store.list_requests(customer_id)
+
+    async def get_request(self, number: str) -> Request | None:
+        return await self._store.get_request(number)
+
+    def read_document(self, sha256: str) -> bytes:
+        return self._store.documents.read(sha256)
 
 
 def _option(facility: Facility, match: FacilityMatch | None = None) -> FacilityOption:

@@ -7,13 +7,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from dialogs import archive
 from dialogs.events import Choice, Inbound, Reply
 from dialogs.matching import command_in, match_choice, normalise, yes_or_no
+from dialogs.prefill import prefill_answers
 from dialogs.services import Services
 from dialogs.state import State
 from dialogs.steps import Accept, Context, Flow, Invalid, Option, Question, Stay, Step
 from dialogs.texts import t
-from portal.models import Household, RequestDraft
+from nlu.intents import Parsed, parse
+from portal.models import DocumentsDraft, Household, RequestDraft
 
 # After this many wrong answers to the same question the engine offers help.
 STUCK_AFTER = 3
@@ -30,10 +33,22 @@ class TurnOutcome:
 
     replies: list[Reply]
     state: State
-    submit: RequestDraft | None = None
+    submit: RequestDraft | DocumentsDraft | None = None
     after_submit: Callable[[str], Reply] | None = None
     # A follow-up kind to record for the draft (`state.draft_id`), e.g. "booking".
     followup: str | None = None
+    # A conversation to hand to a person: the caller records it and inserts
+    # `handoff.reply(reference)` at `handoff.position` among the replies.
+    handoff: HandoffRequest | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffRequest:
+    reason: str  # "human" or "complaint"
+    text: str
+    request_number: str | None
+    position: int
+    reply: Callable[[str], Reply]
 
 
 @dataclass(slots=True)
@@ -43,9 +58,10 @@ class _Turn:
     customer_name: str
     replies: list[Reply] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
-    submit: RequestDraft | None = None
+    submit: RequestDraft | DocumentsDraft | None = None
     after_submit: Callable[[str], Reply] | None = None
     followup: str | None = None
+    handoff: HandoffRequest | None = None
 
     def say(self, text: str) -> None:
         if text:
@@ -87,7 +103,7 @@ class Engine:
         turn = _Turn(state, ctx, household.customer.first_name)
         await self._dispatch(turn, inbound, household, today, services)
         return TurnOutcome(turn.replies, turn.state, turn.submit, turn.after_submit,
-                           turn.followup if turn.state.draft_id else None)
+                           turn.followup if turn.state.draft_id else None, turn.handoff)
 
     # -- routing --------------------------------------------------------------------------
 
@@ -100,11 +116,11 @@ class Engine:
             self._resume(turn)
         elif state.pending is not None:
             self._answer_pending(turn, inbound, command)
-        elif command is not None:
+        elif command is not None and command != "human":
             self._command(turn, command)
         elif turn.ctx is None:
-            self._idle(turn, inbound, household, today, services)
-        else:
+            await self._idle(turn, inbound, household, today, services)
+        elif not await self._digression(turn, inbound, household, today, services):
             await self._answer(turn, inbound)
 
     def _resume(self, turn: _Turn) -> None:
@@ -120,30 +136,191 @@ class Engine:
             turn.say(t("engine.resumed"))
             self._ask_next(turn, fresh=False)
 
-    def _idle(
+    async def _idle(
         self, turn: _Turn, inbound: Inbound, household: Household, today: date, services: Services
     ) -> None:
+        """No request open: the menu's buttons, the archive's buttons, or what the text asks."""
         state = turn.state
-        key = self._picked(state, inbound, _MENU)
-        if key is None and inbound.text:
-            key = _menu_from_text(inbound.text)
-        if key in self._flows:
-            flow = self._flows[key]
-            state.start(flow.name)
-            turn.ctx = Context(household, today, state.answers, services, state.defaults,
-                               flow.name)
-            turn.say(t(flow.intro))
-            self._ask_next(turn, fresh=True)
-            return
-        if key == "diretta":
-            turn.say(t("menu.direct_not_yet"))
-        elif inbound.kind == "file":
-            turn.say(t("menu.file_without_request"))
-        elif inbound.kind == "choice":
+        if inbound.choice is not None:
+            token, _, key = inbound.choice.partition(".")
+            if token == str(state.token) and state.asked == "menu" and key in _MENU_KEYS:
+                await self._menu_choice(turn, key, household, today, services)
+                return
+            if token == str(state.token) and state.asked == "archive":
+                if key.startswith("a") and key[1:].isdigit():
+                    await self._add_documents(turn, key[1:], household, today, services)
+                    return
+                replies = await archive.answer_choice(key, household, today, services,
+                                                      state.shown)
+                if replies is not None:
+                    self._show_archive(turn, replies, key)
+                    return
             turn.say(t("engine.stale"))
-        else:
+            self._ask_menu(turn)
+            return
+        if inbound.kind == "file":
+            turn.say(t("menu.file_without_request"))
+            self._ask_menu(turn)
+            return
+        if inbound.kind != "text" or not inbound.text or len(inbound.text) > MAX_TEXT:
             turn.say(t("menu.greeting", name=household.customer.first_name))
-        self._ask_menu(turn)
+            self._ask_menu(turn)
+            return
+        if _command(inbound) == "human":
+            self._handoff(turn, "human", inbound.text, None)
+            self._ask_menu(turn)
+            return
+        key = _menu_from_text(inbound.text)
+        parsed = parse(inbound.text, today, [m.first_name for m in household.members])
+        if key is not None and parsed.intent not in ("status", "human", "complaint"):
+            await self._menu_choice(turn, key, household, today, services, parsed)
+            return
+        await self._intent(turn, parsed, inbound.text, household, today, services)
+
+    async def _intent(self, turn: _Turn, parsed: Parsed, text: str, household: Household,
+                      today: date, services: Services) -> None:
+        intent = parsed.intent
+        if intent == "status":
+            replies = await archive.answer_question(parsed, household, today, services)
+            self._show_archive(turn, replies, None)
+        elif intent in ("reimbursement", "direct_service", "find_facility"):
+            flow = "rimborso" if intent == "reimbursement" else "diretta"
+            await self._start(turn, flow, household, today, services, parsed)
+        elif intent == "add_documents":
+            replies = await archive.answer_question(
+                Parsed("status", {**parsed.entities, "status": "sospesa"}, parsed.confidence),
+                household, today, services)
+            self._show_archive(turn, replies, None)
+        elif intent in ("human", "complaint"):
+            self._handoff(turn, intent, text, parsed)
+            self._ask_menu(turn)
+        else:
+            key = {"greeting": "menu.greeting", "thanks": "menu.thanks", "help": "menu.help",
+                   "reminders_off": "menu.reminders_off", "cancel": "menu.nothing_open",
+                   "back": "menu.nothing_open"}.get(intent, "menu.not_understood")
+            turn.say(t(key, name=household.customer.first_name))
+            self._ask_menu(turn)
+
+    async def _menu_choice(self, turn: _Turn, key: str, household: Household, today: date,
+                           services: Services, parsed: Parsed | None = None) -> None:
+        if key == "richieste":
+            self._show_archive(turn, await archive.show_all(household, today, services), None)
+        elif key in self._flows:
+            await self._start(turn, key, household, today, services, parsed)
+        else:
+            turn.say(t("menu.direct_not_yet"))
+            self._ask_menu(turn)
+
+    async def _start(self, turn: _Turn, name: str, household: Household, today: date,
+                     services: Services, parsed: Parsed | None,
+                     given: dict[str, Any] | None = None) -> None:
+        """Opens a flow; what the sentence already said answers its first questions."""
+        flow = self._flows.get(name)
+        if flow is None:
+            turn.say(t("menu.direct_not_yet"))
+            self._ask_menu(turn)
+            return
+        state = turn.state
+        state.start(flow.name)
+        state.answers.update(given or {})
+        turn.ctx = Context(household, today, state.answers, services, state.defaults, flow.name)
+        turn.say(t(flow.intro))
+        if parsed is not None:
+            understood = await self._prefill(turn, flow, prefill_answers(parsed, flow.name))
+            if understood:
+                turn.say(t("engine.prefilled", what=", ".join(understood)))
+        self._ask_next(turn, fresh=True)
+
+    async def _add_documents(self, turn: _Turn, number: str, household: Household,
+                             today: date, services: Services) -> None:
+        """Opens the documents flow for a request of the household that can take them."""
+        request = await services.get_request(number)
+        if request is None or not archive.can_see(request, household):
+            self._show_archive(turn, [archive.render_not_found(number)], None)
+            return
+        details = request.status_details
+        await self._start(turn, "documenti", household, today, services, None, {
+            "request": number,
+            "missing": list(details.missing_documents) if details else [],
+        })
+
+    async def _prefill(self, turn: _Turn, flow: Flow, typed: dict[str, str]) -> list[str]:
+        """Answers the flow's questions with what the opening sentence said, as if typed, while
+        they take it; the first one that doesn't is asked. Notices are kept quiet."""
+        ctx = turn.ctx
+        assert ctx is not None
+        understood: list[str] = []
+        while typed:
+            step = self._current(turn, flow)
+            if step is None or step.name not in typed:
+                break
+            text = typed.pop(step.name)
+            options = self._options(step, ctx, step.ask(ctx))
+            index = match_choice(text, [o.label for o in options], [o.aliases for o in options])
+            outcome = await step.answer(ctx, Inbound(text=text),
+                                        options[index].key if index is not None else None)
+            if not isinstance(outcome, Accept):
+                break
+            ctx.answers[step.name] = outcome.value
+            self._apply(ctx, outcome.also)
+            turn.state.trail.append(step.name)
+            understood.append(step.describe(ctx, outcome.value))
+        turn.notices.clear()  # the implied answers' notices are repeated by the questions
+        return understood
+
+    def _show_archive(self, turn: _Turn, replies: list[Reply], key: str | None) -> None:
+        """Archive replies with their buttons live until the next message."""
+        state = turn.state
+        state.token += 1
+        state.asked = "archive"
+        if key is not None and key.startswith("r"):
+            state.shown = key[1:]
+        elif key in ("all", "list"):
+            state.shown = None
+        turn.flush()
+        for reply in replies:
+            turn.replies.append(Reply(
+                reply.text,
+                tuple(Choice(f"{state.token}.{c.id}", c.label) for c in reply.choices),
+                reply.file,
+            ))
+        if not any(r.choices for r in replies):
+            self._ask_menu(turn)
+
+    async def _digression(self, turn: _Turn, inbound: Inbound, household: Household,
+                          today: date, services: Services) -> bool:
+        """A status question, or a request for a person, in the middle of a flow: answered,
+        then the pending question asked again. False when the text is an answer."""
+        text = inbound.text
+        if inbound.kind != "text" or not text or len(text) > MAX_TEXT:
+            return False
+        if _command(inbound) == "human":
+            self._handoff(turn, "human", text, None)
+            self._ask_next(turn, fresh=False)
+            return True
+        parsed = parse(text, today, [m.first_name for m in household.members])
+        if parsed.intent not in ("status", "complaint", "human") or parsed.confidence < 0.8:
+            return False
+        if parsed.intent == "status":
+            for reply in await archive.answer_question(parsed, household, today, services):
+                turn.say(reply.text)  # no buttons: the pending question keeps its own
+        else:
+            self._handoff(turn, parsed.intent, text, parsed)
+        turn.say(t("engine.back_to_question"))
+        self._ask_next(turn, fresh=False)
+        return True
+
+    def _handoff(self, turn: _Turn, reason: str, text: str, parsed: Parsed | None) -> None:
+        turn.flush()
+        contact = self._support_contact
+        if reason == "complaint":
+            def reply(reference: str) -> Reply:
+                return Reply(archive.complaint_text(reference))
+        else:
+            def reply(reference: str) -> Reply:
+                return Reply(archive.handoff_text(reference, contact))
+        number = parsed.entities.get("request_id") if parsed else None
+        turn.handoff = HandoffRequest(reason, text, number, len(turn.replies), reply)
 
     def _ask_menu(self, turn: _Turn) -> None:
         turn.state.token += 1
@@ -423,7 +600,9 @@ class Engine:
 _MENU = (
     Option("rimborso", "Sì, devo richiedere un rimborso", ("rimborso", "si", "sì")),
     Option("diretta", "No, devo richiedere una prestazione diretta", ("diretta", "no")),
+    Option("richieste", "Le mie richieste", ("richieste", "archivio", "pratiche")),
 )
+_MENU_KEYS = {o.key for o in _MENU}
 
 
 def _menu_from_text(text: str) -> str | None:

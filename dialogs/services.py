@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from portal.models import StoredFile
+from portal.models import Request, StoredFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,3 +98,12 @@ class Services(Protocol):
 
     async def check_code(self, purpose: str, target: str, code: str) -> CodeChecked:
         """Checks a typed code against the last one issued for `target`."""
+
+    async def list_requests(self, customer_id: int) -> list[Request]:
+        """The household's requests, newest first, with documents and history."""
+
+    async def get_request(self, number: str) -> Request | None:
+        """A request by number, whoever it belongs to: callers check `can_see`."""
+
+    def read_document(self, sha256: str) -> bytes:
+        """The content of a stored document."""

@@ -32,6 +32,8 @@ class State:
     failures: int = 0
     pending: str | None = None  # a yes/no asked across flows, e.g. "cancel"
     draft_id: str | None = None
+    # The request whose detail the archive shows, for its document buttons.
+    shown: str | None = None
     schema: int = STATE_SCHEMA
 
     def start(self, flow: str) -> None:

@@ -250,6 +250,14 @@ class RequestDraft:
 
 
 @dataclass(frozen=True, slots=True)
+class DocumentsDraft:
+    """Documents sent later for an existing request (e.g. what a suspended one is missing)."""
+
+    number: str
+    documents: tuple[DocumentDraft, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class FollowUp:
     """Something the bot will say later in this conversation, unless the draft is sent first."""
 

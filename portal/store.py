@@ -25,6 +25,7 @@ from portal.models import (
     CatalogueKind,
     Doctor,
     Document,
+    DocumentsDraft,
     Facility,
     FacilityMatch,
     FollowUp,
@@ -447,7 +448,7 @@ class Store:
         customer_id: int | None,
         state: dict[str, Any],
         expected_version: int,
-        submit: RequestDraft | None = None,
+        submit: RequestDraft | DocumentsDraft | None = None,
         now: datetime | None = None,
         followup: FollowUp | None = None,
     ) -> TurnResult:
@@ -488,7 +489,10 @@ class Store:
                         raise StaleConversation()
                 if followup is not None and customer_id is not None:
                     await self._follow_up(conn, channel, user_key, customer_id, followup, now)
-                if submit is not None:
+                if isinstance(submit, DocumentsDraft):
+                    await self._attach(conn, submit.number, submit.documents, SUBMITTED_BY, now)
+                    number = submit.number
+                elif submit is not None:
                     number = await self._submit(conn, submit, now)
                     await conn.execute(
                         update(followups)
@@ -900,26 +904,31 @@ class Store:
         Raises NotFound, ValueError (no documents) or TransitionError (a request that is
         over: paid, refused, cancelled, closed, authorised or provided).
         """
-        if not documents_:
-            raise ValueError("no documents to add")
         now = _utc(now)
         async with self.engine.begin() as conn:
-            current = await self._status_of(conn, number)
-            if current.status not in _TAKES_DOCUMENTS:
-                raise TransitionError(f"request {number} is {current.status}: no documents")
-            await conn.execute(
-                insert(documents), [rows.document_values(current.id, d) for d in documents_]
-            )
-            if current.status == RequestStatus.SUSPENDED:
-                check_transition(current.type, current.status, RequestStatus.IN_PROGRESS)
-                await self._set_status(
-                    conn, current, RequestStatus.IN_PROGRESS.value, by, "", None, now
-                )
-            else:
-                await conn.execute(
-                    update(requests).where(requests.c.id == current.id).values(updated_at=now)
-                )
+            await self._attach(conn, number, documents_, by, now)
         return await self._request_or_fail(number)
+
+    async def _attach(self, conn: AsyncConnection, number: str,
+                      documents_: Sequence[DocumentDraft], by: str, now: datetime) -> None:
+        """add_documents inside the caller's transaction (also used by save_turn)."""
+        if not documents_:
+            raise ValueError("no documents to add")
+        current = await self._status_of(conn, number)
+        if current.status not in _TAKES_DOCUMENTS:
+            raise TransitionError(f"request {number} is {current.status}: no documents")
+        await conn.execute(
+            insert(documents), [rows.document_values(current.id, d) for d in documents_]
+        )
+        if current.status == RequestStatus.SUSPENDED:
+            check_transition(current.type, current.status, RequestStatus.IN_PROGRESS)
+            await self._set_status(
+                conn, current, RequestStatus.IN_PROGRESS.value, by, "", None, now
+            )
+        else:
+            await conn.execute(
+                update(requests).where(requests.c.id == current.id).values(updated_at=now)
+            )
 
     async def record_handoff(
         self,

@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 from bot.conversation import TurnResult
 from bot.runtime import Runtime
-from dialogs.events import Choice, Inbound, IncomingFile, Reply
+from dialogs.events import Choice, Inbound, IncomingFile, OutgoingFile, Reply
 from portal.models import Person
 
 CHANNEL = "console"
@@ -56,9 +56,22 @@ def read_file(path: Path) -> IncomingFile:
         raise EventError(f"Non riesco a leggere il file {path}: {exc.strerror or exc}.") from exc
 
 
-def reply_json(reply: Reply) -> dict[str, Any]:
-    return {"text": reply.text,
-            "choices": [{"id": c.id, "label": c.label} for c in reply.choices]}
+def reply_json(reply: Reply, downloads: Path) -> dict[str, Any]:
+    out: dict[str, Any] = {"text": reply.text,
+                           "choices": [{"id": c.id, "label": c.label} for c in reply.choices]}
+    if reply.file is not None:
+        out["file"] = {"name": reply.file.filename, "mime_type": reply.file.mime_type,
+                       "size": len(reply.file.data),
+                       "path": str(save_download(reply.file, downloads))}
+    return out
+
+
+def save_download(file: OutgoingFile, downloads: Path) -> Path:
+    """A file the bot sends, written where the person at the console can open it."""
+    downloads.mkdir(parents=True, exist_ok=True)
+    path = downloads / Path(file.filename).name
+    path.write_bytes(file.data)
+    return path
 
 
 async def run_jsonl(runtime: Runtime, customer: Person, stdin: TextIO, stdout: TextIO) -> None:
@@ -82,7 +95,8 @@ async def run_jsonl(runtime: Runtime, customer: Person, stdin: TextIO, stdout: T
             result = await conversations.handle(CHANNEL, customer.fiscal_code, customer.id,
                                                 inbound)
             state = _result_state(result)
-            out = {"replies": [reply_json(r) for r in result.replies], "state": state}
+            out = {"replies": [reply_json(r, _downloads(runtime)) for r in result.replies],
+                   "state": state}
             if result.request_number:
                 out["request_number"] = result.request_number
         stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
@@ -101,7 +115,7 @@ async def run_interactive(
           "un'opzione, il percorso di un file lo invia. Ctrl-D per uscire.\n")
     result = await conversations.handle(CHANNEL, customer.fiscal_code, customer.id,
                                         Inbound())
-    choices = _show(result, write)
+    choices = _show(result, write, _downloads(runtime))
     loop = asyncio.get_running_loop()
     while True:
         try:
@@ -115,7 +129,7 @@ async def run_interactive(
             continue
         result = await conversations.handle(CHANNEL, customer.fiscal_code, customer.id,
                                             inbound)
-        choices = _show(result, write)
+        choices = _show(result, write, _downloads(runtime))
 
 
 def _typed_inbound(line: str, choices: list[Choice]) -> Inbound | str:
@@ -131,10 +145,16 @@ def _typed_inbound(line: str, choices: list[Choice]) -> Inbound | str:
     return Inbound(text=line)
 
 
-def _show(result: TurnResult, write: Callable[[str], None]) -> list[Choice]:
+def _downloads(runtime: Runtime) -> Path:
+    return runtime.settings.home / "downloads"
+
+
+def _show(result: TurnResult, write: Callable[[str], None], downloads: Path) -> list[Choice]:
     choices: list[Choice] = []
     for reply in result.replies:
         write(reply.text)
+        if reply.file is not None:
+            write(f"  [file: {save_download(reply.file, downloads)}]")
         for choice in reply.choices:
             choices.append(choice)
             write(f"  {len(choices)}. {choice.label}")

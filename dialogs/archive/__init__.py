@@ -15,10 +15,13 @@ from dialogs.archive._render import (
     render_list,
     render_not_found,
 )
+from dialogs.archive.chat import answer_choice, answer_question, show_all, show_request
 
 __all__ = [
     "MAX_SHOWN",
     "ArchiveQuery",
+    "answer_choice",
+    "answer_question",
     "can_see",
     "complaint_text",
     "filters_from",
@@ -29,4 +32,6 @@ __all__ = [
     "render_list",
     "render_not_found",
     "select",
+    "show_all",
+    "show_request",
 ]

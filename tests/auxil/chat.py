@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.channels.console import CHANNEL
+from bot.channels.console import CHANNEL, reply_json
 from bot.runtime import Runtime
 from dialogs.events import Inbound, IncomingFile
 from dialogs.matching import normalise
@@ -113,8 +113,8 @@ class EngineChat(BaseChat):
             inbound = Inbound(**{key: value})
         result = await self.runtime.conversations.handle(CHANNEL, self.user_key,
                                                          self.customer_id, inbound)
-        replies = [{"text": r.text, "choices": [{"id": c.id, "label": c.label}
-                                                for c in r.choices]} for r in result.replies]
+        downloads = self.runtime.settings.home / "downloads"
+        replies = [reply_json(r, downloads) for r in result.replies]
         return Turn(replies, {"flow": result.flow, "step": result.step}, result.request_number)
 
 

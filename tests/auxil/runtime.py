@@ -30,7 +30,7 @@ def settings_env(home: Path, today: date = TODAY) -> dict[str, str]:
             "MEDBOT_DATABASE_URL": ""}
 
 
-async def _demo_home() -> Path:
+async def demo_home() -> Path:
     """A home with the demo household and the facility network, made once per test run."""
     global _template
     if _template is None:
@@ -50,7 +50,7 @@ async def _demo_home() -> Path:
 async def demo_runtime(home: Path, today: date = TODAY,
                        sms: SmsSender | None = None) -> AsyncIterator[Runtime]:
     """The demo household and the facility network, as `medbot db init --demo` loads them."""
-    shutil.copytree(await _demo_home(), home, dirs_exist_ok=True)
+    shutil.copytree(await demo_home(), home, dirs_exist_ok=True)
     runtime = await Runtime.open(Settings(home=home, today=today, database_url=None), sms=sms)
     try:
         yield runtime

@@ -12,7 +12,7 @@ import pytest
 from bot.runtime import Runtime
 from tests.auxil import files
 from tests.auxil.chat import BaseChat, EngineChat, JsonlChat
-from tests.auxil.runtime import MARIO, _demo_home, settings_env
+from tests.auxil.runtime import MARIO, demo_home, settings_env
 from tests.auxil.sms import FakeSmsGateway
 
 
@@ -24,7 +24,7 @@ async def any_chat(request: pytest.FixtureRequest, chat: EngineChat,
         yield chat
         return
     home = tmp_path / "jsonl"
-    shutil.copytree(await _demo_home(), home)
+    shutil.copytree(await demo_home(), home)
     with FakeSmsGateway() as gateway:
         env = {**settings_env(home), "MEDBOT_SMS_PROVIDER": "http", "MEDBOT_SMS_URL": gateway.url}
         jsonl = JsonlChat(env, gateway=gateway)

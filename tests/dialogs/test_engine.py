@@ -129,7 +129,9 @@ async def test_help_restart_and_human(driver: Driver) -> None:
     await driver.say("aiuto")
     assert "anno" in driver.text and driver.state.asked == "year"
     await driver.say("operatore")
-    assert "numero verde" in driver.text and driver.state.asked == "year"
+    assert driver.last is not None and driver.last.handoff is not None
+    assert driver.last.handoff.reason == "human" and driver.state.asked == "year"
+    assert "numero verde" in driver.last.handoff.reply("7").text
     await driver.say("2025")
     await driver.say("ricomincia")
     assert driver.state.pending == "restart"

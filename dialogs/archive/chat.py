@@ -1,0 +1,62 @@
+"""The archive in a conversation: status questions answered, requests and documents shown."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dialogs.archive._query import ArchiveQuery, can_see, filters_from
+from dialogs.archive._render import (
+    render_answer,
+    render_detail,
+    render_document,
+    render_list,
+    render_not_found,
+)
+from dialogs.events import Reply
+from dialogs.services import Services
+from nlu.intents import Parsed
+from portal.models import Household
+
+
+async def answer_question(parsed: Parsed, household: Household, today: date,
+                          services: Services) -> list[Reply]:
+    """A status question ("è stato pagato il rimborso di Luca?", "pratica 26000112")."""
+    query = filters_from(parsed, household)
+    if query.number:
+        return await show_request(query.number, household, today, services)
+    requests = await services.list_requests(household.customer.id)
+    return (render_answer(requests, household, query, today)
+            or render_list(requests, household, query, today))
+
+
+async def show_all(household: Household, today: date, services: Services) -> list[Reply]:
+    requests = await services.list_requests(household.customer.id)
+    return render_list(requests, household, ArchiveQuery(), today)
+
+
+async def show_request(number: str, household: Household, today: date,
+                       services: Services) -> list[Reply]:
+    request = await services.get_request(number)
+    # Another household's request is answered exactly like one that does not exist.
+    if request is None or not can_see(request, household):
+        return [render_not_found(number)]
+    return render_detail(request, household, today)
+
+
+async def answer_choice(key: str, household: Household, today: date,
+                        services: Services, shown: str | None) -> list[Reply] | None:
+    """The archive's buttons: r<number> a request, d<id> a document of the request `shown`,
+    all/list every request. None for a key that isn't the archive's."""
+    if key.startswith("r") and key[1:].isdigit():
+        return await show_request(key[1:], household, today, services)
+    if key in ("all", "list"):
+        return await show_all(household, today, services)
+    if key.startswith("d") and key[1:].isdigit() and shown:
+        request = await services.get_request(shown)
+        if request is None or not can_see(request, household):
+            return [render_not_found(shown)]
+        document = next((d for d in request.documents if d.id == int(key[1:])), None)
+        if document is None:
+            return None
+        return [render_document(request, document, services.read_document(document.sha256))]
+    return None

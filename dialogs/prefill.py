@@ -1,0 +1,26 @@
+"""What an opening sentence already answers: "rimborso visita oculistica del 12 marzo per Luca"
+gives the year, the person and the service, typed into the flow's first questions."""
+
+from __future__ import annotations
+
+from nlu.intents import Parsed
+
+# Relation words as the person questions understand them.
+_RELATIONS = {"io": "io", "moglie": "mia moglie", "marito": "mio marito",
+              "figlio": "mio figlio", "figlia": "mia figlia"}
+
+
+def prefill_answers(parsed: Parsed, flow: str) -> dict[str, str]:
+    """Step name -> the text to answer it with, for the flow `flow`."""
+    entities = parsed.entities
+    typed: dict[str, str] = {}
+    person = entities.get("person") or _RELATIONS.get(entities.get("relation", ""))
+    if person:
+        typed["beneficiary"] = str(person)
+    day = entities.get("date")
+    if flow == "rimborso" and day is not None:
+        typed["year"] = str(day.year)
+    service = entities.get("service")
+    if service:
+        typed["service_query"] = str(service)
+    return typed
