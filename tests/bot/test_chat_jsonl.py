@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ import pytest
 
 from tests.auxil import files
 from tests.auxil.chat import JsonlChat
-from tests.auxil.runtime import settings_env
+from tests.auxil.runtime import demo_home, settings_env
 
 
 def medbot(env: dict[str, str], *args: str) -> str:
@@ -23,10 +24,10 @@ def medbot(env: dict[str, str], *args: str) -> str:
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    env = settings_env(tmp_path / "home")
-    medbot(env, "db", "init", "--demo")
-    return env
+async def env(tmp_path: Path) -> dict[str, str]:
+    """A home as `medbot db init --demo` makes it (copied from the test run's template)."""
+    shutil.copytree(await demo_home(), tmp_path / "home")
+    return settings_env(tmp_path / "home")
 
 
 @pytest.fixture
