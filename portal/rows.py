@@ -10,10 +10,10 @@ from sqlalchemy import Row
 
 from portal.models import (
     CatalogueKind,
+    Doctor,
     Document,
     DocumentDraft,
     DocumentKind,
-    Doctor,
     Facility,
     Guarantee,
     Handoff,

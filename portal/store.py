@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+# The archive: statuses with their details, documents added later, handoffs to a person.
+import dataclasses
 import json
 from collections import defaultdict
 from collections.abc import Sequence
@@ -25,10 +27,13 @@ from portal.models import (
     CatalogueKind,
     Doctor,
     Document,
+    DocumentDraft,
     DocumentsDraft,
     Facility,
     FacilityMatch,
     FollowUp,
+    Handoff,
+    HandoffReason,
     Household,
     Person,
     Relation,
@@ -37,6 +42,7 @@ from portal.models import (
     RequestStatus,
     RequestType,
     StatusChange,
+    StatusDetails,
 )
 from portal.schema import (
     channel_links,
@@ -47,14 +53,17 @@ from portal.schema import (
     facility_services,
     followups,
     guarantees,
+    handoffs,
     persons,
     policies,
     policy_insured,
     request_counters,
     requests,
+    status_details,
     status_history,
     verification_codes,
 )
+from portal.statuses import TransitionError, check_details, check_transition
 from portal.verification import (
     CODE_TTL,
     LOCK_FOR,
@@ -73,13 +82,6 @@ from portal.verification import (
     new_salt,
     normalise_code,
 )
-
-# The archive: statuses with their details, documents added later, handoffs to a person.
-import dataclasses
-
-from portal.models import DocumentDraft, Handoff, HandoffReason, StatusDetails
-from portal.schema import handoffs, status_details
-from portal.statuses import TransitionError, check_details, check_transition
 
 __all__ = [
     "ConversationRecord",

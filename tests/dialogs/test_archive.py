@@ -277,8 +277,10 @@ def test_yes_it_was_paid(demo: tuple[Household, list[Request]]) -> None:
         "Sì: il rimborso 25000047 per Anna (RM del ginocchio) è stato pagato il 3 giugno 2025 "
         "(€ 224,00)." in reply.text
     )
-    assert "Non ancora: la richiesta 26000058 per Anna (Colecistectomia laparoscopica) è in "
-    "lavorazione." in reply.text
+    assert (
+        "Non ancora: la richiesta 26000058 per Anna (Colecistectomia laparoscopica) è in "
+        "lavorazione." in reply.text
+    )
     assert {c.id for c in reply.choices} == {"r25000047", "r26000058"}
 
 
