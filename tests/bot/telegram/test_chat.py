@@ -42,9 +42,21 @@ async def test_shared_location_mid_flow_gets_the_engines_answer(mario: FakeUser)
     assert "2026" in turn.buttons  # the question again
 
 
-async def test_status_question_gets_the_engines_answer(mario: FakeUser) -> None:
+async def test_status_question_and_documents_sent_back(telegram: Telegram,
+                                                       mario: FakeUser) -> None:
     turn = await mario.says("a che punto è la mia richiesta?")
-    assert turn.texts and turn.texts[-1]
+    assert "Ecco le tue richieste" in turn.text, turn.text
+    number = turn.buttons[0].split()[0]
+    turn = await mario.taps(turn.buttons[0])
+    assert f"{number}" in turn.text and "Stato:" in turn.text, turn.text
+    document_button = next(b for b in turn.buttons if b[:1].isdigit())
+    turn = await mario.taps(document_button)
+    (sent,) = turn.of("sendDocument")
+    request = await telegram.runtime.store.get_request(number)
+    assert request is not None
+    name, data = sent.files["document"]
+    assert (name, data) in {(d.filename, telegram.runtime.store.documents.read(d.sha256))
+                            for d in request.documents}
 
 
 async def test_more_than_eight_choices_come_in_pages(telegram: Telegram, mario: FakeUser) -> None:
