@@ -10,7 +10,7 @@ from typing import Any
 from dialogs import archive
 from dialogs.events import Choice, Inbound, Reply
 from dialogs.matching import command_in, match_choice, normalise, yes_or_no
-from dialogs.prefill import prefill_answers
+from dialogs.prefill import prefill_answers, said_date
 from dialogs.services import Services
 from dialogs.state import State
 from dialogs.steps import Accept, Context, Flow, Invalid, Option, Question, Stay, Step
@@ -226,6 +226,7 @@ class Engine:
         turn.ctx = Context(household, today, state.answers, services, state.defaults, flow.name)
         turn.say(t(flow.intro))
         if parsed is not None:
+            state.answers.update(said_date(parsed, flow.name))
             understood = await self._prefill(turn, flow, prefill_answers(parsed, flow.name))
             if understood:
                 turn.say(t("engine.prefilled", what=", ".join(understood)))
@@ -303,7 +304,10 @@ class Engine:
             return False
         if parsed.intent == "status":
             for reply in await archive.answer_question(parsed, household, today, services):
-                turn.say(reply.text)  # no buttons: the pending question keeps its own
+                # No buttons here (the pending question keeps its own), so no "tap" hints.
+                lines = [line for line in reply.text.splitlines()
+                         if not line.startswith("Tocca ")]
+                turn.say("\n".join(lines).strip())
         else:
             self._handoff(turn, parsed.intent, text, parsed)
         turn.say(t("engine.back_to_question"))

@@ -10,6 +10,12 @@ _RELATIONS = {"io": "io", "moglie": "mia moglie", "marito": "mio marito",
               "figlio": "mio figlio", "figlia": "mia figlia"}
 
 
+def said_date(parsed: Parsed, flow: str) -> dict[str, str]:
+    """The day the sentence names, kept to be offered when the flow asks for a date."""
+    day = parsed.entities.get("date")
+    return {"said_date": day.isoformat()} if flow == "rimborso" and day is not None else {}
+
+
 def prefill_answers(parsed: Parsed, flow: str) -> dict[str, str]:
     """Step name -> the text to answer it with, for the flow `flow`."""
     entities = parsed.entities

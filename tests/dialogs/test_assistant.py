@@ -50,6 +50,16 @@ async def test_the_opening_sentence_fills_the_first_questions(chat: EngineChat) 
     assert "2026" in turn.text and "Luca Rossi" in turn.text
     turn = await chat.say("indietro")
     assert turn.step == "service_query"
+    await chat.say("visita oculistica")
+    await chat.say("1")
+    await chat.tap("Luca Rossi, sul suo conto")
+    await chat.say("IT60X0542811101000000123456")
+    await chat.tap("Sì, continua")
+    await chat.upload(files.write(chat.runtime.settings.home, "f.png", files.png("fattura")))
+    turn = chat.last
+    assert turn.step == "exp_date" and turn.labels == ["giovedì 12 marzo 2026"]
+    turn = await chat.tap("12 marzo")
+    assert turn.step == "exp_amount"
 
 
 async def test_missing_documents_for_a_suspended_request(chat: EngineChat,

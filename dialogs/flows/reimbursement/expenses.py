@@ -72,9 +72,16 @@ class ExpenseDate(_ExpenseStep):
     clears = ("exp_date_ok", "exp_date_literal")
 
     def ask(self, ctx: Context) -> Question:
+        said = ctx.answers.get("said_date")
+        if said and not ctx.get("expenses"):
+            # The day named when the request was opened ("... del 12 marzo"), one tap away.
+            return Question(t("reimbursement.expense.date_ask"),
+                            (Option("said", show_date(said)),))
         return Question(t("reimbursement.expense.date_ask"))
 
     async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+        if option == "said":
+            inbound = Inbound(text=ctx.answers["said_date"])
         reading = parse_date_detail(inbound.text or "", ctx.today, prefer="past")
         if reading is None:
             return Invalid(t("reimbursement.expense.date_invalid"))
