@@ -483,6 +483,9 @@ class Engine:
         state.failures = 0
         turn.followup = outcome.followup or turn.followup
         turn.say(outcome.notice)
+        if outcome.venues:
+            turn.flush()
+            turn.replies.extend(Reply(v.name, venue=v) for v in outcome.venues)
         self._ask_next(turn, fresh=True)
 
     def _invalid(self, turn: _Turn, step: Step, outcome: Invalid) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from dialogs.events import Inbound
+from dialogs.events import Inbound, Venue
 from dialogs.services import Services
 from portal.models import Household
 
@@ -53,6 +53,8 @@ class Accept:
     also: dict[str, Any] = field(default_factory=dict)
     # A follow-up the bot owes later (e.g. "booking": did you book?), recorded with the turn.
     followup: str | None = None
+    # Places to show on a map after the notice (facilities found near a shared position).
+    venues: tuple[Venue, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

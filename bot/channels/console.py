@@ -59,6 +59,10 @@ def read_file(path: Path) -> IncomingFile:
 def reply_json(reply: Reply, downloads: Path) -> dict[str, Any]:
     out: dict[str, Any] = {"text": reply.text,
                            "choices": [{"id": c.id, "label": c.label} for c in reply.choices]}
+    if reply.venue is not None:
+        v = reply.venue
+        out["venue"] = {"name": v.name, "address": v.address, "lat": v.lat, "lon": v.lon,
+                        "phone": v.phone}
     if reply.file is not None:
         out["file"] = {"name": reply.file.filename, "mime_type": reply.file.mime_type,
                        "size": len(reply.file.data),
@@ -153,6 +157,9 @@ def _show(result: TurnResult, write: Callable[[str], None], downloads: Path) -> 
     choices: list[Choice] = []
     for reply in result.replies:
         write(reply.text)
+        if reply.venue is not None:
+            write(f"  [{reply.venue.address} · {reply.venue.phone} · "
+                  f"{reply.venue.lat:.5f},{reply.venue.lon:.5f}]")
         if reply.file is not None:
             write(f"  [file: {save_download(reply.file, downloads)}]")
         for choice in reply.choices:

@@ -190,6 +190,8 @@ async def test_search_by_doctor_and_by_location(chat: EngineChat, runtime: Runti
     await chat.tap("No, devo")
     turn = await chat.send({"location": [45.4642, 9.19]})  # Milan, Duomo
     assert turn.step == "facility" and "la tua posizione" in turn.text
+    pins = [r["venue"] for r in turn.replies if "venue" in r]
+    assert len(pins) == len(turn.labels) - 1 and all("km" in p["address"] for p in pins)
     distances = [float(label.rsplit("·", 1)[1].replace("km", "").replace(",", "."))
                  for label in turn.labels[:-1] if not label.startswith("★")]
     assert distances == sorted(distances)

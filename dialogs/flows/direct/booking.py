@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import date, timedelta
 from typing import Any
 
-from dialogs.events import Inbound
+from dialogs.events import Inbound, Venue
 from dialogs.flows.direct.category import is_checkup
 from dialogs.flows.parts.answers import guarantee_of, quote, say, service_text
 from dialogs.matching import yes_or_no
@@ -53,6 +53,14 @@ def _facility_label(facility: dict[str, Any]) -> str:
     if facility.get("distance_km") is not None:
         label += f" · {_km(facility['distance_km'])}"
     return label
+
+
+def _venue(facility: FacilityOption) -> Venue:
+    assert facility.lat is not None and facility.lon is not None
+    address = f"{facility.address}, {facility.town}"
+    if facility.distance_km is not None:
+        address += f" · {_km(facility.distance_km)}"
+    return Venue(facility.name, address, facility.lat, facility.lon, facility.phone or "")
 
 
 def _km(distance: float) -> str:
@@ -248,7 +256,11 @@ class Search(BaseStep):
         found = await ctx.services.search_facilities(**query, limit=CHOICES)
         if not found:
             return Invalid(say(ctx, "booking.search_none", where=label))
-        return Accept({"label": label, "results": [_facility_value(f) for f in found]})
+        # Near a shared position, the facilities are also shown on the map.
+        venues = tuple(_venue(f) for f in found if f.lat is not None and f.lon is not None
+                       ) if inbound.location is not None else ()
+        return Accept({"label": label, "results": [_facility_value(f) for f in found]},
+                      venues=venues)
 
     def describe(self, ctx: Context, value: Any) -> str:
         return str(value["label"])
