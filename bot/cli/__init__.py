@@ -6,8 +6,14 @@ import click
 
 # Each area module defines its own group and attaches its `eval` and `bench`
 # subcommands to the shared groups, so areas never edit each other's files.
-from bot.cli import catalogue, chat, db, nlu, requests
-from bot.cli import intents  # noqa: F401
+from bot.cli import (
+    catalogue,
+    chat,
+    db,
+    intents,  # noqa: F401
+    nlu,
+    requests,
+)
 from bot.cli.facilities import facilities_group
 from bot.cli.groups import bench_group, eval_group
 from bot.cli.telegram import link_group, serve_command, telegram_command
