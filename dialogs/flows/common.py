@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date
 from decimal import Decimal
@@ -13,7 +14,7 @@ from dialogs.texts import t
 from dialogs.uploads import UploadError, check_upload
 from nlu.dates import describe_date
 from nlu.money import format_amount
-from portal.models import Person
+from portal.models import Person, StoredFile
 
 
 def person_label(ctx: Context, person: Person) -> str:
@@ -34,13 +35,16 @@ def person_aliases(ctx: Context, person: Person) -> tuple[str, ...]:
 
 
 def store_upload(ctx: Context, inbound: Inbound) -> dict[str, Any] | Invalid:
-    """Checks and keeps a received file; the file as an answer value, or why it was refused."""
+    """Checks and keeps a received file: the file as an answer value, or why it was refused
+    (not a readable photo or PDF, too big, or already attached to this draft)."""
     if inbound.file is None:
         return Invalid(t("files.expected"))
     try:
         checked = check_upload(inbound.file)
     except UploadError as exc:
         return Invalid(str(exc))
+    if hashlib.sha256(checked.data).hexdigest() in known_files(ctx):
+        return Invalid(t("files.duplicate"))
     stored = ctx.services.store_file(checked.data, checked.mime_type, checked.filename)
     return {
         "sha256": stored.sha256,
@@ -48,6 +52,11 @@ def store_upload(ctx: Context, inbound: Inbound) -> dict[str, Any] | Invalid:
         "size": stored.size,
         "filename": stored.filename,
     }
+
+
+def stored_file(value: dict[str, Any]) -> StoredFile:
+    """An answer's file (as store_upload made it) as the portal's record."""
+    return StoredFile(value["sha256"], value["mime_type"], value["size"], value["filename"])
 
 
 def known_files(ctx: Context) -> set[str]:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from dialogs.events import Inbound, Reply
-from dialogs.flows.common import known_files, store_upload
+from dialogs.flows.common import store_upload, stored_file
 from dialogs.flows.parts.answers import document_name
 from dialogs.matching import normalise
 from dialogs.steps import Accept, BaseStep, Context, Flow, Invalid, Option, Outcome, Question, Stay
 from dialogs.texts import t
-from portal.models import DocumentDraft, DocumentKind, DocumentsDraft, StoredFile
+from portal.models import DocumentDraft, DocumentKind, DocumentsDraft
 
 __all__ = ["DOCUMENTS"]
 
@@ -52,8 +51,6 @@ class Files(BaseStep):
             stored = store_upload(ctx, inbound)
             if isinstance(stored, Invalid):
                 return stored
-            if stored["sha256"] in known_files(ctx):
-                return Invalid(t("files.duplicate"))
             missing = [k for k in _missing(ctx) if k in _KINDS]
             kind = missing[0] if missing else DocumentKind.OTHER.value
             docs = [*ctx.get("medical_docs", []), {"kind": kind, "file": stored}]
@@ -73,12 +70,9 @@ class Files(BaseStep):
         return t("late_documents.help")
 
 
-def _file(value: dict[str, Any]) -> StoredFile:
-    return StoredFile(value["sha256"], value["mime_type"], value["size"], value["filename"])
-
 
 def _finish(ctx: Context, draft_id: str) -> tuple[DocumentsDraft, Callable[[str], Reply]]:
-    docs = tuple(DocumentDraft(kind=DocumentKind(d["kind"]), file=_file(d["file"]))
+    docs = tuple(DocumentDraft(kind=DocumentKind(d["kind"]), file=stored_file(d["file"]))
                  for d in ctx.get("medical_docs", []))
     count = len(docs)
 

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from dialogs.events import Reply
-from dialogs.flows.common import short_name
+from dialogs.flows.common import short_name, stored_file
 from dialogs.flows.direct.booking import (
     Appointment,
     AppointmentCheck,
@@ -46,7 +45,6 @@ from portal.models import (
     DocumentKind,
     RequestDraft,
     RequestType,
-    StoredFile,
 )
 
 __all__ = ["DIRECT"]
@@ -97,7 +95,7 @@ def _finish(ctx: Context, draft_id: str) -> tuple[RequestDraft, Callable[[str], 
         email=email,
         mobile=mobile_of(ctx),
         notes=a.get("notes", ""),
-        documents=tuple(DocumentDraft(kind=DocumentKind(d["kind"]), file=_file(d["file"]))
+        documents=tuple(DocumentDraft(kind=DocumentKind(d["kind"]), file=stored_file(d["file"]))
                         for d in a.get("medical_docs", [])),
         facility_id=facility["id"] if facility else None,
         facility_text=None if facility else facility_name(ctx),
@@ -114,9 +112,6 @@ def _finish(ctx: Context, draft_id: str) -> tuple[RequestDraft, Callable[[str], 
 
     return draft, submitted
 
-
-def _file(value: dict[str, Any]) -> StoredFile:
-    return StoredFile(value["sha256"], value["mime_type"], value["size"], value["filename"])
 
 
 DIRECT = Flow(

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from dialogs.events import Inbound
-from dialogs.flows.common import known_files, store_upload
+from dialogs.flows.common import store_upload
 from dialogs.flows.parts.answers import (
     document_name,
     missing_documents_of,
@@ -46,8 +46,6 @@ class MedicalDocuments(BaseStep):
             stored = store_upload(ctx, inbound)
             if isinstance(stored, Invalid):
                 return stored
-            if stored["sha256"] in known_files(ctx):
-                return Invalid(t("files.duplicate"))
             missing = missing_documents_of(ctx)
             kind = missing[0] if missing else DocumentKind.OTHER
             documents = [*ctx.get("medical_docs", []), {"kind": kind.value, "file": stored}]

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from dialogs.events import Reply
+from dialogs.flows.common import stored_file
 from dialogs.flows.parts.closing import MedicalDocuments, Notes, Summary
 from dialogs.flows.parts.people import Beneficiary
 from dialogs.flows.parts.service import GuaranteeStep, PolicyStep, Service, ServiceQuery
@@ -37,7 +37,6 @@ from portal.models import (
     DocumentKind,
     RequestDraft,
     RequestType,
-    StoredFile,
 )
 
 __all__ = ["REIMBURSEMENT"]
@@ -57,12 +56,12 @@ def _finish(ctx: Context, draft_id: str) -> tuple[RequestDraft, Callable[[str], 
     """The request to store, and the reply once its number is known."""
     a = ctx.answers
     documents = [
-        DocumentDraft(kind=DocumentKind.EXPENSE, file=_file(e["file"]),
+        DocumentDraft(kind=DocumentKind.EXPENSE, file=stored_file(e["file"]),
                       expense_date=date.fromisoformat(e["date"]), amount=Decimal(e["amount"]),
                       number=e["number"] or None)
         for e in a.get("expenses", [])
     ]
-    documents += [DocumentDraft(kind=DocumentKind(d["kind"]), file=_file(d["file"]))
+    documents += [DocumentDraft(kind=DocumentKind(d["kind"]), file=stored_file(d["file"]))
                   for d in a.get("medical_docs", [])]
     service = a["service"]
     email = email_of(ctx)
@@ -90,9 +89,6 @@ def _finish(ctx: Context, draft_id: str) -> tuple[RequestDraft, Callable[[str], 
 
     return draft, submitted
 
-
-def _file(value: dict[str, Any]) -> StoredFile:
-    return StoredFile(value["sha256"], value["mime_type"], value["size"], value["filename"])
 
 
 REIMBURSEMENT = Flow(

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from dialogs.events import Inbound
-from dialogs.flows.common import known_files, show_amount, show_date, store_upload
+from dialogs.flows.common import show_amount, show_date, store_upload
 from dialogs.matching import yes_or_no
 from dialogs.steps import Accept, BaseStep, Context, Invalid, Option, Outcome, Question, Stay
 from dialogs.texts import t
@@ -56,8 +56,6 @@ class ExpenseFile(_ExpenseStep):
         stored = store_upload(ctx, inbound)
         if isinstance(stored, Invalid):
             return stored
-        if stored["sha256"] in known_files(ctx):
-            return Invalid(t("files.duplicate"))
         return Accept(stored, t("reimbursement.expense.file_received", n=self._ordinal(ctx)))
 
     def describe(self, ctx: Context, value: Any) -> str:
@@ -198,8 +196,6 @@ class ExpenseMore(_ExpenseStep):
             stored = store_upload(ctx, inbound)
             if isinstance(stored, Invalid):
                 return stored
-            if stored["sha256"] in known_files(ctx):
-                return Invalid(t("files.duplicate"))
             return Stay(t("reimbursement.expense.file_received", n=len(expenses) + 1),
                         also={**cleared, "expenses": expenses, "exp_file": stored})
         if option is None and inbound.text:
