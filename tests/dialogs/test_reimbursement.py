@@ -392,3 +392,19 @@ async def test_location_and_contact_mid_flow(chat: EngineChat) -> None:
     assert turn.step == "year" and "posizione" in turn.text
     turn = await chat.send({"contact": "+393471234567"})
     assert turn.step == "year" and "contatto" in turn.text
+
+
+async def test_surgery_reimbursement_needs_the_clinical_record(chat: EngineChat, receipt: Path,
+                                                               prescription: Path) -> None:
+    await to_service(chat, "anna", "togliere la cistifellea")
+    assert any("olecistectomia" in label for label in chat.history[-2].labels)
+    turn = await chat.tap("Anna Rossi, sul suo conto")
+    assert turn.step == "contacts" and "Salute Più" in turn.text
+    await chat.tap("Sì, continua")
+    await add_receipt(chat, receipt, amount="4.850,00")
+    turn = await chat.tap("Continua")
+    assert turn.step == "medical" and "cartella clinica" in turn.text
+    turn = await chat.upload(prescription)
+    assert "Ricevuto: cartella clinica" in turn.text
+    turn = await chat.tap("Continua")
+    assert turn.step == "notes"
