@@ -227,9 +227,14 @@ class Engine:
         turn.say(t(flow.intro))
         if parsed is not None:
             state.answers.update(said_date(parsed, flow.name))
-            understood = await self._prefill(turn, flow, prefill_answers(parsed, flow.name))
-            if understood:
-                turn.say(t("engine.prefilled", what=", ".join(understood)))
+            state.prefill = prefill_answers(parsed, flow.name)
+        await self._continue(turn, flow)
+
+    async def _continue(self, turn: _Turn, flow: Flow) -> None:
+        """Asks the next question, after answering the ones the opening sentence answers."""
+        understood = await self._prefill(turn, flow)
+        if understood:
+            turn.say(t("engine.prefilled", what=", ".join(understood)))
         self._ask_next(turn, fresh=True)
 
     async def _add_documents(self, turn: _Turn, number: str, household: Household,
@@ -245,12 +250,15 @@ class Engine:
             "missing": list(details.missing_documents) if details else [],
         })
 
-    async def _prefill(self, turn: _Turn, flow: Flow, typed: dict[str, str]) -> list[str]:
-        """Answers the flow's questions with what the opening sentence said, as if typed, while
-        they take it; the first one that doesn't is asked. Notices are kept quiet."""
+    async def _prefill(self, turn: _Turn, flow: Flow) -> list[str]:
+        """Answers the flow's questions with what the opening sentence said, as if typed, when
+        they come up and while they take it; one that doesn't is asked. Their notices are kept
+        quiet: the summary of what was understood says it."""
         ctx = turn.ctx
         assert ctx is not None
+        typed = turn.state.prefill
         understood: list[str] = []
+        before = len(turn.notices)
         while typed:
             step = self._current(turn, flow)
             if step is None or step.name not in typed:
@@ -266,7 +274,8 @@ class Engine:
             self._apply(ctx, outcome.also)
             turn.state.trail.append(step.name)
             understood.append(step.describe(ctx, outcome.value))
-        turn.notices.clear()  # the implied answers' notices are repeated by the questions
+        if understood:
+            del turn.notices[before:]
         return understood
 
     def _show_archive(self, turn: _Turn, replies: list[Reply], key: str | None) -> None:
@@ -454,6 +463,7 @@ class Engine:
             value = ctx.defaults.get(step.name)
             if value is not None and step.still_valid(ctx, value):
                 self._accept(turn, step, Accept(value))
+                await self._continue(turn, flow)
                 return
             key = None
         outcome = await step.answer(ctx, inbound, key)
@@ -465,9 +475,10 @@ class Engine:
                 _reopen(flow.step(name), ctx, state)
             state.failures = 0
             turn.say(outcome.notice)
-            self._ask_next(turn, fresh=True)
+            await self._continue(turn, flow)
         else:
             self._accept(turn, step, outcome)
+            await self._continue(turn, flow)
 
     def _accept(self, turn: _Turn, step: Step, outcome: Accept) -> None:
         state, ctx = turn.state, turn.ctx
@@ -486,7 +497,6 @@ class Engine:
         if outcome.venues:
             turn.flush()
             turn.replies.extend(Reply(v.name, venue=v) for v in outcome.venues)
-        self._ask_next(turn, fresh=True)
 
     def _invalid(self, turn: _Turn, step: Step, outcome: Invalid) -> None:
         state, ctx = turn.state, turn.ctx

@@ -34,6 +34,8 @@ class State:
     draft_id: str | None = None
     # The request whose detail the archive shows, for its document buttons.
     shown: str | None = None
+    # What the opening sentence said for questions not reached yet: step name -> text.
+    prefill: dict[str, str] = field(default_factory=dict)
     schema: int = STATE_SCHEMA
 
     def start(self, flow: str) -> None:
@@ -42,6 +44,7 @@ class State:
         self.defaults = {}
         self.trail = []
         self.implied = []
+        self.prefill = {}
         self.failures = 0
         self.pending = None
         self.draft_id = uuid.uuid4().hex

@@ -408,3 +408,23 @@ async def test_surgery_reimbursement_needs_the_clinical_record(chat: EngineChat,
     assert "Ricevuto: cartella clinica" in turn.text
     turn = await chat.tap("Continua")
     assert turn.step == "notes"
+
+
+async def test_my_son_asks_which_one_and_the_eldest_is_luca(chat: EngineChat) -> None:
+    await start(chat)
+    await chat.say("2026")
+    turn = await chat.say("mio figlio")
+    assert turn.step == "beneficiary" and "Luca o Marco" in turn.text
+    turn = await chat.say("il più grande")
+    assert turn.step == "service_query" and "Luca" in turn.text
+
+
+async def test_what_the_opening_sentence_said_is_used_when_its_question_comes(
+    chat: EngineChat,
+) -> None:
+    turn = await chat.say("vorrei il rimborso della visita dal dentista")
+    assert "chiediamo il rimborso" in turn.text and turn.step == "year"
+    await chat.say("2026")
+    turn = await chat.say("Marco")
+    assert turn.step == "service" and "dentista" in turn.text
+    assert any("odonto" in label.casefold() for label in turn.labels)

@@ -7,8 +7,14 @@ from typing import Any
 from dialogs.events import Inbound
 from dialogs.flows.common import person_aliases, person_label
 from dialogs.flows.parts.answers import or_list, say
+from dialogs.matching import normalise
 from dialogs.steps import Accept, BaseStep, Context, Invalid, Option, Outcome, Question
-from portal.models import Person
+from portal.models import Person, Relation
+
+_CHILD_WORDS = {"figlio", "figlia", "figli", "bambino", "bambina", "ragazzo", "ragazza",
+                "grande", "piccolo", "piccola", "maggiore", "minore"}
+_ELDEST = {"grande", "maggiore", "primogenito", "primogenita"}
+_YOUNGEST = {"piccolo", "piccola", "minore", "ultimo", "ultima"}
 
 
 class Beneficiary(BaseStep):
@@ -32,9 +38,25 @@ class Beneficiary(BaseStep):
 
     async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         if option is None:
-            names = or_list([p.first_name for p in self._people(ctx)])
-            return Invalid(say(ctx, "beneficiary.invalid", names=names))
+            return self._by_relation(ctx, inbound.text or "")
         return Accept(int(option[1:]))
+
+    def _by_relation(self, ctx: Context, text: str) -> Outcome:
+        """"mio figlio", "il più grande", "la piccola": the child meant, or which ones."""
+        words = set(normalise(text).split())
+        children = [p for p in self._people(ctx) if p.relation == Relation.CHILD]
+        if children and words & _CHILD_WORDS:
+            by_age = sorted(children, key=lambda p: p.birth_date)
+            if words & _ELDEST:
+                return Accept(by_age[0].id)
+            if words & _YOUNGEST:
+                return Accept(by_age[-1].id)
+            if len(children) == 1:
+                return Accept(children[0].id)
+            return Invalid(say(ctx, "beneficiary.which_child",
+                               names=or_list([p.first_name for p in children])))
+        names = or_list([p.first_name for p in self._people(ctx)])
+        return Invalid(say(ctx, "beneficiary.invalid", names=names))
 
     def still_valid(self, ctx: Context, value: Any) -> bool:
         return any(p.id == value for p in self._people(ctx))
