@@ -170,10 +170,10 @@ class Engine:
             self._handoff(turn, "human", inbound.text, None)
             self._ask_menu(turn)
             return
-        key = _menu_from_text(inbound.text)
+        menu_key = _menu_from_text(inbound.text)
         parsed = parse(inbound.text, today, [m.first_name for m in household.members])
-        if key is not None and parsed.intent not in ("status", "human", "complaint"):
-            await self._menu_choice(turn, key, household, today, services, parsed)
+        if menu_key is not None and parsed.intent not in ("status", "human", "complaint"):
+            await self._menu_choice(turn, menu_key, household, today, services, parsed)
             return
         await self._intent(turn, parsed, inbound.text, household, today, services)
 

@@ -82,8 +82,8 @@ def _position(words: list[str], count: int) -> int | None:
         return n - 1 if 1 <= n <= count else None
     if word in _LAST:
         return count - 1
-    n = _ORDINALS.get(word)
-    return n - 1 if n is not None and n <= count else None
+    ordinal = _ORDINALS.get(word)
+    return ordinal - 1 if ordinal is not None and ordinal <= count else None
 
 
 def _all_words_in(words: list[str], label: str) -> bool:

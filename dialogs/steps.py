@@ -82,13 +82,23 @@ Outcome = Accept | Stay | Invalid
 class Step(Protocol):
     """One question of a flow."""
 
-    name: str
-    # Shown in the summary's edit menu; None when the step is not editable from there.
-    edit_label: str | None
-    accepts_files: bool
-    accepts_locations: bool
-    # Answers of other steps that are forgotten with this one (they depend on it).
-    clears: Sequence[str]
+    # Read-only in the contract, so steps may declare them as plain class attributes.
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def edit_label(self) -> str | None:
+        """Shown in the summary's edit menu; None when the step is not editable from there."""
+
+    @property
+    def accepts_files(self) -> bool: ...
+
+    @property
+    def accepts_locations(self) -> bool: ...
+
+    @property
+    def clears(self) -> Sequence[str]:
+        """Answers of other steps that are forgotten with this one (they depend on it)."""
 
     def applies(self, ctx: Context) -> bool: ...
 

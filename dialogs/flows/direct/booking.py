@@ -358,7 +358,7 @@ class AppointmentCheck(BaseStep):
 
     def applies(self, ctx: Context) -> bool:
         value = ctx.answers.get("appointment")
-        return not is_checkup(ctx) and bool(value) and not value.get("literal", True)
+        return not is_checkup(ctx) and value is not None and not value.get("literal", True)
 
     def ask(self, ctx: Context) -> Question:
         return Question(say(ctx, "booking.date_check",
