@@ -37,6 +37,8 @@ __all__ = [
     "guarantees",
     "handoffs",
     "metadata",
+    "notification_preferences",
+    "notifications",
     "persons",
     "policies",
     "policy_insured",
@@ -317,4 +319,39 @@ handoffs = Table(
     Column("text", Text, nullable=False),
     Column("request_number", String(8)),
     Column("created_at", UTCDateTime, nullable=False),
+)
+
+# Messages the bot owes customers (status changes, reminders), claimed and sent by the reminder
+# loop. The unique key makes scheduling idempotent: one row per (customer, kind, subject,
+# occurrence). status: pending -> sending -> sent; or cancelled (its reason went away, opt-out)
+# or failed (gave up, or a sender died mid-delivery: never sent twice).
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("customer_id", Integer, ForeignKey("persons.id"), nullable=False, index=True),
+    Column("kind", String(32), nullable=False),
+    Column("subject", String(100), nullable=False),  # e.g. the request number
+    Column("occurrence", String(64), nullable=False),  # which one of the kind for the subject
+    Column("due_at", UTCDateTime, nullable=False),
+    Column("urgent", Boolean, nullable=False),  # urgent ones ignore quiet hours
+    Column("payload", JSON, nullable=False),  # the values the message shows
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_try_at", UTCDateTime, nullable=False),
+    Column("claimed_until", UTCDateTime),
+    Column("sent_at", UTCDateTime),
+    UniqueConstraint("customer_id", "kind", "subject", "occurrence"),
+)
+Index("ix_notifications_status_next_try_at", notifications.c.status, notifications.c.next_try_at)
+
+# What a customer wants to be told: reminders, status changes; no row means both on.
+notification_preferences = Table(
+    "notification_preferences",
+    metadata,
+    Column("customer_id", Integer, ForeignKey("persons.id"), primary_key=True,
+           autoincrement=False),
+    Column("reminders", Boolean, nullable=False),
+    Column("status_changes", Boolean, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
 )

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from portal import facilities as finder
+from portal import notifications as queue
 from portal import rows
 from portal.documents import DocumentStore
 from portal.models import (
@@ -44,6 +45,7 @@ from portal.models import (
     StatusChange,
     StatusDetails,
 )
+from portal.notifications import Notice, Notification, Preferences
 from portal.schema import (
     channel_links,
     conversations,
@@ -54,6 +56,8 @@ from portal.schema import (
     followups,
     guarantees,
     handoffs,
+    notification_preferences,
+    notifications,
     persons,
     policies,
     policy_insured,
@@ -877,9 +881,12 @@ class Store:
         note: str = "",
         details: StatusDetails | None = None,
         now: datetime | None = None,
+        notify: bool = True,
     ) -> Request:
         """Move the request to `new_status` as portal.statuses allows, recording its details
         (what is missing, what was paid, why, the authorisation) in a new history entry.
+        With `notify`, the customer's "status_changed" message is queued in the same
+        transaction.
 
         Raises NotFound, or TransitionError (refused transition, missing details, or the
         status changed meanwhile).
@@ -889,7 +896,12 @@ class Store:
         async with self.engine.begin() as conn:
             current = await self._status_of(conn, number)
             check_transition(current.type, current.status, new_status)
-            await self._set_status(conn, current, new_status, by, note, details, now)
+            history_id = await self._set_status(conn, current, new_status, by, note, details,
+                                                now)
+            if notify:
+                await queue.enqueue(conn, Notice(
+                    current.customer_id, "status_changed", number, str(history_id), now,
+                    _status_payload(number, new_status, current.service_name, note, details)))
         return await self._request_or_fail(number)
 
     async def add_documents(
@@ -997,7 +1009,8 @@ class Store:
     async def _status_of(self, conn: AsyncConnection, number: str) -> Any:
         row = (
             await conn.execute(
-                select(requests.c.id, requests.c.type, requests.c.status).where(
+                select(requests.c.id, requests.c.type, requests.c.status,
+                       requests.c.customer_id, requests.c.service_name).where(
                     requests.c.number == number
                 )
             )
@@ -1015,7 +1028,7 @@ class Store:
         note: str,
         details: StatusDetails | None,
         now: datetime,
-    ) -> None:
+    ) -> int:
         # Only from the status just read: a concurrent change makes this one fail.
         moved = await conn.execute(
             update(requests)
@@ -1035,6 +1048,117 @@ class Store:
             await conn.execute(
                 insert(status_details).values(rows.status_details_values(history_id, details))
             )
+        return history_id
+
+    # -- notifications: what the bot owes customers, and what they want to be told ---------
+
+    async def links_of(self, customer_id: int) -> list[tuple[str, str]]:
+        """The chat users (channel, user_key) speaking for the customer, latest linked first."""
+        async with self.engine.connect() as conn:
+            found = await conn.execute(
+                select(channel_links.c.channel, channel_links.c.user_key)
+                .where(channel_links.c.customer_id == customer_id)
+                .order_by(channel_links.c.linked_at.desc()))
+            return [(r.channel, r.user_key) for r in found]
+
+    async def enqueue_notifications(self, notices: Sequence[Notice]) -> int:
+        """Schedules each notice unless its key is already stored; how many were added."""
+        async with self.engine.begin() as conn:
+            return sum([await queue.enqueue(conn, n) for n in notices])
+
+    async def sync_notifications(self, kinds: Sequence[str],
+                                 notices: Sequence[Notice]) -> tuple[int, int]:
+        """Makes the pending notices of `kinds` exactly `notices`: the new ones added, those no
+        longer wanted cancelled. Returns (added, cancelled)."""
+        async with self.engine.begin() as conn:
+            added = sum([await queue.enqueue(conn, n) for n in notices])
+            cancelled = await queue.cancel_missing(conn, kinds, {n.key for n in notices})
+        return added, cancelled
+
+    async def claim_notifications(self, now: datetime | None = None,
+                                  limit: int = 20) -> list[Notification]:
+        """Due notices, claimed for this sender for `queue.CLAIM_FOR`."""
+        async with self.engine.begin() as conn:
+            return await queue.claim(conn, _utc(now), limit)
+
+    async def start_delivery(self, notification_id: int, now: datetime | None = None) -> bool:
+        """Marks a claimed notice as being delivered; False if the claim was lost."""
+        return await self._move_claimed(notification_id, _utc(now), status=queue.SENDING)
+
+    async def mark_sent(self, notification_id: int, now: datetime | None = None) -> None:
+        now = _utc(now)
+        async with self.engine.begin() as conn:
+            await conn.execute(update(notifications).where(
+                notifications.c.id == notification_id, notifications.c.status == queue.SENDING,
+            ).values(status=queue.SENT, sent_at=now, claimed_until=None))
+
+    async def mark_failed(self, notification_id: int, *, retry: bool,
+                          now: datetime | None = None) -> bool:
+        """After a failed delivery: tried again later (back-off) while tries remain and
+        `retry`, else given up. True if it will be tried again."""
+        now = _utc(now)
+        async with self.engine.begin() as conn:
+            row = (await conn.execute(select(notifications.c.attempts).where(
+                notifications.c.id == notification_id))).first()
+            attempts = (row.attempts if row else 0) + 1
+            again = retry and attempts < queue.MAX_ATTEMPTS
+            await conn.execute(update(notifications).where(
+                notifications.c.id == notification_id,
+                notifications.c.status.in_((queue.PENDING, queue.SENDING)),
+            ).values(status=queue.PENDING if again else queue.FAILED, attempts=attempts,
+                     next_try_at=now + queue.backoff(attempts), claimed_until=None))
+        return again
+
+    async def postpone_notification(self, notification_id: int, until: datetime,
+                                    now: datetime | None = None) -> bool:
+        """Puts a claimed notice back until `until` (quiet hours)."""
+        return await self._move_claimed(notification_id, _utc(now), next_try_at=until,
+                                         claimed_until=None)
+
+    async def cancel_notification(self, notification_id: int,
+                                  now: datetime | None = None) -> bool:
+        """Cancels a claimed notice (the customer turned these off, or nowhere to send it)."""
+        return await self._move_claimed(notification_id, _utc(now), status=queue.CANCELLED,
+                                        claimed_until=None)
+
+    async def _move_claimed(self, notification_id: int, now: datetime, **values: Any) -> bool:
+        async with self.engine.begin() as conn:
+            done = await conn.execute(update(notifications).where(
+                queue.still_claimed(notification_id, now)).values(**values))
+        return done.rowcount == 1
+
+    async def notifications(self, *, customer_id: int | None = None,
+                            status: str | None = None) -> list[Notification]:
+        """Stored notices, by when they are due."""
+        query = select(notifications).order_by(notifications.c.next_try_at, notifications.c.id)
+        if customer_id is not None:
+            query = query.where(notifications.c.customer_id == customer_id)
+        if status is not None:
+            query = query.where(notifications.c.status == status)
+        async with self.engine.connect() as conn:
+            return [queue.row_to_notification(r) for r in await conn.execute(query)]
+
+    async def preferences(self, customer_id: int) -> Preferences:
+        async with self.engine.connect() as conn:
+            return await queue.preferences(conn, customer_id)
+
+    async def set_preferences(self, customer_id: int, *, reminders: bool | None = None,
+                              status_changes: bool | None = None,
+                              now: datetime | None = None) -> Preferences:
+        """Turns reminders and/or status-change messages on or off; None keeps the setting."""
+        now = _utc(now)
+        prefs = notification_preferences
+        async with self.engine.begin() as conn:
+            old = await queue.preferences(conn, customer_id)
+            new = Preferences(old.reminders if reminders is None else reminders,
+                              old.status_changes if status_changes is None else status_changes)
+            values = {"reminders": new.reminders, "status_changes": new.status_changes,
+                      "updated_at": now}
+            done = await conn.execute(
+                update(prefs).where(prefs.c.customer_id == customer_id).values(**values))
+            if done.rowcount == 0:
+                await conn.execute(insert(prefs).values(customer_id=customer_id, **values))
+        return new
 
     async def _request_or_fail(self, number: str) -> Request:
         request = await self.get_request(number)
@@ -1052,6 +1176,22 @@ _TAKES_DOCUMENTS = frozenset(
         RequestStatus.AWAITING_AUTHORISATION,
     }
 )
+
+
+def _status_payload(number: str, status: str, service: str, note: str,
+                    details: StatusDetails | None) -> dict[str, Any]:
+    """What the status-change message shows, as JSON values."""
+    d = details or StatusDetails()
+    return {
+        "number": number, "status": status, "service": service, "note": note,
+        "missing": list(d.missing_documents),
+        "deadline": d.deadline.isoformat() if d.deadline else None,
+        "amount_paid": str(d.amount_paid) if d.amount_paid is not None else None,
+        "paid_on": d.paid_on.isoformat() if d.paid_on else None,
+        "reason": d.reason,
+        "authorisation_code": d.authorisation_code,
+        "valid_until": d.valid_until.isoformat() if d.valid_until else None,
+    }
 
 
 def _code_row(purpose: str, target: str) -> Any:

@@ -16,8 +16,9 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 from bot.cli.db import open_store
-from portal.models import Household, Person, Request
-from portal.store import Store
+from portal.models import Household, Person, Request, StatusDetails
+from portal.statuses import TransitionError
+from portal.store import NotFound, Store
 
 __all__ = ["requests_group"]
 
@@ -29,7 +30,12 @@ STATUSES = {
     "inviata": "Inviata",
     "in_lavorazione": "In lavorazione",
     "sospesa": "Sospesa",
+    "in_attesa_autorizzazione": "In attesa di autorizzazione",
     "autorizzata": "Autorizzata",
+    "non_autorizzata": "Non autorizzata",
+    "valutata": "Valutata",
+    "erogata": "Erogata",
+    "chiusa": "Chiusa",
     "liquidata": "Liquidata",
     "respinta": "Respinta",
     "annullata": "Annullata",
@@ -265,5 +271,58 @@ def show_command(number: str, as_json: bool) -> None:
             return "\n".join(await _show_text(store, request))
         finally:
             await store.close()
+
+    click.echo(asyncio.run(run()))
+
+
+@requests_group.command("set-status")
+@click.argument("number")
+@click.argument("status")
+@click.option("--reason", default="", help="Motivo (respinta, non_autorizzata).")
+@click.option("--amount", type=Decimal, help="Importo liquidato (liquidata).")
+@click.option("--paid-on", type=click.DateTime(["%Y-%m-%d"]),
+              help="Data del pagamento (liquidata; se manca, oggi).")
+@click.option("--missing", help='Documenti mancanti, separati da virgole (sospesa).')
+@click.option("--deadline", type=click.DateTime(["%Y-%m-%d"]),
+              help="Entro quando inviarli (sospesa).")
+@click.option("--auth-code", help="Codice di autorizzazione (autorizzata).")
+@click.option("--valid-until", type=click.DateTime(["%Y-%m-%d"]),
+              help="Validità dell'autorizzazione.")
+@click.option("--note", default="", help="Nota nella storia della richiesta.")
+@click.option("--by", "by", default="operatore", show_default=True,
+              help="Chi fa il cambio (resta nella storia).")
+def set_status_command(number: str, status: str, reason: str, amount: Decimal | None,
+                       paid_on: datetime | None, missing: str | None,
+                       deadline: datetime | None, auth_code: str | None,
+                       valid_until: datetime | None, note: str, by: str) -> None:
+    """Cambia lo stato della richiesta NUMBER in STATUS (con le regole del portale) e avvisa
+    il cliente."""
+    today = datetime.now(ZoneInfo(TIMEZONE)).date()
+    details = StatusDetails(
+        missing_documents=tuple(m.strip() for m in (missing or "").split(",") if m.strip()),
+        deadline=deadline.date() if deadline else None,
+        amount_paid=amount,
+        paid_on=(paid_on.date() if paid_on else today) if amount is not None else None,
+        reason=reason.strip(),
+        authorisation_code=auth_code,
+        valid_until=valid_until.date() if valid_until else None,
+    )
+
+    async def run() -> str:
+        store = await _ready_store()
+        try:
+            before = await store.get_request(number.strip())
+            if before is None:
+                raise click.ClickException(f"richiesta {number} non trovata")
+            changed = await store.change_status(number.strip(), status.strip(), by=by,
+                                                note=note, details=details)
+        except NotFound as exc:
+            raise click.ClickException(f"richiesta {number} non trovata") from exc
+        except TransitionError as exc:
+            raise click.ClickException(f"cambio di stato rifiutato: {exc}") from exc
+        finally:
+            await store.close()
+        return (f"Richiesta {changed.number}: {_label(STATUSES, before.status)} -> "
+                f"{_label(STATUSES, changed.status)} ({by}). Il cliente sarà avvisato.")
 
     click.echo(asyncio.run(run()))

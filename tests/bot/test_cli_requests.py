@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
-from bot.cli.db import db_group
+from bot.cli.db import db_group, open_store
 from bot.cli.requests import requests_group
 
 
@@ -111,3 +112,35 @@ def test_show_unknown_and_empty_database(home: Path) -> None:
     CliRunner().invoke(db_group, ["init"])
     result = CliRunner().invoke(requests_group, ["show", "12345678"])
     assert result.exit_code == 1 and "non trovata" in result.output
+
+
+def test_set_status_moves_the_request_and_queues_the_message(demo: Path) -> None:
+    result = _run("set-status", "26000112", "sospesa", "--missing", "prescrizione,referto",
+                  "--deadline", "2026-12-20", "--by", "giulia.bianchi")
+    assert result.exit_code == 0, result.output
+    assert "Inviata -> Sospesa (giulia.bianchi)" in result.output
+    data = json.loads(_run("show", "26000112", "--json").output)
+    assert data["status"] == "sospesa"
+    assert data["history"][-1]["by"] == "giulia.bianchi"
+    assert data["status_details"]["missing_documents"] == ["prescrizione", "referto"]
+    assert data["status_details"]["deadline"] == "2026-12-20"
+
+    async def queued() -> list[str]:
+        store = await open_store()
+        try:
+            return [n.kind for n in await store.notifications()]
+        finally:
+            await store.close()
+
+    assert asyncio.run(queued()) == ["status_changed"]
+
+
+def test_set_status_refuses_what_the_portal_refuses(demo: Path) -> None:
+    refused = CliRunner().invoke(requests_group, ["set-status", "26000112", "liquidata",
+                                                  "--amount", "95"])
+    assert refused.exit_code == 1 and "rifiutato" in refused.output
+    incomplete = CliRunner().invoke(requests_group, ["set-status", "26000112", "sospesa"])
+    assert incomplete.exit_code == 1 and "deadline" in incomplete.output
+    unknown = CliRunner().invoke(requests_group, ["set-status", "12345678", "in_lavorazione"])
+    assert unknown.exit_code == 1 and "non trovata" in unknown.output
+    assert json.loads(_run("show", "26000112", "--json").output)["status"] == "inviata"
