@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Literal
 
@@ -41,6 +41,15 @@ class Settings(BaseSettings):
     sms_provider: Literal["console", "http"] = "console"
     sms_url: str | None = None
     sms_token: SecretStr | None = None
+
+    # Back office (`medbot serve`, /api/v1): the bearer token operators' tools send; without
+    # one the API is not served.
+    api_token: SecretStr | None = None
+    # Reminders wait out the night (Italian time): none from `quiet_start` to `quiet_end`.
+    quiet_start: time = time(20, 30)
+    quiet_end: time = time(8, 30)
+    # How often the reminder loop looks for due messages, in seconds.
+    reminders_every: float = 60.0
 
     @property
     def resolved_database_url(self) -> str:

@@ -56,7 +56,7 @@ async def _telegram(settings: Settings) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Indirizzo su cui ascoltare.")
 @click.option("--port", default=8080, show_default=True, type=int, help="Porta.")
 def serve_command(host: str, port: int) -> None:
-    """Il server web: webhook di Telegram e /healthz."""
+    """Il server web: webhook di Telegram, API del back office (/api/v1) e /healthz."""
     _logging()
     asyncio.run(_serve(get_settings(), host, port))
 
@@ -64,7 +64,8 @@ def serve_command(host: str, port: int) -> None:
 async def _serve(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
-    from bot.web import create_app
+    from bot.web import create_app, default_features
+    from bot.web.api import BackOffice
 
     class Server(uvicorn.Server):
         """Stops on SIGINT/SIGTERM and returns (uvicorn would raise the signal again after
@@ -84,7 +85,11 @@ async def _serve(settings: Settings, host: str, port: int) -> None:
     runtime = await Runtime.open(settings)
     try:
         try:
-            app = create_app(runtime)
+            features = default_features(runtime)
+            back_office = BackOffice.from_runtime(runtime)
+            if back_office is not None:
+                features.append(back_office)
+            app = create_app(runtime, features)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc
         config = uvicorn.Config(app, host=host, port=port, log_config=None, lifespan="on",
