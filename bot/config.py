@@ -42,6 +42,19 @@ class Settings(BaseSettings):
     sms_url: str | None = None
     sms_token: SecretStr | None = None
 
+    # WhatsApp Cloud API (`medbot serve`): the access token, the business number's id, the
+    # app secret that signs webhooks (X-Hub-Signature-256), the token Meta echoes when the
+    # webhook is verified, and the Graph API base (point it at a local server for tests).
+    whatsapp_token: SecretStr | None = None
+    whatsapp_phone_number_id: str | None = None
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_verify_token: SecretStr | None = None
+    whatsapp_api_url: str = "https://graph.facebook.com/v21.0"
+    # Approved templates for messages the bot starts outside the 24-hour window: the message
+    # kind (e.g. "status_changed") -> template name, as JSON; and the templates' language.
+    whatsapp_templates: dict[str, str] = {}
+    whatsapp_template_language: str = "it"
+
     # Back office (`medbot serve`, /api/v1): the bearer token operators' tools send; without
     # one the API is not served.
     api_token: SecretStr | None = None

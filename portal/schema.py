@@ -47,6 +47,9 @@ __all__ = [
     "status_details",
     "status_history",
     "verification_codes",
+    "whatsapp_inbox",
+    "whatsapp_statuses",
+    "whatsapp_windows",
 ]
 
 # Named constraints, so later migrations (and SQLite batch mode) can refer to them.
@@ -353,5 +356,36 @@ notification_preferences = Table(
            autoincrement=False),
     Column("reminders", Boolean, nullable=False),
     Column("status_changes", Boolean, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# WhatsApp messages as accepted from the webhook, before they are handled: Meta gets its 200
+# only once the message is here, and a restart handles whatever was left unprocessed.
+# The message id is unique, so Meta's retries of the same message are recognised.
+whatsapp_inbox = Table(
+    "whatsapp_inbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("message_id", String(128), nullable=False, unique=True),
+    Column("payload", JSON, nullable=False),  # the message object as Meta sent it
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("processed_at", UTCDateTime),
+)
+
+# The last message each WhatsApp user sent: free-form messages only within 24 hours of it.
+whatsapp_windows = Table(
+    "whatsapp_windows",
+    metadata,
+    Column("wa_id", String(32), primary_key=True),
+    Column("last_inbound_at", UTCDateTime, nullable=False),
+)
+
+# What Meta says of the messages the bot sent (sent, delivered, read, failed): the latest one.
+whatsapp_statuses = Table(
+    "whatsapp_statuses",
+    metadata,
+    Column("message_id", String(128), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("error_code", Integer),
     Column("updated_at", UTCDateTime, nullable=False),
 )

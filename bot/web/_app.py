@@ -36,6 +36,10 @@ def default_features(runtime: Runtime) -> list[WebFeature]:
             log.warning("Telegram webhooks off: set MEDBOT_TELEGRAM_WEBHOOK_SECRET to take them")
         else:
             features.append(TelegramWebhook.from_runtime(runtime))
+    if settings.whatsapp_token is not None:
+        from bot.web.whatsapp import WhatsAppWebhook
+
+        features.append(WhatsAppWebhook.from_runtime(runtime))
     return features
 
 
