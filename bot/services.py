@@ -103,6 +103,17 @@ class PortalServices:
     def read_document(self, sha256: str) -> bytes:
         return self._store.documents.read(sha256)
 
+    async def reminder_settings(self, customer_id: int) -> tuple[bool, bool]:
+        prefs = await self._store.preferences(customer_id)
+        return prefs.reminders, prefs.status_changes
+
+    async def set_reminder_settings(self, customer_id: int, *, reminders: bool | None = None,
+                                    status_changes: bool | None = None) -> tuple[bool, bool]:
+        prefs = await self._store.set_preferences(customer_id, reminders=reminders,
+                                                  status_changes=status_changes,
+                                                  now=self._now())
+        return prefs.reminders, prefs.status_changes
+
 
 def _option(facility: Facility, match: FacilityMatch | None = None) -> FacilityOption:
     doctors = tuple(f"{d.title} {d.full_name}" for d in match.doctors) if match else ()

@@ -9,7 +9,7 @@ from typing import Any
 
 from dialogs import archive
 from dialogs.events import Choice, Inbound, Reply
-from dialogs.matching import command_in, match_choice, normalise, yes_or_no
+from dialogs.matching import command_in, match_choice, normalise, reminder_command, yes_or_no
 from dialogs.prefill import prefill_answers, said_date
 from dialogs.services import Services
 from dialogs.state import State
@@ -112,8 +112,11 @@ class Engine:
     ) -> None:
         state = turn.state
         command = _command(inbound)
+        reminders = reminder_command(inbound.text) if inbound.text else None
         if inbound == Inbound():
             self._resume(turn)
+        elif reminders is not None and state.pending is None:
+            await self._reminders(turn, reminders, household, services)
         elif state.pending is not None:
             self._answer_pending(turn, inbound, command)
         elif command is not None and command != "human":
@@ -186,6 +189,8 @@ class Engine:
         elif intent in ("reimbursement", "direct_service", "find_facility"):
             flow = "rimborso" if intent == "reimbursement" else "diretta"
             await self._start(turn, flow, household, today, services, parsed)
+        elif intent == "reminders_off":
+            await self._reminders(turn, "reminders_off", household, services)
         elif intent == "add_documents":
             replies = await archive.answer_question(
                 Parsed("status", {**parsed.entities, "status": "sospesa"}, parsed.confidence),
@@ -196,7 +201,7 @@ class Engine:
             self._ask_menu(turn)
         else:
             key = {"greeting": "menu.greeting", "thanks": "menu.thanks", "help": "menu.help",
-                   "reminders_off": "menu.reminders_off", "cancel": "menu.nothing_open",
+                   "cancel": "menu.nothing_open",
                    "back": "menu.nothing_open"}.get(intent, "menu.not_understood")
             turn.say(t(key, name=household.customer.first_name))
             self._ask_menu(turn)
@@ -236,6 +241,24 @@ class Engine:
         if understood:
             turn.say(t("engine.prefilled", what=", ".join(understood)))
         self._ask_next(turn, fresh=True)
+
+    async def _reminders(self, turn: _Turn, command: str, household: Household,
+                         services: Services) -> None:
+        """Shows or changes what the bot may send unasked: reminders, status changes."""
+        customer = household.customer.id
+        if command == "show":
+            reminders, status = await services.reminder_settings(customer)
+        else:
+            subject, _, value = command.partition("_")
+            change = {"reminders" if subject == "reminders" else "status_changes": value == "on"}
+            reminders, status = await services.set_reminder_settings(customer, **change)
+            turn.say(t(f"reminders.{command}"))
+        turn.say(t("reminders.now", reminders=t(f"reminders.state_{reminders}"),
+                   status=t(f"reminders.state_{status}")))
+        if turn.ctx is None:
+            self._ask_menu(turn)
+        else:
+            self._ask_next(turn, fresh=False)
 
     async def _add_documents(self, turn: _Turn, number: str, household: Household,
                              today: date, services: Services) -> None:
@@ -614,9 +637,11 @@ class Engine:
         return key if any(o.key == key for o in options) else None
 
 
+# Short labels, so every channel shows them whole (WhatsApp buttons: 20 characters).
 _MENU = (
-    Option("rimborso", "Sì, devo richiedere un rimborso", ("rimborso", "si", "sì")),
-    Option("diretta", "No, devo richiedere una prestazione diretta", ("diretta", "no")),
+    Option("rimborso", "Rimborso", ("si", "sì", "si devo richiedere un rimborso")),
+    Option("diretta", "Prestazione diretta",
+           ("diretta", "no", "no devo richiedere una prestazione diretta")),
     Option("richieste", "Le mie richieste", ("richieste", "archivio", "pratiche")),
 )
 _MENU_KEYS = {o.key for o in _MENU}

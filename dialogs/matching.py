@@ -164,3 +164,24 @@ def command_in(text: str) -> str | None:
         if words in phrases:
             return command
     return None
+
+
+def reminder_command(text: str) -> str | None:
+    """"promemoria" (show), "promemoria no|sì" (reminders off|on), "aggiornamenti no|sì"
+    (status-change messages off|on), or None when the text is about something else."""
+    words = normalise(text.replace("/", " ")).split()
+    if not words or len(words) > 8:
+        return None
+    subject = ("reminders" if {"promemoria", "reminder", "reminders"} & set(words)
+               else "status" if {"aggiornamenti", "notifiche"} & set(words) else None)
+    if subject is None:
+        return None
+    negative = bool({"no", "non", "basta", "disattiva", "disattivare", "togli", "stop", "off",
+                     "smetti", "niente"} & set(words))
+    positive = bool({"si", "attiva", "riattiva", "attivare", "riattivare", "rimetti", "on",
+                     "voglio", "vorrei"} & set(words))
+    if negative:
+        return f"{subject}_off"
+    if positive:
+        return f"{subject}_on"
+    return "show" if len(words) <= 2 else None

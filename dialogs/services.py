@@ -107,3 +107,10 @@ class Services(Protocol):
 
     def read_document(self, sha256: str) -> bytes:
         """The content of a stored document."""
+
+    async def reminder_settings(self, customer_id: int) -> tuple[bool, bool]:
+        """Whether the customer gets reminders, and status-change messages."""
+
+    async def set_reminder_settings(self, customer_id: int, *, reminders: bool | None = None,
+                                    status_changes: bool | None = None) -> tuple[bool, bool]:
+        """Turns either on or off (None keeps it); the settings now."""

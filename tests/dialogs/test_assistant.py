@@ -119,3 +119,23 @@ async def test_another_households_request_is_never_shown(chat: EngineChat, runti
     turn = await chat.say(f"a che punto è la pratica {foreign}?")
     assert foreign in turn.text and "Non trovo" in turn.text
     assert "Cronologia" not in turn.text
+
+
+async def test_reminders_turned_off_and_on_from_the_chat(chat: EngineChat,
+                                                         runtime: Runtime) -> None:
+    mario = await runtime.store.customer_by_fiscal_code("RSSMRA75D12H501J")
+    assert mario is not None
+    turn = await chat.say("/promemoria")
+    assert "Promemoria: attivi" in turn.text
+    turn = await chat.say("non voglio più promemoria")
+    assert "non ti manderò più promemoria" in turn.text
+    prefs = await runtime.store.preferences(mario.id)
+    assert (prefs.reminders, prefs.status_changes) == (False, True)
+    # In the middle of a request too, and the question stays.
+    await chat.say("rimborso")
+    turn = await chat.say("aggiornamenti no")
+    assert turn.step == "year" and "Avvisi sui cambi di stato delle richieste: disattivati" in turn.text
+    turn = await chat.say("promemoria sì")
+    assert turn.step == "year"
+    prefs = await runtime.store.preferences(mario.id)
+    assert (prefs.reminders, prefs.status_changes) == (True, False)

@@ -154,7 +154,7 @@ async def test_file_with_no_request_open(driver: Driver) -> None:
 
 async def test_direct_services_are_not_offered_yet(driver: Driver) -> None:
     await driver.say("ciao")
-    await driver.tap("prestazione diretta")
+    await driver.tap("Prestazione diretta")
     assert "Area Clienti" in driver.text
     assert driver.state.flow is None
 

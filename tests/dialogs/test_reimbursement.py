@@ -24,7 +24,7 @@ def prescription(tmp_path: Path) -> Path:
 async def start(chat: EngineChat) -> None:
     first = await chat.say("ciao")
     assert "rimborso" in first.text
-    turn = await chat.tap("Sì, devo richiedere un rimborso")
+    turn = await chat.tap("Rimborso")
     assert turn.flow == "rimborso"
     assert turn.step == "year"
     assert turn.labels == ["2026", "2025"]
