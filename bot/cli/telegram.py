@@ -27,13 +27,15 @@ def _logging() -> None:
 
 @click.command("telegram")
 def telegram_command() -> None:
-    """Il bot Telegram in long polling (MEDBOT_TELEGRAM_TOKEN)."""
+    """Il bot Telegram in long polling (MEDBOT_TELEGRAM_TOKEN), con i promemoria."""
     _logging()
     asyncio.run(_telegram(get_settings()))
 
 
 async def _telegram(settings: Settings) -> None:
-    from bot.channels.telegram import TelegramConfig, run_polling
+    from bot.channels.telegram import TelegramConfig, build_application, polling
+    from bot.channels.telegram.sender import TelegramSender
+    from bot.reminders import serving
     from bot.sms import sms_sender
 
     try:
@@ -47,7 +49,12 @@ async def _telegram(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        await run_polling(runtime, sms, config, stop)
+        application = build_application(runtime, sms, config)
+        async with polling(application, config):
+            # The reminder loop next to polling, stopped first: it sends through this bot.
+            sender = TelegramSender(application.bot, runtime.store)
+            async with serving(runtime, {sender.channel: sender}):
+                await stop.wait()
     finally:
         await runtime.close()
 
@@ -56,7 +63,8 @@ async def _telegram(settings: Settings) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Indirizzo su cui ascoltare.")
 @click.option("--port", default=8080, show_default=True, type=int, help="Porta.")
 def serve_command(host: str, port: int) -> None:
-    """Il server web: webhook di Telegram, API del back office (/api/v1) e /healthz."""
+    """Il server web: webhook di Telegram e WhatsApp, API del back office (/api/v1), promemoria
+    e /healthz."""
     _logging()
     asyncio.run(_serve(get_settings(), host, port))
 
@@ -66,6 +74,7 @@ async def _serve(settings: Settings, host: str, port: int) -> None:
 
     from bot.web import create_app, default_features
     from bot.web.api import BackOffice
+    from bot.web.reminders import ReminderLoop
 
     class Server(uvicorn.Server):
         """Stops on SIGINT/SIGTERM and returns (uvicorn would raise the signal again after
@@ -89,6 +98,10 @@ async def _serve(settings: Settings, host: str, port: int) -> None:
             back_office = BackOffice.from_runtime(runtime)
             if back_office is not None:
                 features.append(back_office)
+            # Last: started after the channels it sends through, stopped before them.
+            reminders = ReminderLoop.from_runtime(runtime, features)
+            if reminders is not None:
+                features.append(reminders)
             app = create_app(runtime, features)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc

@@ -1,0 +1,57 @@
+"""The messages in Italian, from the values stored with each notice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from bot.outbound import Outbound
+from bot.reminders._texts import t
+from dialogs.events import Reply
+from portal.notifications import Notification
+
+__all__ = ["render"]
+
+
+def _day(iso: str | None) -> str:
+    return format_date(date.fromisoformat(iso), "d MMMM y", locale="it_IT") if iso else ""
+
+
+def _missing(items: Iterable[str]) -> str:
+    names = [i.replace("_", " ") for i in items]
+    return " e ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
+
+
+def render(n: Notification) -> Outbound:
+    """The message in Italian, from the values stored with the notice."""
+    p = n.payload
+    if n.kind == "status_changed":
+        status = p["status"]
+        amount = p.get("amount_paid")
+        valid = t("status_changed.valid_until", day=_day(p.get("valid_until"))) \
+            if p.get("valid_until") else ""
+        what = t(f"status_changed.{status}", missing=_missing(p.get("missing", [])),
+                 deadline=_day(p.get("deadline")), reason=p.get("reason", ""),
+                 amount=f"€ {format_decimal(Decimal(amount), '#,##0.00', locale='it_IT')}"
+                 if amount else "", paid_on=_day(p.get("paid_on")),
+                 code=p.get("authorisation_code") or "", valid=valid)
+        text = f"{t('status_changed.intro', **p)} {what}\n\n{t('status_changed.off')}"
+    elif n.kind == "documents_missing":
+        key = "documents_missing.deadline" if p.get("last_call") else "documents_missing.text"
+        text = t(key, number=p["number"], service=p["service"],
+                 missing=_missing(p["missing"]), deadline=_day(p["deadline"]))
+        text += "\n\n" + t("footer.reminders_off")
+    elif n.kind == "appointment":
+        when = t("appointment.when_time", time=p["time"]) if p.get("time") \
+            else t("appointment.when")
+        text = t("appointment.text", when=when, service=p["service"], facility=p["facility"],
+                 address=p["address"], code=p["code"])
+    else:
+        text = t(f"{n.kind}.text", **p) + "\n\n" + t("footer.reminders_off")
+    return Outbound(n.kind, Reply(text))
+
+

@@ -1,0 +1,91 @@
+"""When a reminder is due: the kinds computed from the records, queued by `schedule`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from portal.models import Request, RequestStatus, RequestType
+from portal.notifications import Notice
+from portal.store import Store
+
+__all__ = ["REMIND_AT", "ROME", "SCHEDULED_KINDS", "schedule"]
+
+ROME = ZoneInfo("Europe/Rome")
+# The kinds computed from the records; "status_changed" is queued by the status change itself.
+SCHEDULED_KINDS = ("documents_missing", "appointment", "booking")
+REMIND_AT = time(10, 0)  # day-based reminders go out mid-morning, Italian time
+APPOINTMENT_EVE = time(18, 0)
+
+
+def _at(day: date, moment: time) -> datetime:
+    return datetime.combine(day, moment, ROME)
+
+
+def _documents_missing(r: Request, now: datetime) -> list[Notice]:
+    """After 2 days, then weekly, and 3 days before the deadline; of those already due only
+    the latest (a loop that was down does not catch up with a burst)."""
+    d = r.status_details
+    if r.status != RequestStatus.SUSPENDED or d is None or d.deadline is None or not r.history:
+        return []
+    since = r.history[-1].at
+    start = since.astimezone(ROME).date()
+    payload = {"number": r.number, "service": r.service_name,
+               "missing": list(d.missing_documents), "deadline": d.deadline.isoformat()}
+    stamp = f"{since:%Y%m%dT%H%M%S}"
+    last_call = d.deadline - timedelta(days=3)
+    notices = []
+    day, n = start + timedelta(days=2), 0
+    while day < last_call:
+        notices.append(Notice(r.customer_id, "documents_missing", r.number, f"{stamp}:{n}",
+                              _at(day, REMIND_AT), payload))
+        day, n = day + timedelta(days=7), n + 1
+    if last_call > start:
+        notices.append(Notice(r.customer_id, "documents_missing", r.number,
+                              f"{stamp}:deadline", _at(last_call, REMIND_AT),
+                              {**payload, "last_call": True}))
+    if d.deadline < now.astimezone(ROME).date():
+        return []
+    past = [n for n in notices if n.due_at <= now]
+    return past[-1:] + [n for n in notices if n.due_at > now]
+
+
+def _appointment(r: Request, facility: Any, now: datetime) -> list[Notice]:
+    """The day before at 18:00, for an authorised direct service with its appointment."""
+    if (r.type != RequestType.DIRECT or r.status != RequestStatus.AUTHORISED
+            or r.appointment is None or r.appointment <= now):
+        return []
+    local = r.appointment.astimezone(ROME)
+    known_time = local.time() != time(0, 0)
+    d = r.status_details
+    payload = {
+        "number": r.number, "service": r.service_name,
+        "facility": facility.name if facility else (r.facility_text or ""),
+        "address": f"{facility.address}, {facility.town}" if facility else "",
+        "time": f"{local:%H:%M}" if known_time else None,
+        "code": (d.authorisation_code if d else None) or "",
+    }
+    due = _at(local.date() - timedelta(days=1), APPOINTMENT_EVE)
+    return [Notice(r.customer_id, "appointment", r.number, local.isoformat(), due, payload,
+                   urgent=True)]
+
+
+async def schedule(store: Store, now: datetime) -> tuple[int, int]:
+    """Queues the reminders the records call for and cancels those whose reason went away;
+    returns (added, cancelled). Customers who turned reminders off get none."""
+    notices: list[Notice] = []
+    for customer in await store.customers():
+        if not (await store.preferences(customer.id)).reminders:
+            continue
+        for r in await store.list_requests(customer.id):
+            notices += _documents_missing(r, now)
+            facility = await store.facility(r.facility_id) if r.facility_id else None
+            notices += _appointment(r, facility, now)
+        for followup, done_at in await store.followups(customer.id):
+            if followup.kind == "booking" and done_at is None:
+                notices.append(Notice(customer.id, "booking", followup.subject, "1",
+                                      followup.due_at))
+    return await store.sync_notifications(SCHEDULED_KINDS, notices)
+
+
