@@ -12,6 +12,8 @@ from bot.cli import (
     db,
     intents,  # noqa: F401
     nlu,
+    rasa,
+    reminders,
     requests,
 )
 from bot.cli.facilities import facilities_group
@@ -32,7 +34,9 @@ for _command in (
     db.db_group,
     facilities_group,
     nlu.nlu_group,
+    rasa.rasa_actions_command,
     requests.requests_group,
+    reminders.reminders_group,
     telegram_command,
     serve_command,
     link_group,

@@ -36,7 +36,7 @@ async def configured_senders(runtime: Runtime, given: Mapping[str, ChannelSender
             # messages, not the process.
             bot = Bot(token.get_secret_value(), base_url=settings.telegram_api_url,
                       base_file_url=settings.telegram_file_url)
-            stack.push_async_callback(bot.shutdown)
+            stack.push_async_callback(bot.request.shutdown)  # bot.shutdown skips it
             senders["telegram"] = TelegramSender(bot, runtime.store)
         if "whatsapp" not in senders and settings.whatsapp_token is not None:
             from bot.channels.whatsapp import GraphApi, WhatsAppConfig, WhatsAppSender
@@ -62,14 +62,19 @@ def reminders_for(runtime: Runtime, senders: Mapping[str, ChannelSender]) -> Rem
 @asynccontextmanager
 async def serving(runtime: Runtime, given: Mapping[str, ChannelSender] | None = None,
                   ) -> AsyncIterator[Reminders | None]:
-    """The loop in the background every MEDBOT_REMINDERS_EVERY seconds for the block
-    (0: not at all, None is yielded); `given` as for `configured_senders`."""
+    """The loop in the background every MEDBOT_REMINDERS_EVERY seconds for the block; None
+    is yielded, and no loop runs, when that is 0 or no channel is configured. `given` as for
+    `configured_senders`."""
     every = runtime.settings.reminders_every
     if every <= 0:
         async with running(reminders_for(runtime, {}), every):
             yield None
         return
     async with configured_senders(runtime, given) as senders:
+        if not senders:  # the loop would cancel every message, with nowhere to send it
+            log.warning("reminders off: no channel to send them on")
+            yield None
+            return
         reminders = reminders_for(runtime, senders)
         async with running(reminders, every):
             yield reminders

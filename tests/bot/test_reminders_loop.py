@@ -88,13 +88,14 @@ async def test_serve_feature_sends_through_the_webhook_bot(runtime: Runtime) -> 
         assert not _loop_tasks() and loop.reminders is None
 
 
-async def test_serve_feature_without_channels_has_no_senders(runtime: Runtime) -> None:
+async def test_serve_without_channels_runs_no_loop(runtime: Runtime) -> None:
+    """It would cancel every message, having nowhere to send them."""
     runtime.settings.telegram_token = SecretStr("")
     loop = ReminderLoop(runtime, [])
     app = create_app(runtime, [loop])
     async with app.router.lifespan_context(app):
-        assert loop.reminders is not None and loop.reminders.senders == {}
-    assert not _loop_tasks()
+        assert loop.reminders is None and not _loop_tasks()
+    assert not [n for n in await runtime.store.notifications() if n.status == "cancelled"]
 
 
 async def test_medbot_telegram_sends_reminders_and_stops_on_sigint(
