@@ -1,0 +1,25 @@
+"""`medbot rasa-actions`: the custom-action server for an existing Rasa assistant."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from bot.config import get_settings
+
+
+@click.command("rasa-actions")
+@click.option("--port", default=5055, show_default=True, help="Porta del server delle azioni.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Indirizzo su cui ascoltare (0.0.0.0 per tutte le interfacce).")
+def rasa_actions_command(port: int, host: str) -> None:
+    """Server delle azioni personalizzate per un assistente Rasa (action_medbot)."""
+    try:
+        from bot.channels.rasa import run
+    except ImportError as exc:
+        raise click.ClickException(
+            "Manca rasa-sdk: installa medbot con l'extra «rasa» (pip install -e '.[rasa]')."
+        ) from exc
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    run(get_settings(), host, port)

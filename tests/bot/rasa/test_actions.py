@@ -1,0 +1,102 @@
+"""`medbot rasa-actions`: Rasa 3.x action calls over HTTP, as the assistant makes them."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.auxil import files
+from tests.auxil.runtime import MARIO
+from tests.bot.rasa.tracker import RasaUser, post, user_message, webhook_body
+
+
+def _mario(client: httpx.Client, sender_id: str) -> RasaUser:
+    """A sender the assistant has authenticated as Mario Rossi (the slot it fills)."""
+    return RasaUser(client, sender_id, slots={"medbot_customer": MARIO})
+
+
+def test_health_and_actions(action_server: httpx.Client) -> None:
+    assert action_server.get("/health").json() == {"status": "ok"}
+    names = {a["name"] for a in action_server.get("/actions").json()}
+    assert names == {"action_medbot", "action_medbot_status"}
+
+
+def test_unknown_action_is_404(action_server: httpx.Client) -> None:
+    body = webhook_body("u404", "action_nonexistent", user_message("ciao"), [], {})
+    response = post(action_server, body)
+    assert response.status_code == 404
+    assert response.json()["action_name"] == "action_nonexistent"
+
+
+def test_full_reimbursement_through_repeated_calls(
+    action_server: httpx.Client, file_server: tuple[str, dict[str, bytes]]
+) -> None:
+    base, served = file_server
+    served["ricevuta.png"] = files.png("Ricevuta 7")
+    user = _mario(action_server, "rasa-reimbursement")
+    result = user.say("Buongiorno", intent="greet", deflate=True)
+    buttons = [b for m in result["responses"] for b in m["buttons"]]
+    assert buttons and all(len(b["payload"]) <= 64 for b in buttons)
+    assert user.state == (None, None)
+    user.tap("rimborso")
+    assert user.state == ("rimborso", "year")
+    user.say("quest'anno")
+    user.say("io")
+    user.say("visita cardiologica")
+    user.say("la prima")
+    user.tap("Salute Più")
+    user.tap("Sì, continua")
+    assert user.state == ("rimborso", "exp_file")
+    user.upload(f"{base}/ricevuta.png", "ricevuta.png")
+    user.say("20/11/2026")
+    user.say("85,00")
+    user.say("7")
+    user.tap("Continua")
+    user.tap("Nessuna nota")
+    user.tap("Invia")
+    number = user.slots.get("medbot_request")
+    assert number and number.startswith("26")
+    assert user.state == (None, None)
+    assert number in user.text
+
+    # Later calls need no slot: the sender stays linked.
+    again = RasaUser(action_server, "rasa-reimbursement")
+    again.call(f"a che punto è la pratica {number}?", "action_medbot_status",
+               intent="medbot_status",
+               entities=[{"entity": "request_id", "value": number, "start": 23, "end": 31}])
+    assert number in again.text
+
+
+def test_status_question_with_medbots_own_parser(action_server: httpx.Client) -> None:
+    user = _mario(action_server, "rasa-status")
+    result = user.call("le mie richieste", "action_medbot_status", intent="medbot_status")
+    assert result["responses"] and result["events"] == []
+    assert all(b["payload"].startswith("pratica ") for m in result["responses"]
+               for b in m["buttons"])
+
+
+def test_unlinked_sender_is_asked_to_authenticate(action_server: httpx.Client) -> None:
+    user = RasaUser(action_server, "rasa-stranger")
+    user.say("vorrei un rimborso")
+    assert "Area Clienti" in user.text
+    assert user.state == (None, None)
+    stranger = RasaUser(action_server, "rasa-stranger-2", slots={"medbot_customer": "XXX"})
+    stranger.say("vorrei un rimborso")
+    assert "Non riesco a trovare" in stranger.text
+
+
+def test_metadata_links_the_sender(action_server: httpx.Client) -> None:
+    user = RasaUser(action_server, "rasa-metadata")
+    user.call("vorrei un rimborso", metadata={"medbot_customer": MARIO})
+    assert user.state[0] == "rimborso"
+
+
+def test_unreachable_attachment_keeps_the_question(
+    action_server: httpx.Client, file_server: tuple[str, dict[str, bytes]]
+) -> None:
+    base, _ = file_server
+    user = _mario(action_server, "rasa-missing-file")
+    user.say("vorrei un rimborso")
+    before = user.state
+    result = user.upload(f"{base}/non-esiste.pdf", "non-esiste.pdf")
+    assert "scaricare" in user.text and result["events"] == []
+    assert user.state == before
