@@ -517,6 +517,21 @@ class Store:
             raise
         return TurnResult(version=version, request_number=number)
 
+    async def open_drafts(self) -> list[tuple[ConversationRecord, datetime]]:
+        """Conversations of a customer with a request being written (a flow and its draft),
+        and when each was last touched; for the reminder loop."""
+        async with self.engine.connect() as conn:
+            found = await conn.execute(
+                select(conversations).where(conversations.c.customer_id.is_not(None)))
+            rows = list(found)
+        drafts = []
+        for row in rows:
+            state = json.loads(row.state)
+            if state.get("flow") and state.get("draft_id"):
+                drafts.append((ConversationRecord(row.channel, row.user_key, row.customer_id,
+                                                  state, row.version), row.updated_at))
+        return drafts
+
     async def reset_conversation(self, channel: str, user_key: str) -> None:
         """Start the conversation over: empty state, new version, the customer link kept."""
         async with self.engine.begin() as conn:

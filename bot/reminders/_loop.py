@@ -106,8 +106,11 @@ class Reminders:
         if later is not None:
             await store.postpone_notification(n.id, later, now)
             return POSTPONED
-        channel = next(((c, k) for c, k in await store.links_of(n.customer_id)
-                        if c in self.senders), None)
+        links = [(c, k) for c, k in await store.links_of(n.customer_id) if c in self.senders]
+        own = (n.payload.get("channel"), n.payload.get("user_key"))
+        if own in links:  # about a conversation: said where it happens
+            links.insert(0, own)
+        channel = links[0] if links else None
         if channel is None:
             log.info("notification %s: no linked channel to send it on", n.id)
             await store.cancel_notification(n.id, now)
@@ -121,9 +124,17 @@ class Reminders:
             again = await store.mark_failed(n.id, retry=exc.retry, now=self.now())
             log.warning("notification %s (%s) not delivered on %s%s", n.id, n.kind, channel[0],
                         ", will retry" if again else ", given up")
+            if not again:
+                await self._after(n)
             return RETRYING if again else FAILED
         await store.mark_sent(n.id, self.now())
+        await self._after(n)
         return SENT
+
+    async def _after(self, n: Notification) -> None:
+        """An expired draft goes once its notice is out (or will never be)."""
+        if n.kind == "unfinished" and n.payload.get("expired"):
+            await self.store.reset_conversation(n.payload["channel"], n.payload["user_key"])
 
 
 @asynccontextmanager

@@ -16,6 +16,8 @@ from portal.notifications import Notification
 
 __all__ = ["render"]
 
+FLOWS = ("rimborso", "diretta", "documenti")  # those with a name in reminders_it.toml
+
 
 def _day(iso: str | None) -> str:
     return format_date(date.fromisoformat(iso), "d MMMM y", locale="it_IT") if iso else ""
@@ -50,6 +52,10 @@ def render(n: Notification) -> Outbound:
             else t("appointment.when")
         text = t("appointment.text", when=when, service=p["service"], facility=p["facility"],
                  address=p["address"], code=p["code"])
+    elif n.kind == "unfinished":
+        what = t(f"unfinished.flow_{p['flow']}") if p["flow"] in FLOWS else t("unfinished.flow")
+        text = t("unfinished.expired" if p.get("expired") else "unfinished.text", what=what)
+        text += "\n\n" + t("footer.reminders_off")
     else:
         text = t(f"{n.kind}.text", **p) + "\n\n" + t("footer.reminders_off")
     return Outbound(n.kind, Reply(text))

@@ -8,15 +8,18 @@ from zoneinfo import ZoneInfo
 
 from portal.models import Request, RequestStatus, RequestType
 from portal.notifications import Notice
-from portal.store import Store
+from portal.store import ConversationRecord, Store
 
 __all__ = ["REMIND_AT", "ROME", "SCHEDULED_KINDS", "schedule"]
 
 ROME = ZoneInfo("Europe/Rome")
 # The kinds computed from the records; "status_changed" is queued by the status change itself.
-SCHEDULED_KINDS = ("documents_missing", "appointment", "booking")
+SCHEDULED_KINDS = ("documents_missing", "appointment", "booking", "unfinished")
 REMIND_AT = time(10, 0)  # day-based reminders go out mid-morning, Italian time
 APPOINTMENT_EVE = time(18, 0)
+# A request left half-written: nudged after these pauses, then the draft expires.
+NUDGES = (("24h", timedelta(hours=24)), ("3d", timedelta(days=3)))
+DRAFT_EXPIRES = timedelta(days=30)
 
 
 def _at(day: date, moment: time) -> datetime:
@@ -71,10 +74,28 @@ def _appointment(r: Request, facility: Any, now: datetime) -> list[Notice]:
                    urgent=True)]
 
 
+def _unfinished(record: ConversationRecord, touched: datetime, now: datetime) -> list[Notice]:
+    """A nudge 24 hours and 3 days after the conversation was last touched, and after 30 days
+    the notice that the draft expired (the loop then resets the conversation). Of those
+    already due only the latest: a loop that was down does not send a burst."""
+    state = record.state
+    assert record.customer_id is not None
+    stamp = f"{touched:%Y%m%dT%H%M%S}"  # a turn in between makes new ones, the old cancelled
+    payload = {"flow": state["flow"], "channel": record.channel, "user_key": record.user_key}
+    notices = [Notice(record.customer_id, "unfinished", state["draft_id"], f"{stamp}:{name}",
+                      touched + pause, payload) for name, pause in NUDGES]
+    notices.append(Notice(record.customer_id, "unfinished", state["draft_id"],
+                          f"{stamp}:expired", touched + DRAFT_EXPIRES,
+                          {**payload, "expired": True}))
+    past = [n for n in notices if n.due_at <= now]
+    return past[-1:] + [n for n in notices if n.due_at > now]
+
+
 async def schedule(store: Store, now: datetime) -> tuple[int, int]:
     """Queues the reminders the records call for and cancels those whose reason went away;
     returns (added, cancelled). Customers who turned reminders off get none."""
     notices: list[Notice] = []
+    drafts = await store.open_drafts()
     for customer in await store.customers():
         if not (await store.preferences(customer.id)).reminders:
             continue
@@ -86,6 +107,9 @@ async def schedule(store: Store, now: datetime) -> tuple[int, int]:
             if followup.kind == "booking" and done_at is None:
                 notices.append(Notice(customer.id, "booking", followup.subject, "1",
                                       followup.due_at))
+        for record, touched in drafts:
+            if record.customer_id == customer.id:
+                notices += _unfinished(record, touched, now)
     return await store.sync_notifications(SCHEDULED_KINDS, notices)
 
 

@@ -214,3 +214,55 @@ def test_quiet_hours() -> None:
         datetime(2026, 11, 25, 8, 30, tzinfo=ROME)
     assert quiet.postpone(datetime(2026, 11, 25, 8, 30, tzinfo=ROME)) is None
     assert quiet.postpone(datetime(2026, 11, 25, 20, 29, tzinfo=ROME)) is None
+
+
+def _unfinished(loop: Loop) -> list[str]:
+    return [m.reply.text for _, m in loop.phone.sent if m.kind == "unfinished"]
+
+
+async def test_unfinished_request_nudged_then_expired(loop: Loop) -> None:
+    start = loop.clock.now
+    state = {"flow": "rimborso", "draft_id": "d1", "token": 3, "answers": {"x": 1}}
+    await loop.store.save_turn("telegram", "4242", loop.mario, state, 0, now=start)
+    loop.clock.now = start + timedelta(hours=23, minutes=59)
+    await loop.reminders.run_once()
+    assert _unfinished(loop) == []
+    loop.clock.now = start + timedelta(hours=24)
+    await loop.reminders.run_once()
+    await loop.reminders.run_once()
+    assert len(_unfinished(loop)) == 1 and "richiesta di rimborso" in _unfinished(loop)[0]
+    loop.clock.now = start + timedelta(days=3)
+    await loop.reminders.run_once()
+    assert len(_unfinished(loop)) == 2
+    loop.clock.now = start + timedelta(days=30)
+    await loop.reminders.run_once()
+    assert len(_unfinished(loop)) == 3 and "30 giorni" in _unfinished(loop)[-1]
+    record = await loop.store.load_conversation("telegram", "4242")
+    assert record is not None and record.state == {}
+    loop.clock.now = start + timedelta(days=60)
+    await loop.reminders.run_once()
+    assert len(_unfinished(loop)) == 3
+
+
+async def test_unfinished_request_touched_again_starts_over(loop: Loop) -> None:
+    start = loop.clock.now
+    state = {"flow": "diretta", "draft_id": "d2"}
+    await loop.store.save_turn("telegram", "4242", loop.mario, state, 0, now=start)
+    await loop.reminders.run_once()
+    touched = start + timedelta(hours=2)
+    await loop.store.save_turn("telegram", "4242", loop.mario, state, 1, now=touched)
+    loop.clock.now = start + timedelta(hours=24)
+    await loop.reminders.run_once()
+    assert _unfinished(loop) == []
+    loop.clock.now = touched + timedelta(hours=24)
+    await loop.reminders.run_once()
+    assert len(_unfinished(loop)) == 1 and "prestazione diretta" in _unfinished(loop)[0]
+
+
+async def test_unfinished_after_a_long_pause_only_the_latest(loop: Loop) -> None:
+    start = loop.clock.now
+    await loop.store.save_turn("telegram", "4242", loop.mario,
+                               {"flow": "rimborso", "draft_id": "d3"}, 0, now=start)
+    loop.clock.now = start + timedelta(days=31)
+    await loop.reminders.run_once()
+    assert len(_unfinished(loop)) == 1 and "30 giorni" in _unfinished(loop)[0]
