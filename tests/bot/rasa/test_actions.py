@@ -100,3 +100,16 @@ def test_unreachable_attachment_keeps_the_question(
     result = user.upload(f"{base}/non-esiste.pdf", "non-esiste.pdf")
     assert "scaricare" in user.text and result["events"] == []
     assert user.state == before
+
+
+def test_attachment_over_10_mb_is_refused_before_the_engine(
+    action_server: httpx.Client, file_server: tuple[str, dict[str, bytes]]
+) -> None:
+    base, served = file_server
+    served["enorme.pdf"] = b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024)
+    user = _mario(action_server, "rasa-huge-file")
+    user.say("vorrei un rimborso")
+    before = user.state
+    result = user.upload(f"{base}/enorme.pdf", "enorme.pdf")
+    assert "10 MB" in user.text and result["events"] == []
+    assert user.state == before
