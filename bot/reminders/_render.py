@@ -52,6 +52,10 @@ def render(n: Notification) -> Outbound:
             else t("appointment.when")
         text = t("appointment.text", when=when, service=p["service"], facility=p["facility"],
                  address=p["address"], code=p["code"])
+    elif n.kind == "checkup":
+        who = t("checkup.you") if p["holder"] else t("checkup.person", name=p["person"])
+        text = t("checkup.text", guarantee=p["guarantee"], who=who, until=_day(p["until"]))
+        text += "\n\n" + t("footer.reminders_off")
     elif n.kind == "unfinished":
         what = t(f"unfinished.flow_{p['flow']}") if p["flow"] in FLOWS else t("unfinished.flow")
         text = t("unfinished.expired" if p.get("expired") else "unfinished.text", what=what)

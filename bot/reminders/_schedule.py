@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from portal.models import Request, RequestStatus, RequestType
+from portal.models import Household, Request, RequestStatus, RequestType
 from portal.notifications import Notice
 from portal.store import ConversationRecord, Store
 
@@ -14,12 +14,13 @@ __all__ = ["REMIND_AT", "ROME", "SCHEDULED_KINDS", "schedule"]
 
 ROME = ZoneInfo("Europe/Rome")
 # The kinds computed from the records; "status_changed" is queued by the status change itself.
-SCHEDULED_KINDS = ("documents_missing", "appointment", "booking", "unfinished")
+SCHEDULED_KINDS = ("documents_missing", "appointment", "booking", "unfinished", "checkup")
 REMIND_AT = time(10, 0)  # day-based reminders go out mid-morning, Italian time
 APPOINTMENT_EVE = time(18, 0)
 # A request left half-written: nudged after these pauses, then the draft expires.
 NUDGES = (("24h", timedelta(hours=24)), ("3d", timedelta(days=3)))
 DRAFT_EXPIRES = timedelta(days=30)
+AUTUMN = (10, 1)  # the unused check-up is recalled from 1 October (month, day)
 
 
 def _at(day: date, moment: time) -> datetime:
@@ -91,6 +92,55 @@ def _unfinished(record: ConversationRecord, touched: datetime, now: datetime) ->
     return past[-1:] + [n for n in notices if n.due_at > now]
 
 
+def _anniversary(start: date, year: int) -> date:
+    try:
+        return start.replace(year=year)
+    except ValueError:  # 29 February in a common year
+        return date(year, 2, 28)
+
+
+def _policy_year(start: date, today: date) -> tuple[date, date]:
+    """The policy year holding `today`: from an anniversary of `start` to the next."""
+    begin = _anniversary(start, today.year)
+    if begin > today:
+        begin = _anniversary(start, today.year - 1)
+    return begin, _anniversary(start, begin.year + 1)
+
+
+def _checkup(household: Household, requests: list[Request], now: datetime) -> list[Notice]:
+    """Once a policy year, from the first 1 October in it at 10:00: each check-up guarantee
+    not yet used by an insured person (no request with it in the policy year)."""
+    today = now.astimezone(ROME).date()
+    notices = []
+    for policy in household.policies:
+        if not policy.start <= today <= policy.end:
+            continue
+        begin, end = _policy_year(policy.start, today)
+        autumn = date(begin.year, *AUTUMN)
+        if autumn < begin:
+            autumn = date(begin.year + 1, *AUTUMN)
+        until = min(end - timedelta(days=1), policy.end)
+        if autumn > until:
+            continue
+        for g in policy.guarantees:
+            if not g.checkup:
+                continue
+            for person_id in policy.insured_ids:
+                used = any(r.guarantee_id == g.id and r.beneficiary_id == person_id
+                           and begin <= r.created_at.astimezone(ROME).date() < end
+                           for r in requests)
+                if used:
+                    continue
+                person = household.member(person_id)
+                payload = {"guarantee": g.name, "person": person.first_name,
+                           "holder": person.id == household.customer.id,
+                           "until": until.isoformat()}
+                notices.append(Notice(household.customer.id, "checkup",
+                                      f"{policy.number}/{g.code}/{person.id}",
+                                      begin.isoformat(), _at(autumn, REMIND_AT), payload))
+    return notices
+
+
 async def schedule(store: Store, now: datetime) -> tuple[int, int]:
     """Queues the reminders the records call for and cancels those whose reason went away;
     returns (added, cancelled). Customers who turned reminders off get none."""
@@ -99,7 +149,9 @@ async def schedule(store: Store, now: datetime) -> tuple[int, int]:
     for customer in await store.customers():
         if not (await store.preferences(customer.id)).reminders:
             continue
-        for r in await store.list_requests(customer.id):
+        requests = await store.list_requests(customer.id)
+        notices += _checkup(await store.household(customer.id), requests, now)
+        for r in requests:
             notices += _documents_missing(r, now)
             facility = await store.facility(r.facility_id) if r.facility_id else None
             notices += _appointment(r, facility, now)

@@ -266,3 +266,36 @@ async def test_unfinished_after_a_long_pause_only_the_latest(loop: Loop) -> None
     loop.clock.now = start + timedelta(days=31)
     await loop.reminders.run_once()
     assert len(_unfinished(loop)) == 1 and "30 giorni" in _unfinished(loop)[0]
+
+
+def _checkups(loop: Loop) -> list[str]:
+    return [m.reply.text for _, m in loop.phone.sent if m.kind == "checkup"]
+
+
+async def test_unused_checkup_recalled_once_in_the_autumn(loop: Loop) -> None:
+    loop.clock.at(2026, 9, 30, 12, 0)
+    await loop.reminders.run_once()
+    loop.clock.at(2026, 10, 1, 9, 59)
+    await loop.reminders.run_once()
+    assert _checkups(loop) == []
+    loop.clock.at(2026, 10, 1, 10, 0)
+    await loop.reminders.run_once()
+    await loop.reminders.run_once()
+    texts = _checkups(loop)
+    # Mario had his in 2026 (request 26000087); Anna, Luca and Marco not yet.
+    assert len(texts) == 3 and not any("per te" in x for x in texts)
+    assert any("anche per Anna" in x and "31 dicembre 2026" in x for x in texts)
+    assert all("Check-up annuale di prevenzione" in x for x in texts)
+    loop.clock.at(2026, 12, 15, 10, 0)
+    await loop.reminders.run_once()
+    assert len(_checkups(loop)) == 3
+    loop.clock.at(2027, 10, 1, 10, 0)  # a new policy year: Mario's is unused too
+    await loop.reminders.run_once()
+    assert len(_checkups(loop)) == 7 and any("per te" in x for x in _checkups(loop))
+
+
+async def test_checkup_not_recalled_after_opt_out(loop: Loop) -> None:
+    await loop.store.set_preferences(loop.mario, reminders=False)
+    loop.clock.at(2026, 10, 1, 10, 0)
+    await loop.reminders.run_once()
+    assert _checkups(loop) == []
