@@ -698,26 +698,6 @@ class Store:
             history[r.request_id].append(rows.status_change(r))
         return docs, history
 
-    async def add_status(
-        self, number: str, status: str, by: str, note: str = "", now: datetime | None = None
-    ) -> None:
-        """Set the request's status and append it to the history (no transition rules yet)."""
-        now = _utc(now)
-        async with self.engine.begin() as conn:
-            result = await conn.execute(
-                update(requests)
-                .where(requests.c.number == number)
-                .values(status=status, updated_at=now)
-            )
-            if result.rowcount != 1:
-                raise NotFound(f"request {number}")
-            request_id = await conn.scalar(select(requests.c.id).where(requests.c.number == number))
-            await conn.execute(
-                insert(status_history).values(
-                    request_id=request_id, status=status, changed_at=now, changed_by=by, note=note
-                )
-            )
-
     # -- verification codes ----------------------------------------------------------------
 
     async def issue_code(

@@ -390,8 +390,9 @@ async def test_get_request(db: Store) -> None:
     assert await db.get_request("99999999") is None
 
 
-async def test_add_status(db: Store) -> None:
-    await db.add_status("26000021", "in_lavorazione", "operatore", "Prescrizione ricevuta", NOW)
+async def test_change_status_appends_history(db: Store) -> None:
+    await db.change_status("26000021", "in_lavorazione", by="operatore",
+                           note="Prescrizione ricevuta", now=NOW)
     request = await db.get_request("26000021")
     assert request is not None
     assert (request.status, request.updated_at) == ("in_lavorazione", NOW)
@@ -403,4 +404,4 @@ async def test_add_status(db: Store) -> None:
         "in_lavorazione",
     ]
     with pytest.raises(NotFound):
-        await db.add_status("00000000", "liquidata", "operatore")
+        await db.change_status("00000000", "in_lavorazione", by="operatore")
