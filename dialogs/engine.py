@@ -335,11 +335,10 @@ class Engine:
         if parsed.intent not in ("status", "complaint", "human") or parsed.confidence < 0.8:
             return False
         if parsed.intent == "status":
-            for reply in await archive.answer_question(parsed, household, today, services):
-                # No buttons here (the pending question keeps its own), so no "tap" hints.
-                lines = [line for line in reply.text.splitlines()
-                         if not line.startswith("Tocca ")]
-                turn.say("\n".join(lines).strip())
+            # Text only: the pending question keeps its own buttons.
+            for reply in await archive.answer_question(parsed, household, today, services,
+                                                       tappable=False):
+                turn.say(reply.text)
         else:
             self._handoff(turn, parsed.intent, text, parsed)
         turn.say(t("engine.back_to_question"))

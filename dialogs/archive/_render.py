@@ -60,15 +60,17 @@ _LABEL = 24
 
 
 def render_list(
-    requests: Iterable[Request], household: Household, query: ArchiveQuery, today: date
+    requests: Iterable[Request], household: Household, query: ArchiveQuery, today: date,
+    *, tappable: bool = True,
 ) -> list[Reply]:
     """The requests matching `query` (number, date, beneficiary, service, status), newest
     first, at most MAX_SHOWN; each a choice "r<number>". When none match, a "Non trovo
-    richieste di Luca a marzo" message built from the query."""
+    richieste di Luca a marzo" message built from the query. Not `tappable` (no buttons can
+    be shown, e.g. in the middle of another question): no choices and no "tocca" hints."""
     everything = list(requests)
     found = select(everything, query, household)
     if not found:
-        return [_empty(everything, household, query, today)]
+        return [_untappable(_empty(everything, household, query, today), tappable)]
     what = describe_filters(query, today)
     lines = [
         t("list.title", what=what, count=len(found)) if what
@@ -90,6 +92,8 @@ def render_list(
     if len(found) > len(shown):
         example = household.members[-1].first_name
         hint.append(t("list.more", shown=len(shown), count=len(found), name=example))
+    if not tappable:
+        return [Reply("\n".join(lines))]
     hint.append(t("list.pick"))
     choices = tuple(
         Choice(f"r{r.number}", _button(r, household)) for r in shown
@@ -102,7 +106,8 @@ def render_not_found(number: str) -> Reply:
     return Reply(t("list.empty_number", number=number))
 
 
-def render_detail(request: Request, household: Household, today: date) -> list[Reply]:
+def render_detail(request: Request, household: Household, today: date,
+                  *, tappable: bool = True) -> list[Reply]:
     """Status in plain words with what it means and what to do next; the history as a
     timeline; the data entered; the documents, each a choice "d<id>" to receive a copy."""
     if not can_see(request, household):
@@ -119,9 +124,9 @@ def render_detail(request: Request, household: Household, today: date) -> list[R
     if request.status == RequestStatus.SUSPENDED:
         actions = (Choice(f"a{request.number}", t("detail.add_documents")),)
     return [
-        Reply("\n".join(head), actions),
+        Reply("\n".join(head), actions if tappable else ()),
         Reply(_timeline(request) + "\n\n" + _data(request, household)),
-        _documents(request),
+        _documents(request, tappable),
     ]
 
 
@@ -136,7 +141,8 @@ def render_document(request: Request, document: Document, data: bytes) -> Reply:
 
 
 def render_answer(
-    requests: Iterable[Request], household: Household, query: ArchiveQuery, today: date
+    requests: Iterable[Request], household: Household, query: ArchiveQuery, today: date,
+    *, tappable: bool = True,
 ) -> list[Reply] | None:
     """A yes/no answer when the question names a status and a subject ("è stato pagato il
     rimborso di Luca?"): for each of at most 3 requests of that subject, "Sì: …", "Non
@@ -152,6 +158,8 @@ def render_answer(
     if not candidates or len(candidates) > 3:
         return None
     lines = [_yes_no(r, household, query) for r in candidates]
+    if not tappable:
+        return [Reply("\n".join(lines))]
     lines.append(t("answer.more"))
     choices = tuple(
         Choice(f"r{r.number}", _button(r, household)) for r in candidates
@@ -295,15 +303,21 @@ def _data(request: Request, household: Household) -> str:
     return "\n".join(lines)
 
 
-def _documents(request: Request) -> Reply:
+def _untappable(reply: Reply, tappable: bool) -> Reply:
+    return reply if tappable else Reply(reply.text)
+
+
+def _documents(request: Request, tappable: bool = True) -> Reply:
     back = Choice("list", t("detail.back"))
     if not request.documents:
-        return Reply(t("detail.no_documents"), (back,))
+        return _untappable(Reply(t("detail.no_documents"), (back,)), tappable)
     lines = [t("detail.documents_title", count=len(request.documents))]
     lines += [
         t("detail.document", n=n, label=_capitalised(document_label(d)))
         for n, d in enumerate(request.documents, start=1)
     ]
+    if not tappable:
+        return Reply("\n".join(lines))
     lines.append(t("detail.documents_hint"))
     choices = tuple(
         Choice(

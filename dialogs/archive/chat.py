@@ -19,14 +19,16 @@ from portal.models import Household
 
 
 async def answer_question(parsed: Parsed, household: Household, today: date,
-                          services: Services) -> list[Reply]:
-    """A status question ("è stato pagato il rimborso di Luca?", "pratica 26000112")."""
+                          services: Services, *, tappable: bool = True) -> list[Reply]:
+    """A status question ("è stato pagato il rimborso di Luca?", "pratica 26000112").
+    Not `tappable`: text only, for when another question keeps the buttons."""
     query = filters_from(parsed, household)
     if query.number:
-        return await show_request(query.number, household, today, services)
+        return await show_request(query.number, household, today, services,
+                                  tappable=tappable)
     requests = await services.list_requests(household.customer.id)
-    return (render_answer(requests, household, query, today)
-            or render_list(requests, household, query, today))
+    return (render_answer(requests, household, query, today, tappable=tappable)
+            or render_list(requests, household, query, today, tappable=tappable))
 
 
 async def show_all(household: Household, today: date, services: Services) -> list[Reply]:
@@ -35,12 +37,12 @@ async def show_all(household: Household, today: date, services: Services) -> lis
 
 
 async def show_request(number: str, household: Household, today: date,
-                       services: Services) -> list[Reply]:
+                       services: Services, *, tappable: bool = True) -> list[Reply]:
     request = await services.get_request(number)
     # Another household's request is answered exactly like one that does not exist.
     if request is None or not can_see(request, household):
         return [render_not_found(number)]
-    return render_detail(request, household, today)
+    return render_detail(request, household, today, tappable=tappable)
 
 
 async def answer_choice(key: str, household: Household, today: date,

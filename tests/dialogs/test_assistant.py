@@ -139,3 +139,10 @@ async def test_reminders_turned_off_and_on_from_the_chat(chat: EngineChat,
     assert turn.step == "year"
     prefs = await runtime.store.preferences(mario.id)
     assert (prefs.reminders, prefs.status_changes) == (True, False)
+
+
+async def test_a_status_answer_mid_flow_has_no_tap_hints(chat: EngineChat) -> None:
+    await chat.say("rimborso")
+    turn = await chat.say("le mie richieste sospese")
+    assert "26000021" in turn.text and "Tocca" not in turn.text
+    assert turn.step == "year" and turn.labels == ["2026", "2025"]
