@@ -59,19 +59,15 @@ class PortalServices:
         near: tuple[float, float] | None = None,
         limit: int = 8,
     ) -> list[FacilityOption]:
+        town = cap = None
         if place is not None and place.cap:
-            found = await self._store.search_facilities(
-                service_code=service_code, catalogue_kind=catalogue_kind, cap=place.cap,
-                limit=limit)
+            cap, doctor, near = place.cap, None, None
         elif place is not None:
             # With the province: "Samone (TN)" is not the Samone near Turin.
-            found = await self._store.search_facilities(
-                service_code=service_code, catalogue_kind=catalogue_kind,
-                town=f"{place.name} ({place.province})", limit=limit)
-        else:
-            found = await self._store.search_facilities(
-                service_code=service_code, catalogue_kind=catalogue_kind, doctor=doctor,
-                near=near, limit=limit)
+            town, doctor, near = f"{place.name} ({place.province})", None, None
+        found = await self._store.search_facilities(
+            service_code=service_code, catalogue_kind=catalogue_kind, town=town, cap=cap,
+            doctor=doctor, near=near, limit=limit)
         return [_option(m.facility, m) for m in found]
 
     async def match_facility(self, text: str, town: str | None) -> list[FacilityOption]:

@@ -11,6 +11,7 @@ from typing import Any, TextIO
 from bot.conversation import TurnResult
 from bot.runtime import Runtime
 from dialogs.events import Choice, Inbound, IncomingFile, OutgoingFile, Reply
+from dialogs.state import State
 from portal.models import Person
 
 CHANNEL = "console"
@@ -170,8 +171,6 @@ def _show(result: TurnResult, write: Callable[[str], None], downloads: Path) -> 
 
 
 async def _state(runtime: Runtime, customer: Person) -> dict[str, Any]:
-    from dialogs.state import State
-
     record = await runtime.store.load_conversation(CHANNEL, customer.fiscal_code)
     state = State.from_json(record.state if record else None)
     return {"flow": state.flow, "step": state.asked if state.flow else None}

@@ -8,6 +8,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from dialogs.matching import normalise as fold
+from nlu.catalogue import search
 from nlu.intents import Parsed
 from portal.models import Household, Person, Relation, Request
 from portal.statuses import OPEN
@@ -136,8 +137,6 @@ def _same_service(request: Request, query: ArchiveQuery) -> bool:
 
 
 def _catalogue_codes(words: str) -> set[str]:
-    from nlu.catalogue import search
-
     return {m.code for m in search(words, limit=8)}
 
 

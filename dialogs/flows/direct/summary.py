@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from dialogs.flows.direct.booking import appointment_text, facility_name
 from dialogs.flows.direct.category import is_checkup
 from dialogs.flows.direct.contacts import email_of, mobile_of
@@ -39,8 +41,6 @@ def summary_text(ctx: Context) -> str:
     if a.get("doctor"):
         lines.append(t("summary.doctor", value=a["doctor"]))
     if is_checkup(ctx):
-        from datetime import date
-
         days = ", ".join(describe_date(date.fromisoformat(d)) for d in a["checkup_dates"])
         lines.append(t("summary.preferred_dates", value=days))
     else:
