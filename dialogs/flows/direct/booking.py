@@ -11,10 +11,10 @@ from typing import Any
 from dialogs.events import Inbound, Venue
 from dialogs.flows.direct.category import is_checkup
 from dialogs.flows.parts.answers import guarantee_of, quote, say, service_text
+from dialogs.flows.parts.confirm import ConfirmDate
 from dialogs.matching import yes_or_no
 from dialogs.services import FacilityOption, Place
 from dialogs.steps import Accept, BaseStep, Context, Invalid, Option, Outcome, Question, Stay
-from dialogs.texts import t
 from nlu.dates import describe_date, parse_date, parse_date_detail
 
 # An appointment further away than this is surely a typo.
@@ -351,33 +351,24 @@ class Appointment(BaseStep):
                    days=guarantee_of(ctx).notice_days)
 
 
-class AppointmentCheck(BaseStep):
-    """"Ho capito: giovedì 3 dicembre 2026. Confermi?" when the day was not written in full."""
+class AppointmentCheck(ConfirmDate):
+    """The appointment's day confirmed when it was not written in full."""
 
     name = "appointment_ok"
+    target = Appointment()
 
     def applies(self, ctx: Context) -> bool:
         value = ctx.answers.get("appointment")
         return not is_checkup(ctx) and value is not None and not value.get("literal", True)
 
-    def ask(self, ctx: Context) -> Question:
-        return Question(say(ctx, "booking.date_check",
-                            day=appointment_text(ctx.answers["appointment"])),
-                        (Option("yes", t("common.yes")),
-                         Option("no", t("common.no_other_date"))))
+    def understood(self, ctx: Context) -> str:
+        return appointment_text(ctx.answers["appointment"])
 
-    async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
-        if option is None and inbound.text:
-            verdict = yes_or_no(inbound.text)
-            if verdict is None:
-                read = await Appointment().answer(ctx, inbound, None)
-                if isinstance(read, Accept):
-                    return Stay(also={"appointment": read.value})
-                return read
-            option = "yes" if verdict else "no"
-        if option == "yes":
-            return Accept(True)
-        return Stay(say(ctx, "booking.date_retry"), reopen=("appointment",))
+    def check_text(self, ctx: Context, day: str) -> str:
+        return say(ctx, "booking.date_check", day=day)
+
+    def retry_text(self, ctx: Context) -> str:
+        return say(ctx, "booking.date_retry")
 
 
 class CheckupDates(BaseStep):

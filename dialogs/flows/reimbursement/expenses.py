@@ -8,6 +8,7 @@ from typing import Any
 
 from dialogs.events import Inbound
 from dialogs.flows.common import show_amount, show_date, store_upload
+from dialogs.flows.parts.confirm import ConfirmDate
 from dialogs.matching import yes_or_no
 from dialogs.steps import Accept, BaseStep, Context, Invalid, Option, Outcome, Question, Stay
 from dialogs.texts import t
@@ -99,31 +100,23 @@ class ExpenseDate(_ExpenseStep):
         return t("reimbursement.expense.date_help")
 
 
-class ExpenseDateCheck(_ExpenseStep):
-    """"Ho capito: martedì 17 novembre 2026. Confermi?" when the date was not written in full."""
+class ExpenseDateCheck(_ExpenseStep, ConfirmDate):
+    """The receipt's date confirmed when it was not written in full."""
 
     name = "exp_date_ok"
+    target = ExpenseDate()
 
     def applies(self, ctx: Context) -> bool:
         return super().applies(ctx) and ctx.answers.get("exp_date_literal") is False
 
-    def ask(self, ctx: Context) -> Question:
-        return Question(t("reimbursement.expense.date_check", day=show_date(ctx.answers["exp_date"])),
-                        (Option("yes", t("common.yes")), Option("no", t("common.no_other_date"))))
+    def understood(self, ctx: Context) -> str:
+        return show_date(ctx.answers["exp_date"])
 
-    async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
-        if option is None and inbound.text:
-            verdict = yes_or_no(inbound.text)
-            if verdict is None:
-                # Probably the right date typed instead: read it as such.
-                read = await _DATE.answer(ctx, inbound, None)
-                if isinstance(read, Accept):
-                    return Stay(also={"exp_date": read.value, **read.also})
-                return read
-            option = "yes" if verdict else "no"
-        if option == "yes":
-            return Accept(True)
-        return Stay(t("reimbursement.expense.date_retry"), reopen=("exp_date",))
+    def check_text(self, ctx: Context, day: str) -> str:
+        return t("reimbursement.expense.date_check", day=day)
+
+    def retry_text(self, ctx: Context) -> str:
+        return t("reimbursement.expense.date_retry")
 
 
 class ExpenseAmount(_ExpenseStep):
@@ -224,6 +217,3 @@ def _current_expense(ctx: Context) -> dict[str, Any]:
         "date_literal": ctx.answers.get("exp_date_literal", True),
         "date_ok": ctx.answers.get("exp_date_ok", True),
     }
-
-
-_DATE = ExpenseDate()
