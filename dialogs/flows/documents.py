@@ -74,7 +74,8 @@ class Files(BaseStep):
 def _finish(ctx: Context, draft_id: str) -> tuple[DocumentsDraft, Callable[[str], Reply]]:
     docs = tuple(DocumentDraft(kind=DocumentKind(d["kind"]), file=stored_file(d["file"]))
                  for d in ctx.get("medical_docs", []))
-    count = len(docs)
+    count = (t("late_documents.one_document") if len(docs) == 1
+             else t("late_documents.many_documents", count=len(docs)))
 
     def sent(number: str) -> Reply:
         return Reply(t("late_documents.sent", number=number, count=count))

@@ -77,6 +77,7 @@ async def test_missing_documents_for_a_suspended_request(chat: EngineChat,
     assert "Ricevuto" in turn.text
     turn = await chat.tap("Invia i documenti")
     assert "torna in lavorazione" in turn.text and turn.flow is None
+    assert "ho aggiunto 1 documento alla richiesta 26000021" in turn.text
     request = await runtime.store.get_request("26000021")
     assert request is not None and request.status == "in_lavorazione"
     assert request.history[-1].status == "in_lavorazione"
