@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from portal.store import Store
-from tests.auxil.portal import open_demo_store
+from tests.auxil.portal import drop_postgres_database, open_demo_store
 
 
 @pytest.fixture
@@ -19,3 +19,7 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
         yield opened
     finally:
         await opened.close()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    drop_postgres_database()

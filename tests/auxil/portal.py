@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import importlib.util
+import os
 import socket
+import threading
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -25,6 +28,7 @@ from portal.store import Store
 
 __all__ = [
     "POSTGRES_URL",
+    "drop_postgres_database",
     "make_draft",
     "open_demo_store",
     "open_store",
@@ -32,8 +36,13 @@ __all__ = [
     "sqlite_url",
 ]
 
-# Trust auth on a local server; the store tests run there too when it answers.
-POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+# Trust auth on a local server; the store tests run there too when it answers, each test run in
+# a database of its own (created from the server's `test` database) so that suites running at
+# the same time never see each other's tables.
+_POSTGRES_SERVER = "postgres@127.0.0.1:5432"
+_POSTGRES_DATABASE = f"medbot_test_{os.getpid()}"
+POSTGRES_URL = f"postgresql+asyncpg://{_POSTGRES_SERVER}/{_POSTGRES_DATABASE}"
+_postgres_ready: bool | None = None
 
 
 def sqlite_url(home: Path) -> str:
@@ -41,6 +50,22 @@ def sqlite_url(home: Path) -> str:
 
 
 def postgres_available() -> bool:
+    """True when the local server answers; the run's own database is created the first time."""
+    global _postgres_ready
+    if _postgres_ready is None:
+        _postgres_ready = _server_answers() and _run_admin(
+            f'DROP DATABASE IF EXISTS "{_POSTGRES_DATABASE}"',
+            f'CREATE DATABASE "{_POSTGRES_DATABASE}"')
+    return _postgres_ready
+
+
+def drop_postgres_database() -> None:
+    """Drops the run's database, if this run created one."""
+    if _postgres_ready:
+        _run_admin(f'DROP DATABASE IF EXISTS "{_POSTGRES_DATABASE}" WITH (FORCE)')
+
+
+def _server_answers() -> bool:
     if importlib.util.find_spec("asyncpg") is None:
         return False
     try:
@@ -48,6 +73,34 @@ def postgres_available() -> bool:
             return True
     except OSError:
         return False
+
+
+def _run_admin(*statements: str) -> bool:
+    """Runs statements on the server's `test` database, in a thread of its own so that it
+    works from inside a running event loop too."""
+    import asyncpg
+
+    async def run() -> None:
+        conn = await asyncpg.connect(f"postgresql://{_POSTGRES_SERVER}/test", timeout=5)
+        try:
+            for statement in statements:
+                await conn.execute(statement)
+        finally:
+            await conn.close()
+
+    outcome: list[BaseException | None] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(run())
+            outcome.append(None)
+        except BaseException as error:  # noqa: BLE001 - reported as "not available"
+            outcome.append(error)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    return outcome == [None]
 
 
 async def _empty_postgres(store: Store) -> None:
