@@ -1,0 +1,115 @@
+"""One engine per store and the transaction helpers every kind of record shares."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any, Self
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, CursorResult, make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from portal.documents import DocumentStore
+
+__all__ = ["ROME", "Database", "NotFound", "StaleConversation", "new_id"]
+
+# The insurer's calendar: request numbers and date filters follow Italian days and years.
+ROME = ZoneInfo("Europe/Rome")
+ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+
+
+class StaleConversation(Exception):
+    """Someone else advanced the conversation first: reload it and handle the turn again."""
+
+
+class NotFound(LookupError):
+    """No such customer or request."""
+
+
+def new_id(result: CursorResult[Any]) -> int:
+    """The primary key of the row an INSERT created."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def utc(now: datetime | None) -> datetime:
+    """`now` in UTC (the real now if None); a naive datetime is a mistake."""
+    if now is None:
+        return datetime.now(UTC)
+    if now.tzinfo is None:
+        raise ValueError("naive datetime: pass an aware datetime")
+    return now.astimezone(UTC)
+
+
+def day_start(day: date) -> datetime:
+    """Midnight of `day` in Rome, in UTC."""
+    return datetime.combine(day, time(), ROME).astimezone(UTC)
+
+
+def _sqlite_pragmas(engine: AsyncEngine) -> None:
+    """WAL and foreign keys on every connection; transactions opened by SQLAlchemy.
+
+    The driver's own transaction handling starts transactions only before writes, so reads
+    would run outside them and DDL would not be transactional: take that over.
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+class Database:
+    """The engine (aiosqlite by default, asyncpg for PostgreSQL), the documents' folder, and
+    the two ways in: `_read()` for queries, `_write()` for one all-or-nothing transaction."""
+
+    def __init__(self, url: str, home: Path) -> None:
+        self.url = url
+        self.home = Path(home)
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.documents = DocumentStore(self.home / "documents")
+        parsed = make_url(url)
+        # Plain "postgresql://" or "sqlite://" URLs get the async driver the store needs.
+        if parsed.drivername in ASYNC_DRIVERS:
+            parsed = parsed.set(drivername=ASYNC_DRIVERS[parsed.drivername])
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        self.engine: AsyncEngine = create_async_engine(parsed)
+        if self.engine.dialect.name == "sqlite":
+            _sqlite_pragmas(self.engine)
+
+    @classmethod
+    async def open(cls, url: str, home: Path) -> Self:
+        return cls(url, home)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.close()
+
+    def _read(self) -> Any:
+        """A connection for queries (`async with self._read() as conn`)."""
+        return self.engine.connect()
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[AsyncConnection]:
+        """One transaction: committed when the block ends, rolled back if it raises."""
+        async with self.engine.begin() as conn:
+            yield conn

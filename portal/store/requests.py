@@ -1,0 +1,378 @@
+"""Requests and documents: submitting, numbering, the archive, status changes."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from portal import notifications as queue
+from portal import rows
+from portal.models import (
+    Document,
+    DocumentDraft,
+    FollowUp,
+    Request,
+    RequestDraft,
+    RequestStatus,
+    RequestType,
+    StatusChange,
+    StatusDetails,
+)
+from portal.notifications import Notice
+from portal.schema import (
+    documents,
+    followups,
+    request_counters,
+    requests,
+    status_details,
+    status_history,
+)
+from portal.statuses import TransitionError, check_details, check_transition
+from portal.store.database import (
+    ROME,
+    Database,
+    NotFound,
+    day_start,
+    new_id,
+    utc,
+)
+
+__all__ = ["Requests", "SUBMITTED_BY", "attach", "follow_up", "format_request_number", "submit"]
+
+SUBMITTED_BY = "cliente"
+
+
+def format_request_number(year: int, sequence: int) -> str:
+    """8 digits: the last two of the year, then the sequence in that year (26000123)."""
+    if not 0 < sequence <= 999_999:
+        raise ValueError("request sequence out of range")
+    return f"{year % 100:02d}{sequence:06d}"
+
+
+# Statuses in which the customer may still send documents.
+_TAKES_DOCUMENTS = frozenset(
+    {
+        RequestStatus.SENT,
+        RequestStatus.IN_PROGRESS,
+        RequestStatus.SUSPENDED,
+        RequestStatus.AWAITING_AUTHORISATION,
+    }
+)
+
+
+def _status_payload(number: str, status: str, service: str, note: str,
+                    details: StatusDetails | None) -> dict[str, Any]:
+    """What the status-change message shows, as JSON values."""
+    d = details or StatusDetails()
+    return {
+        "number": number, "status": status, "service": service, "note": note,
+        "missing": list(d.missing_documents),
+        "deadline": d.deadline.isoformat() if d.deadline else None,
+        "amount_paid": str(d.amount_paid) if d.amount_paid is not None else None,
+        "paid_on": d.paid_on.isoformat() if d.paid_on else None,
+        "reason": d.reason,
+        "authorisation_code": d.authorisation_code,
+        "valid_until": d.valid_until.isoformat() if d.valid_until else None,
+    }
+
+
+async def follow_up(conn: AsyncConnection, channel: str, user_key: str,
+                    customer_id: int, followup: FollowUp, now: datetime) -> None:
+    exists = await conn.scalar(
+        select(func.count()).select_from(followups).where(
+            followups.c.customer_id == customer_id,
+            followups.c.kind == followup.kind,
+            followups.c.subject == followup.subject,
+        )
+    )
+    if not exists:
+        await conn.execute(insert(followups).values(
+            customer_id=customer_id, channel=channel, user_key=user_key, kind=followup.kind,
+            subject=followup.subject, due_at=followup.due_at, created_at=now,
+        ))
+
+
+async def submit(conn: AsyncConnection, draft: RequestDraft, now: datetime) -> str:
+    existing = await conn.scalar(
+        select(requests.c.number).where(requests.c.submission_key == draft.submission_key)
+    )
+    if existing is not None:
+        return str(existing)
+    number = await next_number(conn, now.astimezone(ROME).year)
+    # A direct service waits for the insurer's authorisation; a reimbursement is just sent.
+    status = (RequestStatus.SENT.value if draft.type == RequestType.REIMBURSEMENT
+              else "in_attesa_autorizzazione")
+    result = await conn.execute(
+        insert(requests).values(rows.request_values(draft, number, status, now))
+    )
+    request_id = new_id(result)
+    if draft.documents:
+        await conn.execute(
+            insert(documents), [rows.document_values(request_id, d) for d in draft.documents]
+        )
+    await conn.execute(
+        insert(status_history).values(
+            request_id=request_id,
+            status=status,
+            changed_at=now,
+            changed_by=SUBMITTED_BY,
+            note="",
+        )
+    )
+    return number
+
+
+async def next_number(conn: AsyncConnection, year: int) -> str:
+    """The next request number of `year`, allocated inside the caller's transaction."""
+    bump = (
+        update(request_counters)
+        .where(request_counters.c.year == year)
+        .values(last=request_counters.c.last + 1)
+    )
+    if (await conn.execute(bump)).rowcount == 0:
+        try:
+            async with conn.begin_nested():
+                await conn.execute(insert(request_counters).values(year=year, last=1))
+            return format_request_number(year, 1)
+        except IntegrityError:
+            # Another transaction opened the year first: take the next one after it.
+            await conn.execute(bump)
+    sequence = await conn.scalar(
+        select(request_counters.c.last).where(request_counters.c.year == year)
+    )
+    assert sequence is not None  # the row was just updated or inserted
+    return format_request_number(year, int(sequence))
+
+
+async def documents_and_history(
+    conn: AsyncConnection, request_ids: Sequence[int]
+) -> tuple[dict[int, list[Document]], dict[int, list[StatusChange]]]:
+    docs: dict[int, list[Document]] = defaultdict(list)
+    history: dict[int, list[StatusChange]] = defaultdict(list)
+    if not request_ids:
+        return docs, history
+    for r in await conn.execute(
+        select(documents)
+        .where(documents.c.request_id.in_(request_ids))
+        .order_by(documents.c.id)
+    ):
+        docs[r.request_id].append(rows.document(r))
+    for r in await conn.execute(
+        select(status_history)
+        .where(status_history.c.request_id.in_(request_ids))
+        .order_by(status_history.c.changed_at, status_history.c.id)
+    ):
+        history[r.request_id].append(rows.status_change(r))
+    return docs, history
+
+
+async def attach(conn: AsyncConnection, number: str,
+                 documents_: Sequence[DocumentDraft], by: str, now: datetime) -> None:
+    """add_documents inside the caller's transaction (also used by save_turn)."""
+    if not documents_:
+        raise ValueError("no documents to add")
+    current = await status_of(conn, number)
+    if current.status not in _TAKES_DOCUMENTS:
+        raise TransitionError(f"request {number} is {current.status}: no documents")
+    await conn.execute(
+        insert(documents), [rows.document_values(current.id, d) for d in documents_]
+    )
+    if current.status == RequestStatus.SUSPENDED:
+        check_transition(current.type, current.status, RequestStatus.IN_PROGRESS)
+        await set_status(conn, current, RequestStatus.IN_PROGRESS.value, by, "", None, now)
+    else:
+        await conn.execute(
+            update(requests).where(requests.c.id == current.id).values(updated_at=now)
+        )
+
+
+async def current_details(
+    conn: AsyncConnection, request_ids: Sequence[int]
+) -> dict[int, StatusDetails]:
+    """The details of each request's current status: those of the latest history entry
+    that set it, if it recorded any."""
+    found: dict[int, StatusDetails] = {}
+    if not request_ids:
+        return found
+    for r in await conn.execute(
+        select(status_history.c.request_id, status_details)
+        .join(status_details, status_details.c.history_id == status_history.c.id)
+        .join(requests, requests.c.id == status_history.c.request_id)
+        .where(
+            status_history.c.request_id.in_(request_ids),
+            status_history.c.status == requests.c.status,
+        )
+        .order_by(status_history.c.changed_at, status_history.c.id)
+    ):
+        found[r.request_id] = rows.status_details(r)  # the latest wins
+    return found
+
+
+async def status_of(conn: AsyncConnection, number: str) -> Any:
+    row = (
+        await conn.execute(
+            select(requests.c.id, requests.c.type, requests.c.status,
+                   requests.c.customer_id, requests.c.service_name).where(
+                requests.c.number == number
+            )
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"request {number}")
+    return row
+
+
+async def set_status(
+    conn: AsyncConnection,
+    current: Any,
+    status: str,
+    by: str,
+    note: str,
+    details: StatusDetails | None,
+    now: datetime,
+) -> int:
+    # Only from the status just read: a concurrent change makes this one fail.
+    moved = await conn.execute(
+        update(requests)
+        .where(requests.c.id == current.id, requests.c.status == current.status)
+        .values(status=status, updated_at=now)
+    )
+    if moved.rowcount != 1:
+        raise TransitionError(f"request {current.id} changed status meanwhile")
+    history_id = new_id(
+        await conn.execute(
+            insert(status_history).values(
+                request_id=current.id, status=status, changed_at=now, changed_by=by, note=note
+            )
+        )
+    )
+    if details is not None:
+        await conn.execute(
+            insert(status_details).values(rows.status_details_values(history_id, details))
+        )
+    return history_id
+
+
+class Requests(Database):
+    """Requests with their documents, status history and follow-ups."""
+
+    async def followups(self, customer_id: int) -> list[tuple[FollowUp, datetime | None]]:
+        """A customer's follow-ups, with when each was done (None: still due)."""
+        async with self._read() as conn:
+            found = await conn.execute(
+                select(followups).where(followups.c.customer_id == customer_id)
+                .order_by(followups.c.due_at)
+            )
+            return [(FollowUp(r.kind, r.subject, r.due_at), r.done_at) for r in found]
+
+    async def list_requests(
+        self,
+        customer_id: int,
+        *,
+        beneficiary_id: int | None = None,
+        status: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        year: int | None = None,
+    ) -> list[Request]:
+        """The household's requests, newest first, with documents and history.
+
+        `since`/`until` bound the submission day (inclusive, Italian time); `year` is the
+        year the service was performed.
+        """
+        query = select(requests).where(requests.c.customer_id == customer_id)
+        if beneficiary_id is not None:
+            query = query.where(requests.c.beneficiary_id == beneficiary_id)
+        if status is not None:
+            query = query.where(requests.c.status == status)
+        if since is not None:
+            query = query.where(requests.c.created_at >= day_start(since))
+        if until is not None:
+            query = query.where(requests.c.created_at < day_start(until + timedelta(days=1)))
+        if year is not None:
+            query = query.where(requests.c.year == year)
+        query = query.order_by(requests.c.created_at.desc(), requests.c.id.desc())
+        async with self._read() as conn:
+            found = (await conn.execute(query)).all()
+            docs, history = await documents_and_history(conn, [r.id for r in found])
+            current = await current_details(conn, [r.id for r in found])
+        return [
+            dataclasses.replace(
+                rows.request(r, docs[r.id], history[r.id]), status_details=current.get(r.id)
+            )
+            for r in found
+        ]
+
+    async def get_request(self, number: str) -> Request | None:
+        async with self._read() as conn:
+            row = (await conn.execute(select(requests).where(requests.c.number == number))).first()
+            if row is None:
+                return None
+            docs, history = await documents_and_history(conn, [row.id])
+            current = await current_details(conn, [row.id])
+        return dataclasses.replace(
+            rows.request(row, docs[row.id], history[row.id]), status_details=current.get(row.id)
+        )
+
+    async def change_status(
+        self,
+        number: str,
+        new_status: str,
+        *,
+        by: str,
+        note: str = "",
+        details: StatusDetails | None = None,
+        now: datetime | None = None,
+        notify: bool = True,
+    ) -> Request:
+        """Move the request to `new_status` as portal.statuses allows, recording its details
+        (what is missing, what was paid, why, the authorisation) in a new history entry.
+        With `notify`, the customer's "status_changed" message is queued in the same
+        transaction.
+
+        Raises NotFound, or TransitionError (refused transition, missing details, or the
+        status changed meanwhile).
+        """
+        now = utc(now)
+        check_details(new_status, details)
+        async with self._write() as conn:
+            current = await status_of(conn, number)
+            check_transition(current.type, current.status, new_status)
+            history_id = await set_status(conn, current, new_status, by, note, details, now)
+            if notify:
+                await queue.enqueue(conn, Notice(
+                    current.customer_id, "status_changed", number, str(history_id), now,
+                    _status_payload(number, new_status, current.service_name, note, details)))
+        return await self._request_or_fail(number)
+
+    async def add_documents(
+        self,
+        number: str,
+        documents_: Sequence[DocumentDraft],
+        *,
+        by: str,
+        now: datetime | None = None,
+    ) -> Request:
+        """Attach documents the customer sends later. A suspended request goes back to
+        in_lavorazione (a history entry); an open one just gets them.
+
+        Raises NotFound, ValueError (no documents) or TransitionError (a request that is
+        over: paid, refused, cancelled, closed, authorised or provided).
+        """
+        now = utc(now)
+        async with self._write() as conn:
+            await attach(conn, number, documents_, by, now)
+        return await self._request_or_fail(number)
+
+    async def _request_or_fail(self, number: str) -> Request:
+        request = await self.get_request(number)
+        if request is None:
+            raise NotFound(f"request {number}")
+        return request
