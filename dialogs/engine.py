@@ -9,7 +9,15 @@ from typing import Any
 
 from dialogs import archive
 from dialogs.events import Choice, Inbound, Reply
-from dialogs.matching import command_in, match_choice, normalise, reminder_command, yes_or_no
+from dialogs.matching import (
+    command_in,
+    keeps_previous,
+    match_choice,
+    normalise,
+    position_in,
+    reminder_command,
+    yes_or_no,
+)
 from dialogs.prefill import prefill_answers, said_date
 from dialogs.services import Services
 from dialogs.state import State
@@ -288,9 +296,7 @@ class Engine:
                 break
             text = typed.pop(step.name)
             options = self._options(step, ctx, step.ask(ctx))
-            index = match_choice(text, [o.label for o in options], [o.aliases for o in options])
-            outcome = await step.answer(ctx, Inbound(text=text),
-                                        options[index].key if index is not None else None)
+            outcome = await step.answer(ctx, Inbound(text=text), _typed_key(text, options))
             if not isinstance(outcome, Accept):
                 break
             ctx.answers[step.name] = outcome.value
@@ -477,10 +483,7 @@ class Engine:
                 if len(inbound.text) > MAX_TEXT:
                     self._invalid(turn, step, Invalid(t("engine.too_long")))
                     return
-                labels = [o.label for o in options]
-                aliases = [o.aliases for o in options]
-                index = match_choice(inbound.text, labels, aliases) if options else None
-                key = options[index].key if index is not None else None
+                key = _typed_key(inbound.text, options)
         if key == KEEP:
             value = ctx.defaults.get(step.name)
             if value is not None and step.still_valid(ctx, value):
@@ -668,6 +671,25 @@ def _command(inbound: Inbound) -> str | None:
     if inbound.text.strip() in {"/annulla", "/cancel"}:
         return "cancel"
     return command_in(inbound.text)
+
+
+def _typed_key(text: str, options: Sequence[Option]) -> str | None:
+    """The option a typed answer names. The keep option only when the text says to keep, or
+    picks it by its place or its whole label: a correction that resembles the previous answer
+    ("7, 9 e 11 dicembre" after "7, 9 e 18 dicembre") is an answer, not a keep."""
+    if not options:
+        return None
+    keep = next((i for i, o in enumerate(options) if o.key == KEEP), None)
+    if keep is not None and keeps_previous(text):
+        return KEEP
+    index = match_choice(text, [o.label for o in options], [o.aliases for o in options])
+    if index is None or index != keep:
+        return options[index].key if index is not None else None
+    if position_in(text, len(options)) == keep or normalise(text) == normalise(options[keep].label):
+        return KEEP
+    others = [o for o in options if o.key != KEEP]
+    index = match_choice(text, [o.label for o in others], [o.aliases for o in others])
+    return others[index].key if index is not None else None
 
 
 def _reopen(step: Step, ctx: Context, state: State) -> None:

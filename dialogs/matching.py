@@ -73,6 +73,37 @@ def match_choice(text: str, labels: Sequence[str], aliases: Sequence[Sequence[st
     return None
 
 
+def position_in(text: str, count: int) -> int | None:
+    """The index a typed answer picks by its place in a list of `count` ("2", "la seconda")."""
+    words = normalise(text).split()
+    return _position([w for w in words if w not in _FILLER] or words, count)
+
+
+# "Lascia: …" is chosen by words that say to keep the previous answer, never by resemblance:
+# a corrected date or a shortened note looks like the old one and must not be swallowed by it.
+_KEEP = re.compile(
+    r"(?:(?:si|no|ok|allora)\s+)?"
+    r"(?:lascia(?:lo|la|li|le)?(?:\s+(?:pure|stare\s+cosi))?|tieni(?:lo|la|li|le)?|mantieni"
+    r"|va\s+bene|resta|rimane|uguale|invariat[oaie]|come\s+prima|non\s+cambiare"
+    r"|(?:(?:lo|la|gli|le|i)\s+)?stess[oaie]|quell[oaie]\s+di\s+prima"
+    r"|nessuna\s+modifica|niente\s+da\s+cambiare)"
+    r"(?:\s+(?:cosi|com\s+e|com\s+era|come\s+prima|come\s+era|come\s+sta|a\s+prima"
+    r"|di\s+prima|quell[oaie]\s+di\s+prima|pure|grazie|va\s+bene|uguale|stess[oaie]"
+    r"|nulla|niente|la|lo|le|gli|quell[oaie]|data|date|nota|importo|numero|risposta))*"
+)
+# Alone, these words keep nothing: "va bene" is a yes, "resta" a fragment.
+_KEEP_NOT_ALONE = {"va bene", "resta", "rimane", "si va bene", "ok va bene"}
+
+
+def keeps_previous(text: str) -> bool:
+    """Whether a typed answer asks to keep the previous answer ("lascia", "va bene così",
+    "uguale", "la stessa", "come prima")."""
+    words = normalise(text)
+    if not words or len(words.split()) > 8 or words in _KEEP_NOT_ALONE:
+        return False
+    return _KEEP.fullmatch(words) is not None
+
+
 def _position(words: list[str], count: int) -> int | None:
     if len(words) != 1:
         return None

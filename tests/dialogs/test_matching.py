@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialogs.matching import command_in, match_choice, yes_or_no
+from dialogs.matching import command_in, keeps_previous, match_choice, yes_or_no
 
 PEOPLE = ["Io, Mario Rossi", "Anna Rossi", "Luca Rossi", "Marco Rossi"]
 ALIASES = [("io", "me", "mario"), ("anna", "mia moglie"), ("luca",), ("marco",)]
@@ -79,3 +79,20 @@ def test_commands(text: str, command: str | None) -> None:
 
 def test_a_long_note_mentioning_annulla_is_not_a_command() -> None:
     assert command_in("la fattura annulla e sostituisce la precedente del 3 marzo") is None
+
+
+@pytest.mark.parametrize("text", [
+    "lascia", "Lascia così", "va bene così", "uguale", "lo stesso", "la stessa", "le stesse date",
+    "come prima", "lascia pure", "tienilo", "no lascia com'è", "non cambiare nulla",
+    "quella di prima", "invariato",
+])
+def test_keep_is_said_in_words(text: str) -> None:
+    assert keeps_previous(text)
+
+
+@pytest.mark.parametrize("text", [
+    "va bene", "7, 9 e 11 dicembre", "la mattina", "lascia stare", "90", "resta",
+    "la stessa cosa che ti ho detto ma alle 17", "giovedì 10 dicembre ore 17",
+])
+def test_an_answer_is_not_a_keep(text: str) -> None:
+    assert not keeps_previous(text)

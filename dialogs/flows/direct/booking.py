@@ -408,6 +408,9 @@ def preferred_dates(text: str, today: date) -> list[date]:
     """Days in "3, 5 o 10 dicembre" or "lunedì 7 e martedì 8 dicembre": bare numbers take the
     month (and year) of the last day written in full."""
     parts = [p.strip() for p in re.split(r",|;|\bo\b|\boppure\b|\be\b|/(?!\d)", text) if p.strip()]
+    # "7 9 e 11 dicembre": days written one after the other, without commas.
+    parts = [day for part in parts for day in (
+        part.split() if re.fullmatch(r"\d{1,2}(?:\s+\d{1,2})+", part) else [part])]
     if not parts:
         return []
     last = parse_date(parts[-1], today, prefer="future")
