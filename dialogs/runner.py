@@ -1,0 +1,384 @@
+"""Runs a declared flow: asks its next question, parses answers, goes back, finishes it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from dialogs.events import Inbound, Reply
+from dialogs.matching import keeps_previous, match_choice, normalise, position_in
+from dialogs.menu import ask_menu
+from dialogs.prefill import prefill_answers, said_date
+from dialogs.services import Services
+from dialogs.state import State
+from dialogs.steps import Accept, Context, Flow, Invalid, Option, Question, Stay, Step
+from dialogs.texts import t
+from dialogs.turn import MAX_TEXT, Turn
+from nlu.intents import Parsed
+from portal.models import Household
+
+# After this many wrong answers to the same question the engine offers help.
+STUCK_AFTER = 3
+# The option that keeps the previous answer of a reopened question.
+KEEP = "="
+
+
+class FlowRunner:
+    """The flows' mechanics, shared by every flow: nothing here knows a particular step."""
+
+    def __init__(self, flows: Sequence[Flow], support_contact: str) -> None:
+        self.flows = {flow.name: flow for flow in flows}
+        self.support_contact = support_contact
+
+    def flow_of(self, turn: Turn) -> Flow:
+        assert turn.state.flow is not None
+        return self.flows[turn.state.flow]
+
+    # -- opening a flow -------------------------------------------------------------------
+
+    async def start(self, turn: Turn, name: str, household: Household, today: date,
+                    services: Services, parsed: Parsed | None,
+                    given: dict[str, Any] | None = None) -> None:
+        """Opens a flow; what the sentence already said answers its first questions."""
+        flow = self.flows.get(name)
+        if flow is None:
+            turn.say(t("menu.direct_not_yet"))
+            ask_menu(turn)
+            return
+        state = turn.state
+        state.start(flow.name)
+        state.answers.update(given or {})
+        turn.ctx = Context(household, today, state.answers, services, state.defaults, flow.name)
+        turn.say(t(flow.intro))
+        if parsed is not None:
+            state.answers.update(said_date(parsed, flow.name))
+            state.prefill = prefill_answers(parsed, flow.name)
+        await self.proceed(turn, flow)
+
+    async def proceed(self, turn: Turn, flow: Flow) -> None:
+        """Asks the next question, after answering the ones the opening sentence answers."""
+        understood = await self._prefill(turn, flow)
+        if understood:
+            turn.say(t("engine.prefilled", what=", ".join(understood)))
+        self.ask_next(turn, fresh=True)
+
+    async def _prefill(self, turn: Turn, flow: Flow) -> list[str]:
+        """Answers the flow's questions with what the opening sentence said, as if typed, when
+        they come up and while they take it; one that doesn't is asked. Their notices are kept
+        quiet: the summary of what was understood says it."""
+        ctx = turn.ctx
+        assert ctx is not None
+        typed = turn.state.prefill
+        understood: list[str] = []
+        before = len(turn.notices)
+        while typed:
+            step = self.current(turn, flow)
+            if step is None or step.name not in typed:
+                break
+            text = typed.pop(step.name)
+            options = self.options(step, ctx, step.ask(ctx))
+            outcome = await step.answer(ctx, Inbound(text=text), typed_key(text, options))
+            if not isinstance(outcome, Accept):
+                break
+            ctx.answers[step.name] = outcome.value
+            apply(ctx, outcome.also)
+            turn.state.trail.append(step.name)
+            understood.append(step.describe(ctx, outcome.value))
+        if understood:
+            del turn.notices[before:]
+        return understood
+
+    def resume(self, turn: Turn) -> None:
+        """An empty event (a channel opened again): show where the conversation is."""
+        if turn.ctx is None:
+            turn.say(t("menu.greeting", name=turn.customer_name))
+            ask_menu(turn)
+        elif turn.state.pending is not None:
+            turn.state.pending = None
+            turn.say(t("engine.resumed"))
+            self.ask_next(turn, fresh=True)
+        else:
+            turn.say(t("engine.resumed"))
+            self.ask_next(turn, fresh=False)
+
+    # -- commands inside a flow -----------------------------------------------------------
+
+    def command(self, turn: Turn, command: str) -> None:
+        """«indietro», «annulla», «ricomincia», «aiuto», a greeting, a person: in a flow."""
+        ctx = turn.ctx
+        assert ctx is not None
+        flow = self.flow_of(turn)
+        if command == "greeting":
+            self.resume(turn)
+            return
+        if command in ("cancel", "restart"):
+            self.confirm(turn, command, t(f"engine.{command}_confirm", flow=flow.title),
+                         t(f"engine.{command}_yes"))
+            return
+        if command == "back":
+            if not self.go_back(turn, flow):
+                turn.say(t("engine.back_at_start"))
+        elif command == "help":
+            step = self.current(turn, flow)
+            if step is not None:
+                turn.say(step.help(ctx) or t("engine.no_help"))
+            self.ask_next(turn, fresh=False)
+            return
+        elif command == "human":
+            turn.say(t("engine.human", contact=self.support_contact))
+            self.ask_next(turn, fresh=False)
+            return
+        self.ask_next(turn, fresh=True)
+
+    def confirm(self, turn: Turn, pending: str, question: str, yes: str,
+                no: str | None = None) -> None:
+        """A yes/no asked across the flow (cancel, restart, leave the draft...)."""
+        state = turn.state
+        state.pending = pending
+        state.token += 1
+        options = (Option("yes", yes), Option("no", no or t("engine.pending_no")))
+        turn.flush(Question(question, options), state.token)
+
+    def cancel_or_restart(self, turn: Turn, pending: str) -> None:
+        """The confirmed «annulla» or «ricomincia»."""
+        state = turn.state
+        if pending == "restart" and state.flow:
+            state.start(state.flow)
+            assert turn.ctx is not None
+            turn.ctx.answers = state.answers
+            turn.ctx.defaults = state.defaults
+            turn.say(t("engine.restarted"))
+            self.ask_next(turn, fresh=True)
+            return
+        state.reset()
+        turn.ctx = None
+        turn.say(t("engine.cancelled"))
+        ask_menu(turn)
+
+    # -- answering the current question ---------------------------------------------------
+
+    async def answer(self, turn: Turn, inbound: Inbound, typed: str | None = None) -> None:
+        """`inbound` as the answer to the current question; `typed` is an option key the acts
+        layer already read in the text (e.g. "send" for «ok manda» at the summary)."""
+        state, ctx = turn.state, turn.ctx
+        assert ctx is not None and state.flow is not None
+        flow = self.flow_of(turn)
+        step = self.current(turn, flow)
+        if step is None:  # a flow with everything answered: finish it now
+            self.finish(turn, flow)
+            return
+        question = step.ask(ctx)
+        options = self.options(step, ctx, question)
+        if inbound.kind == "choice":
+            key = picked(state, inbound, options)
+            if key is None or state.asked != step.name:
+                turn.say(t("engine.stale"))
+                self.ask_next(turn, fresh=False)
+                return
+        elif inbound.kind == "file" and not step.accepts_files:
+            self.invalid(turn, step, Invalid(t("files.not_now")))
+            return
+        elif inbound.kind == "contact" or (inbound.kind == "location"
+                                            and not step.accepts_locations):
+            self.invalid(turn, step,
+                         Invalid(t("engine.not_now", what=t(f"engine.{inbound.kind}"))))
+            return
+        else:
+            key = typed if any(o.key == typed for o in options) else None
+            if inbound.text is not None and key is None:
+                if not inbound.text.strip():
+                    self.invalid(turn, step, Invalid(t("engine.empty")))
+                    return
+                if len(inbound.text) > MAX_TEXT:
+                    self.invalid(turn, step, Invalid(t("engine.too_long")))
+                    return
+                key = typed_key(inbound.text, options)
+        if key == KEEP:
+            value = ctx.defaults.get(step.name)
+            if value is not None and step.still_valid(ctx, value):
+                self.accept(turn, step, Accept(value))
+                await self.proceed(turn, flow)
+                return
+            key = None
+        outcome = await step.answer(ctx, inbound, key)
+        if isinstance(outcome, Invalid):
+            self.invalid(turn, step, outcome)
+        elif isinstance(outcome, Stay):
+            apply(ctx, outcome.also)
+            for name in outcome.reopen:
+                reopen(flow.step(name), ctx, state)
+            state.failures = 0
+            turn.say(outcome.notice)
+            await self.proceed(turn, flow)
+        else:
+            self.accept(turn, step, outcome)
+            await self.proceed(turn, flow)
+
+    def accept(self, turn: Turn, step: Step, outcome: Accept) -> None:
+        state, ctx = turn.state, turn.ctx
+        assert ctx is not None
+        ctx.answers[step.name] = outcome.value
+        if step.name in state.implied:
+            state.implied.remove(step.name)
+        apply(ctx, outcome.also)
+        ctx.defaults.pop(step.name, None)
+        if step.name in state.trail:
+            state.trail.remove(step.name)
+        state.trail.append(step.name)
+        state.failures = 0
+        turn.followup = outcome.followup or turn.followup
+        turn.say(outcome.notice)
+        if outcome.venues:
+            turn.flush()
+            turn.replies.extend(Reply(v.name, venue=v) for v in outcome.venues)
+
+    def invalid(self, turn: Turn, step: Step, outcome: Invalid) -> None:
+        state, ctx = turn.state, turn.ctx
+        assert ctx is not None
+        state.failures += 1
+        turn.say(outcome.message)
+        if state.failures >= STUCK_AFTER:
+            turn.say(t("engine.stuck", help=step.help(ctx) or t("engine.no_help"),
+                       contact=self.support_contact))
+        question = step.ask(ctx)
+        options = self.options(step, ctx, question)
+        # Re-ask briefly: the buttons again under the explanation, with the same token.
+        turn.flush(Question("", options) if options else None, state.token)
+
+    # -- moving through the flow ----------------------------------------------------------
+
+    def current(self, turn: Turn, flow: Flow) -> Step | None:
+        """The first applicable step without a valid answer, filling implied answers on the way."""
+        ctx = turn.ctx
+        assert ctx is not None
+        implied_names = turn.state.implied
+        for step in flow.steps:
+            if not step.applies(ctx):
+                continue
+            if step.name in ctx.answers:
+                if step.name in implied_names:
+                    # Chosen for the customer: it follows the answers it was implied from.
+                    implied = step.implied(ctx)
+                    if implied is not None and implied.value == ctx.answers[step.name]:
+                        continue
+                    ctx.answers.pop(step.name)
+                    implied_names.remove(step.name)
+                    for name in step.clears:
+                        ctx.answers.pop(name, None)
+                elif step.still_valid(ctx, ctx.answers[step.name]):
+                    continue
+                else:
+                    reopen(step, ctx, turn.state)
+            implied = step.implied(ctx)
+            if implied is not None:
+                ctx.answers[step.name] = implied.value
+                apply(ctx, implied.also)
+                implied_names.append(step.name)
+                turn.say(implied.notice)
+                continue
+            return step
+        return None
+
+    def ask_next(self, turn: Turn, fresh: bool) -> None:
+        state, ctx = turn.state, turn.ctx
+        assert ctx is not None and state.flow is not None
+        flow = self.flow_of(turn)
+        step = self.current(turn, flow)
+        if step is None:
+            self.finish(turn, flow)
+            return
+        if fresh or state.asked != step.name:
+            state.token += 1
+            state.failures = 0 if state.asked != step.name else state.failures
+        state.asked = step.name
+        question = step.ask(ctx)
+        text = question.text
+        if step.name in ctx.defaults:
+            text += "\n" + t("engine.previous", value=step.describe(ctx, ctx.defaults[step.name]))
+        turn.flush(Question(text, self.options(step, ctx, question)), state.token)
+
+    def options(self, step: Step, ctx: Context, question: Question) -> tuple[Option, ...]:
+        options = question.options
+        default = ctx.defaults.get(step.name)
+        if default is None or not step.still_valid(ctx, default):
+            return options
+        described = step.describe(ctx, default)
+        if any(o.label == described for o in options):
+            return options  # the previous answer is a button already
+        label = _shorten(described, 40)
+        return (Option(KEEP, t("engine.keep", value=label)), *options)
+
+    def go_back(self, turn: Turn, flow: Flow) -> bool:
+        state, ctx = turn.state, turn.ctx
+        assert ctx is not None
+        while state.trail:
+            name = state.trail.pop()
+            step = flow.step(name)
+            if step.applies(ctx):
+                reopen(step, ctx, state)
+                return True
+        return False
+
+    def finish(self, turn: Turn, flow: Flow) -> None:
+        state, ctx = turn.state, turn.ctx
+        assert ctx is not None and state.draft_id is not None
+        draft, after = flow.finish(ctx, state.draft_id)
+        turn.submit = draft
+        turn.after_submit = after
+        turn.flush()
+        state.reset()
+        turn.ctx = None
+
+
+def apply(ctx: Context, values: dict[str, Any]) -> None:
+    """Sets other answers given with one (None forgets one)."""
+    for name, value in values.items():
+        if value is None:
+            ctx.answers.pop(name, None)
+            ctx.defaults.pop(name, None)
+        else:
+            ctx.answers[name] = value
+
+
+def picked(state: State, inbound: Inbound, options: Sequence[Option]) -> str | None:
+    """The option key of a tapped button, if it belongs to the current question."""
+    if inbound.choice is None:
+        return None
+    token, _, key = inbound.choice.partition(".")
+    if token != str(state.token):
+        return None
+    return key if any(o.key == key for o in options) else None
+
+
+def typed_key(text: str, options: Sequence[Option]) -> str | None:
+    """The option a typed answer names. The keep option only when the text says to keep, or
+    picks it by its place or its whole label: a correction that resembles the previous answer
+    ("7, 9 e 11 dicembre" after "7, 9 e 18 dicembre") is an answer, not a keep."""
+    if not options:
+        return None
+    keep = next((i for i, o in enumerate(options) if o.key == KEEP), None)
+    if keep is not None and keeps_previous(text):
+        return KEEP
+    index = match_choice(text, [o.label for o in options], [o.aliases for o in options])
+    if index is None or index != keep:
+        return options[index].key if index is not None else None
+    if position_in(text, len(options)) == keep or normalise(text) == normalise(options[keep].label):
+        return KEEP
+    others = [o for o in options if o.key != KEEP]
+    index = match_choice(text, [o.label for o in others], [o.aliases for o in others])
+    return others[index].key if index is not None else None
+
+
+def reopen(step: Step, ctx: Context, state: State) -> None:
+    step.reopen(ctx)
+    if step.name in state.trail:
+        state.trail.remove(step.name)
+
+
+def _shorten(text: str, limit: int) -> str:
+    """Cuts at a word boundary, never mid-word."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:.") + "…"
