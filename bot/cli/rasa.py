@@ -16,10 +16,16 @@ from bot.config import get_settings
 def rasa_actions_command(port: int, host: str) -> None:
     """Server delle azioni personalizzate per un assistente Rasa (action_medbot)."""
     try:
-        from bot.channels.rasa import run
+        from bot.channels.rasa import MissingToken, run
     except ImportError as exc:
         raise click.ClickException(
             "Manca rasa-sdk: installa medbot con l'extra «rasa» (pip install -e '.[rasa]')."
         ) from exc
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    run(get_settings(), host, port)
+    try:
+        run(get_settings(), host, port)
+    except MissingToken as exc:
+        raise click.ClickException(
+            "Manca MEDBOT_RASA_ACTIONS_TOKEN: il server delle azioni risponde solo a Rasa, "
+            "che deve mandare questo token (vedi il README, sezione Rasa)."
+        ) from exc

@@ -9,8 +9,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.channels.rasa._inbound import AttachmentError, inbound_from
-from bot.channels.rasa._linking import CHANNEL, claimed_fiscal_code, customer_for
+from bot.channels.rasa._fetch import AttachmentError
+from bot.channels.rasa._inbound import inbound_from
+from bot.channels.rasa._linking import CHANNEL, identify
 from bot.channels.rasa._medbot import Medbot
 from bot.channels.rasa._render import messages
 from bot.channels.rasa._status import status_question
@@ -35,15 +36,15 @@ class _MedbotAction(Action):
         runtime = self._medbot.runtime
         metadata = (tracker.latest_message or {}).get("metadata") or {}
         slots = tracker.slots or {}
-        customer_id = await customer_for(runtime.store, tracker.sender_id, slots, metadata,
-                                         runtime.clock.now())
-        if customer_id is None:
-            if claimed_fiscal_code(slots, metadata) is None:
+        identity = await identify(runtime.store, tracker.sender_id, slots, metadata,
+                                  self._medbot.link_secret, runtime.clock.now())
+        if identity.customer_id is None:
+            if not identity.vouched:
                 dispatcher.utter_message(text=t("link.not_linked"))
             else:
                 dispatcher.utter_message(text=t("link.unknown_customer",
                                                 contact=self._medbot.settings.support_contact))
-        return customer_id
+        return identity.customer_id
 
 
 class ActionMedbot(_MedbotAction):
@@ -59,7 +60,7 @@ class ActionMedbot(_MedbotAction):
             return [SlotSet(FLOW_SLOT, None), SlotSet(STEP_SLOT, None)]
         try:
             inbound = await inbound_from(tracker.latest_message or {}, tracker.events or [],
-                                         self._medbot.http)
+                                         self._medbot.http, self._medbot.attachments)
         except AttachmentError as exc:
             log.info("rasa attachment refused or unreachable")
             dispatcher.utter_message(text=str(exc))

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from bot.channels.rasa._config import RasaSettings
+from bot.channels.rasa._fetch import AttachmentPolicy
 from bot.config import Settings
 from bot.runtime import Runtime
 from bot.services import PortalServices
@@ -20,6 +22,7 @@ class Medbot:
     """Opened when the action server starts, closed when it stops."""
 
     settings: Settings
+    rasa: RasaSettings
     _runtime: Runtime | None = None
     _services: PortalServices | None = None
     _http: httpx.AsyncClient | None = field(default=None)
@@ -29,13 +32,23 @@ class Medbot:
         self._runtime = runtime
         self._services = PortalServices(load_catalogue(), runtime.store,
                                         sms_sender(self.settings), runtime.clock.now)
-        self._http = httpx.AsyncClient(follow_redirects=True)
+        # No redirects, no proxies from the environment: the address checked is the one used.
+        self._http = httpx.AsyncClient(follow_redirects=False, trust_env=False)
 
     async def close(self) -> None:
         if self._http is not None:
             await self._http.aclose()
         if self._runtime is not None:
             await self._runtime.close()
+
+    @property
+    def attachments(self) -> AttachmentPolicy:
+        return AttachmentPolicy(self.rasa.attachment_hosts, self.rasa.attachment_networks)
+
+    @property
+    def link_secret(self) -> str | None:
+        secret = self.rasa.link_secret
+        return secret.get_secret_value() if secret is not None else None
 
     @property
     def runtime(self) -> Runtime:

@@ -6,7 +6,8 @@ import httpx
 
 from tests.auxil import files
 from tests.auxil.runtime import MARIO
-from tests.bot.rasa.tracker import RasaUser, post, user_message, webhook_body
+from tests.bot.rasa.servers import FileServer
+from tests.bot.rasa.tracker import RasaUser, post, signed, user_message, webhook_body
 
 
 def _mario(client: httpx.Client, sender_id: str) -> RasaUser:
@@ -28,10 +29,10 @@ def test_unknown_action_is_404(action_server: httpx.Client) -> None:
 
 
 def test_full_reimbursement_through_repeated_calls(
-    action_server: httpx.Client, file_server: tuple[str, dict[str, bytes]]
+    action_server: httpx.Client, files_host: FileServer
 ) -> None:
-    base, served = file_server
-    served["ricevuta.png"] = files.png("Ricevuta 7")
+    files_host.files["ricevuta.png"] = files.png("Ricevuta 7")
+    base = files_host.base
     user = _mario(action_server, "rasa-reimbursement")
     result = user.say("Buongiorno", intent="greet", deflate=True)
     buttons = [b for m in result["responses"] for b in m["buttons"]]
@@ -58,10 +59,10 @@ def test_full_reimbursement_through_repeated_calls(
     assert user.state == (None, None)
     assert number in user.text
 
-    # Later calls need no slot: the sender stays linked.
+    # The channel may vouch with signed metadata instead of the slot.
     again = RasaUser(action_server, "rasa-reimbursement")
     again.call(f"a che punto è la pratica {number}?", "action_medbot_status",
-               intent="medbot_status",
+               intent="medbot_status", metadata=signed("rasa-reimbursement", MARIO),
                entities=[{"entity": "request_id", "value": number, "start": 23, "end": 31}])
     assert number in again.text
 
@@ -84,16 +85,16 @@ def test_unlinked_sender_is_asked_to_authenticate(action_server: httpx.Client) -
     assert "Non riesco a trovare" in stranger.text
 
 
-def test_metadata_links_the_sender(action_server: httpx.Client) -> None:
+def test_signed_metadata_links_the_sender(action_server: httpx.Client) -> None:
     user = RasaUser(action_server, "rasa-metadata")
-    user.call("vorrei un rimborso", metadata={"medbot_customer": MARIO})
+    user.call("vorrei un rimborso", metadata=signed("rasa-metadata", MARIO))
     assert user.state[0] == "rimborso"
 
 
 def test_unreachable_attachment_keeps_the_question(
-    action_server: httpx.Client, file_server: tuple[str, dict[str, bytes]]
+    action_server: httpx.Client, files_host: FileServer
 ) -> None:
-    base, _ = file_server
+    base = files_host.base
     user = _mario(action_server, "rasa-missing-file")
     user.say("vorrei un rimborso")
     before = user.state
@@ -103,10 +104,10 @@ def test_unreachable_attachment_keeps_the_question(
 
 
 def test_attachment_over_10_mb_is_refused_before_the_engine(
-    action_server: httpx.Client, file_server: tuple[str, dict[str, bytes]]
+    action_server: httpx.Client, files_host: FileServer
 ) -> None:
-    base, served = file_server
-    served["enorme.pdf"] = b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024)
+    base = files_host.base
+    files_host.files["enorme.pdf"] = b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024)
     user = _mario(action_server, "rasa-huge-file")
     user.say("vorrei un rimborso")
     before = user.state

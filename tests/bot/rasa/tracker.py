@@ -12,7 +12,9 @@ from typing import Any
 import httpx
 from ruamel.yaml import YAML
 
+from bot.channels.rasa import CUSTOMER_KEY, sign_customer
 from dialogs.matching import normalise
+from tests.bot.rasa.servers import LINK_SECRET
 
 RASA_VERSION = "3.6.21"
 DOMAIN_FILE = Path(__file__).parents[3] / "rasa" / "domain.yml"
@@ -45,6 +47,13 @@ def webhook_body(sender_id: str, next_action: str, latest: dict[str, Any],
             "latest_action_name": "action_listen",
         },
     }
+
+
+def signed(sender_id: str, fiscal_code: str, valid_for: float = 600.0,
+           secret: str = LINK_SECRET) -> dict[str, Any]:
+    """Metadata naming the customer, signed as the assistant's channel signs it."""
+    expires = int(time.time() + valid_for)
+    return {CUSTOMER_KEY: sign_customer(secret, sender_id, fiscal_code, expires)}
 
 
 def user_message(text: str | None, intent: str = "medbot_request",
