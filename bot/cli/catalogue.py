@@ -137,6 +137,40 @@ def eval_catalogue_command(file: Path, misses: bool) -> None:
     ).report(misses)
 
 
+@eval_group.command("catalogue-confidence")
+@click.argument("files", nargs=-1, required=True, type=_EVAL_FILE)
+@click.option("--misses/--no-misses", default=True, show_default=True,
+              help="Elenca i testi dalla parte sbagliata della soglia.")
+def eval_catalogue_confidence_command(files: tuple[Path, ...], misses: bool) -> None:
+    """Precisione e richiamo della soglia di confidenza del catalogo su FILES (jsonl): le righe
+    con "accept" nominano una prestazione, quelle senza no ("boh", "luca", "annulla")."""
+    from nlu.catalogue import CONFIDENT, load_catalogue
+
+    catalogue = load_catalogue()
+    services: list[tuple[float, str]] = []
+    others: list[tuple[float, str]] = []
+    for file in files:
+        for row in _read_jsonl(file):
+            found = catalogue.assess(row["text"], kind=row.get("kind"),
+                                     people=row.get("people", ()))
+            (services if row.get("accept") else others).append((found.confidence, row["text"]))
+    for threshold in sorted({0.5, 0.55, 0.6, CONFIDENT, 0.65, 0.7}):
+        kept = sum(1 for sure, _ in services if sure >= threshold)
+        wrong = sum(1 for sure, _ in others if sure >= threshold)
+        precision = kept / (kept + wrong) if kept + wrong else 1.0
+        recall = kept / len(services) if services else 1.0
+        mark = "  ← soglia" if threshold == CONFIDENT else ""
+        click.echo(f"soglia {threshold:.2f}: precisione {precision:.1%} ({kept}/{kept + wrong}), "
+                   f"richiamo {recall:.1%} ({kept}/{len(services)}){mark}")
+    if misses:
+        for sure, text in services:
+            if sure < CONFIDENT:
+                click.echo(f"✗ prestazione sotto la soglia ({sure:.2f}): {text!r}")
+        for sure, text in others:
+            if sure >= CONFIDENT:
+                click.echo(f"✗ non prestazione sopra la soglia ({sure:.2f}): {text!r}")
+
+
 # -- benchmark -----------------------------------------------------------------------------
 
 _SHARED_DEV_SET = Path("/work/shared/eval/catalogue.dev.jsonl")

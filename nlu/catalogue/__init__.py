@@ -1,6 +1,20 @@
 """Service catalogue matching: what customers type from a prescription, to catalogue codes."""
 
-from nlu.catalogue.catalogue import Catalogue, load_catalogue, search
+from nlu.catalogue.catalogue import Catalogue, assess, load_catalogue, search
+from nlu.catalogue.confidence import CONFIDENT, Assessment, not_a_service
+from nlu.catalogue.families import Family, closest_family
 from nlu.catalogue.models import Entry, Match
 
-__all__ = ["Catalogue", "Entry", "Match", "load_catalogue", "search"]
+__all__ = [
+    "CONFIDENT",
+    "Assessment",
+    "Catalogue",
+    "Entry",
+    "Family",
+    "Match",
+    "assess",
+    "closest_family",
+    "load_catalogue",
+    "not_a_service",
+    "search",
+]

@@ -11,6 +11,15 @@ from pathlib import Path
 from nlu.catalogue.aliases import ALIASES
 from nlu.catalogue.analyse import Analyser
 from nlu.catalogue.codes import find_codes, strip_codes
+from nlu.catalogue.confidence import (
+    Assessment,
+    confidence,
+    content_words,
+    evidence,
+    not_a_service,
+    word_evidence,
+)
+from nlu.catalogue.families import closest_family
 from nlu.catalogue.index import NOT, Index
 from nlu.catalogue.models import KINDS, RICOVERO, Entry, Match
 from nlu.catalogue.normalise import BOUNDARY, stem, tokens
@@ -19,7 +28,7 @@ from nlu.catalogue.source import Record, read_records
 from nlu.catalogue.spelling import Speller
 from nlu.catalogue.synonyms import ACTIONS, REMOVAL
 
-__all__ = ["DEFAULT_DATA_DIR", "MIN_SCORE", "Catalogue", "load_catalogue", "search"]
+__all__ = ["DEFAULT_DATA_DIR", "MIN_SCORE", "Catalogue", "assess", "load_catalogue", "search"]
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "catalogue"
 # Below this score (0..100) a candidate is not what the customer meant: "ciao" finds nothing.
@@ -100,6 +109,42 @@ class Catalogue:
             entry = documents[number].entry
             matches.append(Match(entry.code, entry.name, entry.kind, _percent(score)))
         return matches
+
+    def assess(self, text: str, kind: str | None = None, limit: int = 5,
+               people: Sequence[str] = ()) -> Assessment:
+        """The search of ``text`` with a calibrated confidence that it names a service; texts
+        that are people, commands, questions, refusals or corrections are not searched.
+        `people` are the household's first names."""
+        text = text[:500]
+        reason = not_a_service(text, people, self._speller)
+        if reason is not None:
+            return Assessment(text, [], 0.0, None, reason)
+        matches = self.search(text, kind=kind, limit=limit)
+        sure = confidence(matches[0].score, self.evidence(text, people)) if matches else 0.0
+        if find_codes(text) and matches and matches[0].score >= 99.0:
+            sure = 1.0  # a code typed exactly
+        found = Assessment(text, matches, sure)
+        if not found.confident:
+            return Assessment(text, matches, sure, closest_family(text))
+        return found
+
+    def assess_several(self, text: str, kind: str | None = None, limit: int = 5,
+                       people: Sequence[str] = ()) -> list[Assessment]:
+        """One assessment per service the text names ("visita cardiologica, ecg e esami del
+        sangue" names three); one of the whole text when it names one."""
+        from nlu.catalogue.several import assess_several
+
+        return assess_several(self, text, kind=kind, limit=limit, people=people)
+
+    def evidence(self, text: str, people: Sequence[str] = ()) -> float:
+        """How much the words of ``text`` say "a service" (0..1): catalogue words count fully,
+        misspelt ones partly, everyday words, names and unknown words not at all."""
+        names = {name.casefold() for name in people}
+        words = content_words(text)
+        return evidence([
+            word_evidence(w, self._speller, bool(self._speller.suggestions(w)), names)
+            for w in words
+        ])
 
     def query(self, text: str, kind: str | None = None) -> Query:
         """``text`` in the catalogue's terms, misspellings corrected (exposed for debugging)."""
@@ -257,3 +302,9 @@ def load_catalogue(data_dir: Path | None = None) -> Catalogue:
 def search(text: str, kind: str | None = None, limit: int = 5) -> list[Match]:
     """Search the default catalogue."""
     return load_catalogue().search(text, kind=kind, limit=limit)
+
+
+def assess(text: str, kind: str | None = None, limit: int = 5,
+           people: Sequence[str] = ()) -> Assessment:
+    """Search the default catalogue, with the confidence that ``text`` names a service."""
+    return load_catalogue().assess(text, kind=kind, limit=limit, people=people)

@@ -10,7 +10,7 @@ __all__ = ["PRIORITY", "classify", "scores"]
 
 # On equal scores the more specific intent wins ("annulla la richiesta 26000112" is cancel).
 PRIORITY = (
-    "complaint", "human", "reminders_off", "cancel", "back", "add_documents", "status",
+    "complaint", "contact", "human", "reminders_off", "cancel", "back", "add_documents", "status",
     "find_facility", "direct_service", "reimbursement", "help", "thanks", "greeting",
 )
 # Below this score nothing was recognised.

@@ -18,7 +18,9 @@ __all__ = [
     "find_relation",
     "find_request_id",
     "find_service",
+    "find_services",
     "find_status",
+    "is_service_head",
     "known_words",
 ]
 
@@ -225,30 +227,81 @@ _STOPPERS = frozenset(
 )
 
 
+# Words that end a service's name: how, when, where it was done or asked ("privatamente").
+_AFTER_NAME = frozenset(
+    """
+    come quando dove quanto perche privatamente privato privata ora adesso gia ancora anche
+    posso potete vorrei voglio volevo devo mi ci euro costo costa presso da
+    """.split()
+)
+# Punctuation between two words ends the name: "visita dermatologica, come li riavete".
+_PUNCTUATION = re.compile(r"[,;:.!?()\[\]\n]")
+
+
+# Head words that also qualify the service before them ("visita ortopedica di controllo").
+_QUALIFIERS = frozenset({"controllo", "check", "seduta", "sedute", "terapia", "test"})
+
+
+def is_service_head(word: str) -> bool:
+    """Whether a folded word starts a service's name ("visita", "ecografia", "tac")."""
+    return word in _SERVICE_HEADS or bool(_SERVICE_SUFFIX.search(word))
+
+
 def find_service(tokens: Sequence[Token], text: str, people: Sequence[str]) -> str | None:
     """The service's words as typed ("visita oculistica"), from a head word to the first word
-    that is no longer part of the name (a person, a date, "per")."""
+    that is no longer part of the name (a person, a date, "per", a comma)."""
+    found = find_services(tokens, text, people)
+    return found[0] if found else None
+
+
+def find_services(tokens: Sequence[Token], text: str, people: Sequence[str]) -> list[str]:
+    """Every service named, as typed, in order: "visita cardiologica, ecg e esami del sangue"
+    names three."""
     names = {fold(p) for p in people} | FIRST_NAMES
-    for i, token in enumerate(tokens):
-        if token.norm not in _SERVICE_HEADS and not _SERVICE_SUFFIX.search(token.norm):
+    found: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if not is_service_head(token.norm):
+            i += 1
             continue
-        last = i
-        j = i + 1
-        while j < len(tokens) and j - i < 6:
-            word = tokens[j].norm
-            if word in _STOPPERS or word in names or word in _MONTHS_AND_DAYS or word.isdigit():
+        last = _name_end(tokens, text, i, names)
+        span = text[token.start : tokens[last].end]
+        if span not in found:
+            found.append(span)
+        # "ecg" expands to one token per word: skip the rest of the same typed word too.
+        i = last + 1
+        while i < len(tokens) and tokens[i].start == tokens[last].start:
+            i += 1
+    return found
+
+
+def _name_end(tokens: Sequence[Token], text: str, i: int, names: set[str] | frozenset[str]) -> int:
+    """The last token of the service name starting at token `i`."""
+    last = i
+    j = i + 1
+    while j < len(tokens) and j - i < 6:
+        word = tokens[j].norm
+        if tokens[j].start == tokens[i].start:
+            j += 1  # the same typed word ("check-up" -> "check up")
+            last = j - 1
+            continue
+        if word in _STOPPERS or word in names or word in _MONTHS_AND_DAYS or word.isdigit():
+            break
+        if word in _AFTER_NAME or _PUNCTUATION.search(text[tokens[j - 1].end:tokens[j].start]):
+            break
+        if word in _SERVICE_HEADS and word not in _QUALIFIERS:
+            break  # the next service begins
+        if word in _CONNECTORS:
+            nxt = tokens[j + 1].norm if j + 1 < len(tokens) else ""
+            if not nxt or nxt in _STOPPERS or nxt in names or nxt in _MONTHS_AND_DAYS:
                 break
-            if word in _CONNECTORS:
-                nxt = tokens[j + 1].norm if j + 1 < len(tokens) else ""
-                if not nxt or nxt in _STOPPERS or nxt in names or nxt in _MONTHS_AND_DAYS:
-                    break
-                if nxt.isdigit():
-                    break
-            else:
-                last = j
-            j += 1
-        return text[token.start : tokens[last].end]
-    return None
+            if nxt.isdigit():
+                break
+        else:
+            last = j
+        j += 1
+    return last
 
 
 @lru_cache(maxsize=1)

@@ -9,6 +9,12 @@ from datetime import date
 from typing import Any
 
 from nlu.dates import parse_period
+from nlu.intents._asks import (
+    asks_about,
+    fact_asked,
+    paid_by_customer,
+    without_customer_payment,
+)
 from nlu.intents._classify import classify, scores
 from nlu.intents._entities import (
     find_cap,
@@ -16,9 +22,10 @@ from nlu.intents._entities import (
     find_place,
     find_relation,
     find_request_id,
-    find_service,
+    find_services,
     find_status,
 )
+from nlu.intents._language import language
 from nlu.intents._names import FIRST_NAMES
 from nlu.intents._text import fold, tokenise
 from nlu.intents._towns import TOWN_ALIASES
@@ -27,13 +34,16 @@ __all__ = ["INTENTS", "STATUSES", "Parsed", "parse"]
 
 INTENTS = (
     "status", "reimbursement", "direct_service", "find_facility", "add_documents", "help",
-    "cancel", "back", "human", "complaint", "reminders_off", "greeting", "thanks", "unknown",
+    "cancel", "back", "human", "complaint", "contact", "reminders_off", "greeting", "thanks",
+    "unknown",
 )
 # "aperta" is any status that is not final.
 STATUSES = ("aperta", "sospesa", "liquidata", "respinta", "autorizzata", "annullata")
 # A confident catalogue match: this score, and this far ahead of the next.
 _SERVICE_SCORE = 90.0
 _SERVICE_MARGIN = 8.0
+# An amount of money ("130 euro", "€ 90"): with "ho pagato", an expense to claim.
+_MONEY = re.compile(r"\d+(?:[.,]\d+)?\s*(?:€|euro\b|eur\b)|€\s*\d", re.IGNORECASE)
 # Messages longer than this are not chat questions: read only their start.
 _MAX_CHARS = 1000
 
@@ -41,7 +51,10 @@ _MAX_CHARS = 1000
 @dataclass(frozen=True, slots=True)
 class Parsed:
     """What a message asks for. `entities` keys: request_id, person, relation, service,
-    service_code, status, period (start, end), date (one day), place."""
+    service_code, services (when more than one is named), status, period (start, end), date
+    (one day), place; asks (the one fact of a
+    request a question wants: where_when, code, reason, missing, amount); about ("complaint"
+    or "handoff" already open, followed up); language ("en" when written in English)."""
 
     intent: str
     entities: dict[str, Any] = field(default_factory=dict)
@@ -56,8 +69,21 @@ def parse(text: str, today: date, people: Sequence[str] = ()) -> Parsed:
     norm = " ".join(t.norm for t in tokens)
 
     found = scores(norm)
+    # A question about what exists (a request's fact, an open complaint) is not a new one.
+    about = asks_about(norm)
+    fact = fact_asked(norm)
+    if about:
+        found["status"] += 6.0
+    elif fact:
+        found["status"] += 4.0
+    elif paid_by_customer(norm):
+        # "ho pagato": the customer's expense, not the insurer's payment, so the status rules
+        # read the message without it.
+        found["status"] = scores(without_customer_payment(norm))["status"]
+        if _MONEY.search(text):
+            found["reimbursement"] += 1.0
     request_id = find_request_id(text)
-    status = find_status(norm)
+    status = None if paid_by_customer(norm) and not fact else find_status(norm)
     cap = find_cap(text.replace(request_id, " ") if request_id else text)
     # A request number alone ("26000021") is a question about that request.
     if request_id:
@@ -77,6 +103,12 @@ def parse(text: str, today: date, people: Sequence[str] = ()) -> Parsed:
     intent, confidence = classify(found)
 
     entities: dict[str, Any] = {}
+    if about:
+        entities["about"] = about
+    if fact and intent == "status":
+        entities["asks"] = fact
+    if language(text) == "en":
+        entities["language"] = "en"
     if request_id:
         entities["request_id"] = request_id
     person = find_person(tokens, people)
@@ -131,10 +163,13 @@ def _period(text: str, today: date) -> tuple[date, date] | None:
 def _add_service(
     entities: dict[str, Any], tokens: Sequence[Any], text: str, people: Sequence[str]
 ) -> None:
-    service = find_service(tokens, text, people)
-    if not service:
+    services = find_services(tokens, text, people)
+    if not services:
         return
+    service = services[0]
     entities["service"] = service
+    if len(services) > 1:
+        entities["services"] = services
     code = _service_code(service)
     if code:
         entities["service_code"] = code

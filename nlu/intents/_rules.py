@@ -65,7 +65,12 @@ _REIMBURSEMENT: _R = (
     (3, r"\b(farmi|farmel[aoie]|farsi|fare) rimborsare\b|\brimborsar[em]i\b|\brimborsate\b"),
     (3, r"\bessere rimborsat|\brichiesta (di )?rimborso\b|\brimborso spese\b"),
     (1, r"\b(fattura|ricevuta|scontrino|ricevute|fatture)\b"),
-    (1.5, r"\b(ho|abbiamo|avevo) (gia )?pagat[oa]\b"),
+    # The customer paid ("ho pagato", "mia moglie ha pagato"), not the insurer ("mi avete pagato").
+    (2.5, r"(?<!\bmi )(?<!\bci )\b(ho|ha|abbiamo|avevo|aveva|avevamo) ((gia|appena|io|anche) )*"
+          r"(pagat[oaie]|speso|anticipat[oaie])\b"),
+    (2.5, r"\bdi tasca (mia|nostra|sua|propria)\b|\bprivatamente\b|\ba (mie|nostre) spese\b"),
+    (3.5, r"\b(avere|riavere|riavete|ridate|rivoglio|voglio|i soldi|li|le|riaverli|riaverle|"
+          r"restituite|tornare) (\w+ ){0,2}indietro\b"),
     (3, r"\b(refund|reimburs[a-z]*)\b"),
     (2, r"\bho speso\b|\b(ridate|restituite|ridarete|restituirete|rendete|ridanno)\b"),
     (1.5, r"\b(ho|tengo|avrei|abbiamo) (le |la |delle |una |un |i |gli |degli )?"
@@ -109,6 +114,11 @@ _ADD_DOCUMENTS: _R = (
     (2, r"\b(mancante|mancanti|mancava|mancavano|mancano|manca|missing)\b"),
     (2, r"\b(mi avete chiesto|che mi avete chiesto|richiesto|richiesti|richiesta da voi)\b"),
     (3, r"\bintegrazione\b|\bintegrare\b"),
+    # What was missing or asked for, now sent ("la cartella che mancava").
+    (2.5, (r"\b(che|quell[oa] che) (mi |ci )?(mancava|mancavano|manca|mancano|serviva|servivano|"
+          r"mi avete chiesto|avevate chiesto|avete chiesto|mi avevate chiesto|avete richiesto|"
+          r"avevate richiesto|mi avevate richiesto)\b")),
+    (3, rf"\b(vi |ti )?(giro|rigiro|passo|metto|ecco) (\w+ ){{0,3}}{_DOC}"),
     (1.5, rf"\becco (il |la |i |le )?{_DOC}"),
     (2, rf"\b{_DOC}\b.*\b(pratica|richiesta) (sospesa|\d{{8}})"),
     (1, r"\b(aggiungere|allegare|caricare|aggiungi|allega|carica)\b"),
@@ -147,9 +157,9 @@ _HUMAN: _R = (
     (2.5, r"\b(persona|persone) (vera|reale|fisica|umana)\b|\bumano\b|\bin carne e ossa\b"),
     (2, r"\bparlare con\b|\bpassami\b|\bpassatemi\b"),
     (1, r"\b(persona|qualcuno)\b"),
-    (2.5, (r"\b(chiamatemi|richiamatemi|chiamate|mi chiamate|telefonare|telefono|"
-          r"numero verde|call center|centralino)\b")),
-    (1.5, r"\bassistenza( clienti)?\b|\bcontattare\b|\bcontatto\b"),
+    (2.5, (r"\b(chiamatemi|richiamatemi|telefonatemi|chiamami|richiamami|mi chiamate|"
+          r"mi richiamate|mi telefonate)\b|\b(parlare|sentirci|sentirvi) (al|per) telefono\b")),
+    (1.5, r"\bassistenza( clienti)?\b"),
     (2.5, r"\bservizio clienti\b|\bcustomer (service|care)\b|\bresponsabile\b"),
     (3, r"\b(human|agent|real person|someone|speak to|talk to|call me)\b"),
 )
@@ -160,6 +170,22 @@ _COMPLAINT: _R = (
     (2, r"\bprotest[a-z]*\b"),
     (1, r"\b(vergogna|schifo|scandal[oi]|inaccettabile|pessim[oa]|vergognoso|ridicolo)\b"),
     (4, r"\b(complaint|complain)\b"),
+    (3, r"^reclamo\b"),
+    (2, r"\bsenza (alcun )?motivo\b|\bingiust[a-z]*\b|\bnon e giusto\b|\bassurdo\b"),
+)
+
+# How to reach the insurer: a question answered with the support contact, not a handoff.
+_WAYS = r"(numer[oi]|telefon[oi]|recapit[oi]|email|mail|indirizz[oi]|orari[oi]?|contatt[oi])"
+_CONTACT: _R = (
+    (3.5, (r"\b(qual e|quali sono|qual era|mi (date|dai|dice|dici|puoi dare|potete dare|"
+          r"lasci|lasciate)|dammi|datemi|avete|hai|c e|ci e|esiste|ci sono|a che|a quale|che|"
+          rf"quale) (\w+ ){{0,3}}{_WAYS}\b")),
+    (3.5, (r"\bcome (vi|posso|faccio a|si fa a|si puo|posso fare a|potrei) (\w+ ){0,2}"
+          r"(contatt|chiam|telefon|scriv|raggiung|sentir)")),
+    (2.5, (r"\bnumero verde\b|\bcall center\b|\bcentralino\b|\bnumero di telefono\b|"
+          r"\bnumero (dell|del|della) (assistenza|servizio)")),
+    (2, r"\b(contattarvi|contattare|chiamarvi|telefonarvi|scrivervi|raggiungervi|sentirvi)\b"),
+    (1.5, r"\borari\b|\bcontatti\b"),
 )
 
 _REMINDERS_OFF: _R = (
@@ -196,6 +222,7 @@ RULES: dict[str, tuple[tuple[float, re.Pattern[str]], ...]] = {
         "back": _BACK,
         "human": _HUMAN,
         "complaint": _COMPLAINT,
+        "contact": _CONTACT,
         "reminders_off": _REMINDERS_OFF,
         "greeting": _GREETING,
         "thanks": _THANKS,

@@ -42,6 +42,8 @@ _KEYWORDS = frozenset(
     ricevuto poliambulatorio aggiornamenti aggiornamento situazione integrazione mancante
     cancella cancellare allegare aggiungere caricare lavorazione bonifico pagamento
     richiesto chiesto mancava mancano ricevute ricevuti fatture scontrino scontrini
+    cartella cartelle referto referti ricetta ricette impegnativa certificato contattare
+    contattarvi telefono telefonare autorizzativo
     """.split()
 )
 # Sorted: a typo as close to two keywords must always get the same one.
