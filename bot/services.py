@@ -17,7 +17,7 @@ from dialogs.services import (
 from dialogs.texts import t
 from nlu.catalogue import Catalogue
 from portal import places
-from portal.models import Facility, FacilityMatch, Request, StoredFile
+from portal.models import Facility, FacilityMatch, Handoff, Request, StoredFile
 from portal.store import Store
 from portal.verification import CodeRefused
 
@@ -98,6 +98,13 @@ class PortalServices:
 
     def read_document(self, sha256: str) -> bytes:
         return self._store.documents.read(sha256)
+
+    async def get_facility(self, facility_id: int) -> FacilityOption | None:
+        facility = await self._store.facility(facility_id)
+        return _option(facility) if facility is not None else None
+
+    async def list_handoffs(self, customer_id: int, reason: str) -> list[Handoff]:
+        return await self._store.handoffs(customer_id=customer_id, reason=reason)
 
     async def reminder_settings(self, customer_id: int) -> tuple[bool, bool]:
         prefs = await self._store.preferences(customer_id)

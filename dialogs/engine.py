@@ -80,9 +80,11 @@ class Engine:
             self._runner.ask_next(turn, fresh=False)
             return True
         parsed = parse(text, today, [m.first_name for m in household.members])
-        if parsed.intent not in ("status", "complaint", "human") or parsed.confidence < 0.8:
+        if parsed.intent not in ("status", "complaint", "human", "contact") or parsed.confidence < 0.8:
             return False
-        if parsed.intent == "status":
+        if parsed.intent == "contact":
+            turn.say(t("menu.contact", contact=self._router.support_contact))
+        elif parsed.intent == "status":
             await self._router.status_in_flow(turn, parsed, household, today, services)
         else:
             self._router.handoff(turn, parsed.intent, text, parsed)

@@ -63,6 +63,11 @@ class Router:
             return
         menu_key = menu_from_text(inbound.text)
         parsed = parse(inbound.text, today, [m.first_name for m in household.members])
+        if parsed.entities.get("language") == "en":
+            turn.say(t("menu.english", contact=self.support_contact))
+            if parsed.intent in ("unknown", "greeting", "help", "thanks"):
+                ask_menu(turn)
+                return
         if menu_key is not None and parsed.intent not in ("status", "human", "complaint"):
             await self.menu_choice(turn, menu_key, household, today, services, parsed)
             return
@@ -98,6 +103,9 @@ class Router:
             self.show_archive(turn, replies, None)
         elif intent in ("human", "complaint"):
             self.handoff(turn, intent, text, parsed)
+            ask_menu(turn)
+        elif intent == "contact":
+            turn.say(t("menu.contact", contact=self.support_contact))
             ask_menu(turn)
         else:
             key = {"greeting": "menu.greeting", "thanks": "menu.thanks", "help": "menu.help",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from portal.models import Request, StoredFile
+from portal.models import Handoff, Request, StoredFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +107,12 @@ class Services(Protocol):
 
     def read_document(self, sha256: str) -> bytes:
         """The content of a stored document."""
+
+    async def get_facility(self, facility_id: int) -> FacilityOption | None:
+        """A network facility by id (where a booked request is)."""
+
+    async def list_handoffs(self, customer_id: int, reason: str) -> list[Handoff]:
+        """The customer's hand-offs of one reason ("human", "complaint"), oldest first."""
 
     async def reminder_settings(self, customer_id: int) -> tuple[bool, bool]:
         """Whether the customer gets reminders, and status-change messages."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from dialogs.archive._facts import pick, render_fact, render_follow_up
 from dialogs.archive._query import ArchiveQuery, can_see, filters_from
 from dialogs.archive._render import (
     render_answer,
@@ -22,7 +23,15 @@ async def answer_question(parsed: Parsed, household: Household, today: date,
                           services: Services, *, tappable: bool = True) -> list[Reply]:
     """A status question ("è stato pagato il rimborso di Luca?", "pratica 26000112").
     Not `tappable`: text only, for when another question keeps the buttons."""
+    about = parsed.entities.get("about")
+    if about in ("complaint", "handoff"):
+        reason = "complaint" if about == "complaint" else "human"
+        handoffs = await services.list_handoffs(household.customer.id, reason)
+        return [render_follow_up(handoffs, reason, today)]
     query = filters_from(parsed, household)
+    asks = parsed.entities.get("asks")
+    if asks is not None:
+        return [await _answer_fact(query, str(asks), household, today, services, tappable)]
     if query.number:
         return await show_request(query.number, household, today, services,
                                   tappable=tappable)
@@ -62,3 +71,21 @@ async def answer_choice(key: str, household: Household, today: date,
             return None
         return [render_document(request, document, services.read_document(document.sha256))]
     return None
+
+
+async def _answer_fact(query: ArchiveQuery, asks: str, household: Household, today: date,
+                       services: Services, tappable: bool) -> Reply:
+    """One fact of the request the question is about, in one sentence."""
+    if query.number:
+        request = await services.get_request(query.number)
+        requests = [request] if request is not None else []
+    else:
+        requests = await services.list_requests(household.customer.id)
+    chosen, others = pick(requests, household, query, asks, today)
+    if chosen is None and query.number:
+        return render_not_found(query.number)
+    facility = None
+    if chosen is not None and asks == "where_when" and chosen.facility_id is not None:
+        facility = await services.get_facility(chosen.facility_id)
+    return render_fact(chosen, others, household, query, asks, today, facility,
+                       tappable=tappable)

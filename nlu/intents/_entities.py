@@ -290,8 +290,9 @@ def _name_end(tokens: Sequence[Token], text: str, i: int, names: set[str] | froz
             break
         if word in _AFTER_NAME or _PUNCTUATION.search(text[tokens[j - 1].end:tokens[j].start]):
             break
-        if word in _SERVICE_HEADS and word not in _QUALIFIERS:
-            break  # the next service begins
+        if (word in _SERVICE_HEADS and word not in _QUALIFIERS
+                and tokens[j - 1].norm not in _CONNECTORS):
+            break  # the next service begins ("visita dal dentista" is one)
         if word in _CONNECTORS:
             nxt = tokens[j + 1].norm if j + 1 < len(tokens) else ""
             if not nxt or nxt in _STOPPERS or nxt in names or nxt in _MONTHS_AND_DAYS:

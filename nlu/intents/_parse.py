@@ -44,6 +44,7 @@ _SERVICE_SCORE = 90.0
 _SERVICE_MARGIN = 8.0
 # An amount of money ("130 euro", "€ 90"): with "ho pagato", an expense to claim.
 _MONEY = re.compile(r"\d+(?:[.,]\d+)?\s*(?:€|euro\b|eur\b)|€\s*\d", re.IGNORECASE)
+_YEAR = re.compile(r"\b(19|20)\d{2}\b|\b(scors[oa]|passat[oa]|fa)\b")
 # Messages longer than this are not chat questions: read only their start.
 _MAX_CHARS = 1000
 
@@ -121,6 +122,9 @@ def parse(text: str, today: date, people: Sequence[str] = ()) -> Parsed:
         entities["status"] = status
     if place:
         entities["place"] = place
+    if period and fact == "where_when" and period[1] < today and not _YEAR.search(text):
+        # "il 3 dicembre ho il check-up": an appointment is ahead, not a year ago.
+        period = (_next_year(period[0]), _next_year(period[1]))
     if period:
         entities["period"] = period
         # A single day is the date of the service of a new request.
@@ -185,3 +189,10 @@ def _service_code(service: str) -> str | None:
     if len(matches) > 1 and matches[0].score - matches[1].score < _SERVICE_MARGIN:
         return None
     return matches[0].code
+
+
+def _next_year(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
