@@ -42,6 +42,7 @@ __all__ = [
     "persons",
     "policies",
     "policy_insured",
+    "rasa_messages",
     "request_counters",
     "requests",
     "status_details",
@@ -388,4 +389,15 @@ whatsapp_statuses = Table(
     Column("status", String(16), nullable=False),
     Column("error_code", Integer),
     Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Rasa messages the action server has handed to the conversation: one row per (sender,
+# message id), so a message Rasa sends twice is applied once.
+rasa_messages = Table(
+    "rasa_messages",
+    metadata,
+    Column("sender_id", String(255), nullable=False),
+    Column("message_id", String(128), nullable=False),
+    Column("claimed_at", UTCDateTime, nullable=False, index=True),
+    PrimaryKeyConstraint("sender_id", "message_id"),
 )

@@ -13,6 +13,7 @@ from portal.store.inboxes import Inboxes
 from portal.store.links import Links
 from portal.store.notifications import Notifications
 from portal.store.people import People
+from portal.store.rasa_messages import RasaMessages
 from portal.store.requests import Requests, format_request_number
 from portal.store.revisions import MIGRATIONS, Revisions
 
@@ -37,6 +38,7 @@ class Store(
     Codes,
     Links,
     Inboxes,
+    RasaMessages,
     Notifications,
     Revisions,
 ):

@@ -48,9 +48,9 @@ def test_init_demo_twice_does_not_duplicate(home: Path) -> None:
 
 
 def test_init_without_demo_and_migrate(home: Path) -> None:
-    assert "vuoto -> 0003_merge" in _run("init")
+    assert "vuoto -> 0004_rasa_messages" in _run("init")
     assert _count(home, "persons") == 0
-    assert "revisione 0003_merge" in _run("migrate")
+    assert "revisione 0004_rasa_messages" in _run("migrate")
     assert "nessuna modifica" in _run("init")
 
 
