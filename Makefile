@@ -4,7 +4,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: chat test install clean
+# `make test-rasa`: a real Rasa 3.6 in front of `medbot rasa-actions` (minutes; not in `make
+# test`). Rasa needs Python 3.10: its own virtualenv, cached with the trained example outside
+# the repository.
+RASA_VERSION := 3.6.21
+RASA_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.10.*/bin/python) $(shell command -v python3.10 2>/dev/null))
+RASA_CACHE ?= $(HOME)/.cache/medbot-rasa
+RASA_VENV := $(RASA_CACHE)/venv-$(RASA_VERSION)
+
+.PHONY: chat test test-rasa install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +31,16 @@ chat: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+$(RASA_VENV)/.installed:
+	@test -n "$(RASA_PYTHON)" || { echo "Rasa $(RASA_VERSION) needs Python 3.10: set RASA_PYTHON"; exit 1; }
+	$(RASA_PYTHON) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/pip install --quiet rasa==$(RASA_VERSION)
+	touch $@
+
+test-rasa: $(STAMP) $(RASA_VENV)/.installed
+	MEDBOT_RASA_VENV=$(RASA_VENV) MEDBOT_RASA_CACHE=$(RASA_CACHE) \
+		$(BIN)/python -m pytest tests/bot/rasa/test_real_rasa.py -s -v -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) var

@@ -1,4 +1,8 @@
-"""The custom actions: `action_medbot` (the conversation) and `action_medbot_status`."""
+"""The custom actions: `action_medbot` (the conversation) and `action_medbot_status`.
+
+Both set `medbot_reached` to true: the example assistant's rules say Rasa's own fallback
+message when it stays false after them (the action server did not answer).
+"""
 
 from __future__ import annotations
 
@@ -10,21 +14,29 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.channels.rasa._fetch import AttachmentError
-from bot.channels.rasa._inbound import inbound_from
+from bot.channels.rasa._inbound import inbound_from, offered_payloads
 from bot.channels.rasa._linking import CHANNEL, identify
 from bot.channels.rasa._medbot import Medbot
 from bot.channels.rasa._render import messages
-from bot.channels.rasa._status import status_question
+from bot.channels.rasa._status import (
+    document_tap,
+    is_status_payload,
+    status_buttons,
+    status_question,
+)
 from bot.channels.rasa._texts import t
-from dialogs.archive.chat import answer_question
-from dialogs.events import Choice, Reply
+from dialogs.archive.chat import answer_choice, answer_question, show_request
+from dialogs.events import Reply
 
-__all__ = ["ActionMedbot", "ActionMedbotStatus"]
+__all__ = ["FLOW_SLOT", "REACHED_SLOT", "REQUEST_SLOT", "STEP_SLOT", "ActionMedbot",
+           "ActionMedbotStatus"]
 
 log = logging.getLogger(__name__)
 FLOW_SLOT = "medbot_flow"
 STEP_SLOT = "medbot_step"
 REQUEST_SLOT = "medbot_request"
+REACHED_SLOT = "medbot_reached"
+REACHED = SlotSet(REACHED_SLOT, True)
 
 
 class _MedbotAction(Action):
@@ -32,7 +44,8 @@ class _MedbotAction(Action):
         self._medbot = medbot
 
     async def _customer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> int | None:
-        """The sender's customer; None after telling them the assistant must identify them."""
+        """The customer this call speaks for; None after telling the user the assistant must
+        identify them."""
         runtime = self._medbot.runtime
         metadata = (tracker.latest_message or {}).get("metadata") or {}
         slots = tracker.slots or {}
@@ -46,9 +59,35 @@ class _MedbotAction(Action):
                                                 contact=self._medbot.settings.support_contact))
         return identity.customer_id
 
+    async def _archive_replies(self, customer_id: int, replies: list[Reply],
+                               dispatcher: CollectingDispatcher) -> None:
+        """Archive answers outside the conversation, their buttons as payloads in words."""
+        requests = await self._medbot.services.list_requests(customer_id)
+        for message in messages([status_buttons(r, requests) for r in replies]):
+            dispatcher.utter_message(**message)
+
+    async def _status(self, customer_id: int, text: str, entities: list[dict[str, Any]],
+                      dispatcher: CollectingDispatcher) -> None:
+        """A status question, or a tapped archive button ("pratica 26000112", "documento 57
+        della pratica 25000047", "le mie richieste"), answered from the archive."""
+        runtime = self._medbot.runtime
+        household = await runtime.store.household(customer_id)
+        today, services = runtime.clock.today(), self._medbot.services
+        tap = document_tap(text)
+        if tap is not None:
+            choice, number = tap
+            replies = (await answer_choice(choice, household, today, services, number)
+                       or await show_request(number, household, today, services))
+        else:
+            parsed = status_question(text, entities, today,
+                                     [m.first_name for m in household.members])
+            replies = await answer_question(parsed, household, today, services)
+        await self._archive_replies(customer_id, replies, dispatcher)
+
 
 class ActionMedbot(_MedbotAction):
-    """The latest message goes to the engine; its replies come back with the flow and step."""
+    """The latest message goes to the engine once; its replies come back with the flow and
+    step, and the number of a request just submitted (else the slot is cleared)."""
 
     def name(self) -> str:
         return "action_medbot"
@@ -57,22 +96,37 @@ class ActionMedbot(_MedbotAction):
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
         customer_id = await self._customer(dispatcher, tracker)
         if customer_id is None:
-            return [SlotSet(FLOW_SLOT, None), SlotSet(STEP_SLOT, None)]
+            return [SlotSet(FLOW_SLOT, None), SlotSet(STEP_SLOT, None),
+                    SlotSet(REQUEST_SLOT, None), REACHED]
+        latest = tracker.latest_message or {}
+        runtime = self._medbot.runtime
+        message_id = latest.get("message_id")
+        if isinstance(message_id, str) and message_id and not await runtime.store.\
+                claim_rasa_message(tracker.sender_id, message_id[:128], runtime.clock.now()):
+            # Rasa called again for a message medbot has already handled: nothing to add,
+            # the slots it set then still hold.
+            log.info("rasa called action_medbot again for the same message: ignored")
+            return [REACHED]
+        text = latest.get("text")
+        if (isinstance(text, str) and is_status_payload(text)
+                and text in offered_payloads(tracker.events or [])):
+            # An archive button tapped while a request is open: answered beside it, the
+            # request keeps its question.
+            await self._status(customer_id, text, [], dispatcher)
+            return [REACHED]
         try:
-            inbound = await inbound_from(tracker.latest_message or {}, tracker.events or [],
+            inbound = await inbound_from(latest, tracker.events or [],
                                          self._medbot.http, self._medbot.attachments)
         except AttachmentError as exc:
             log.info("rasa attachment refused or unreachable")
             dispatcher.utter_message(text=str(exc))
-            return []
-        result = await self._medbot.runtime.conversations.handle(
-            CHANNEL, tracker.sender_id, customer_id, inbound)
+            return [REACHED]
+        result = await runtime.conversations.handle(CHANNEL, tracker.sender_id, customer_id,
+                                                    inbound)
         for message in messages(result.replies):
             dispatcher.utter_message(**message)
-        events = [SlotSet(FLOW_SLOT, result.flow), SlotSet(STEP_SLOT, result.step)]
-        if result.request_number:
-            events.append(SlotSet(REQUEST_SLOT, result.request_number))
-        return events
+        return [SlotSet(FLOW_SLOT, result.flow), SlotSet(STEP_SLOT, result.step),
+                SlotSet(REQUEST_SLOT, result.request_number), REACHED]
 
 
 class ActionMedbotStatus(_MedbotAction):
@@ -85,24 +139,8 @@ class ActionMedbotStatus(_MedbotAction):
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
         customer_id = await self._customer(dispatcher, tracker)
         if customer_id is None:
-            return []
-        runtime = self._medbot.runtime
+            return [REACHED]
         latest = tracker.latest_message or {}
-        household = await runtime.store.household(customer_id)
-        today = runtime.clock.today()
-        parsed = status_question(str(latest.get("text") or ""), latest.get("entities") or [],
-                                 today, [m.first_name for m in household.members])
-        replies = await answer_question(parsed, household, today, self._medbot.services)
-        for message in messages([_typed_buttons(r) for r in replies]):
-            dispatcher.utter_message(**message)
-        return []
-
-
-def _typed_buttons(reply: Reply) -> Reply:
-    """Archive buttons as the words that ask the same again ("pratica 26000112"), since these
-    answers are outside the engine's conversation; other buttons are left out."""
-    choices: list[Choice] = []
-    for choice in reply.choices:
-        if choice.id.startswith("r") and choice.id[1:].isdigit():
-            choices.append(Choice(f"pratica {choice.id[1:]}", choice.label))
-    return Reply(reply.text, tuple(choices), reply.file, reply.venue)
+        await self._status(customer_id, str(latest.get("text") or ""),
+                           latest.get("entities") or [], dispatcher)
+        return [REACHED]

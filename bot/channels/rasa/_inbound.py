@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 from bot.channels.rasa._fetch import AttachmentPolicy, download
+from bot.channels.rasa._status import is_status_payload
 from dialogs.events import Inbound
 
 __all__ = ["inbound_from", "offered_payloads"]
@@ -32,7 +33,8 @@ def offered_payloads(events: list[dict[str, Any]]) -> set[str]:
 
 async def inbound_from(latest: dict[str, Any], events: list[dict[str, Any]],
                        client: httpx.AsyncClient, policy: AttachmentPolicy) -> Inbound:
-    """A text that is one of the offered payloads is a tap; metadata may carry a file."""
+    """A text that is one of the offered payloads is a tap (the archive's payloads are words,
+    read as typed); metadata may carry a file."""
     metadata = latest.get("metadata") or {}
     attachment = metadata.get("attachment")
     if isinstance(attachment, dict) and isinstance(attachment.get("url"), str):
@@ -41,6 +43,6 @@ async def inbound_from(latest: dict[str, Any], events: list[dict[str, Any]],
     text = latest.get("text")
     if not isinstance(text, str):
         return Inbound()
-    if text in offered_payloads(events):
+    if text in offered_payloads(events) and not is_status_payload(text):
         return Inbound(choice=text)
     return Inbound(text=text)

@@ -99,11 +99,13 @@ def actions_env(home: Path, env: dict[str, str], attachment_hosts: list[str]) ->
 
 @contextmanager
 def rasa_actions(home: Path, env: dict[str, str], port: int | None = None,
-                 python: str = sys.executable) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """`medbot rasa-actions` on a free loopback port until the block ends; its base URL."""
+                 log_name: str = "rasa-actions.log"
+                 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`medbot rasa-actions` on `port` (a free loopback one by default) until the block ends;
+    its base URL."""
     port = port or free_port()
-    log = (home / "rasa-actions.log").open("wb")
-    process = subprocess.Popen([python, "-m", "bot", "rasa-actions", "--port", str(port)],
+    log = (home / log_name).open("wb")
+    process = subprocess.Popen([sys.executable, "-m", "bot", "rasa-actions", "--port", str(port)],
                                env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -116,7 +118,7 @@ def rasa_actions(home: Path, env: dict[str, str], port: int | None = None,
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("the action server did not start:\n"
-                                   + (home / "rasa-actions.log").read_text(errors="replace"))
+                                   + (home / log_name).read_text(errors="replace"))
             time.sleep(0.1)
         yield base, process
     finally:

@@ -7,7 +7,14 @@ import httpx
 from tests.auxil import files
 from tests.auxil.runtime import MARIO
 from tests.bot.rasa.servers import FileServer
-from tests.bot.rasa.tracker import RasaUser, post, signed, user_message, webhook_body
+from tests.bot.rasa.tracker import (
+    RasaUser,
+    only_reached,
+    post,
+    signed,
+    user_message,
+    webhook_body,
+)
 
 
 def _mario(client: httpx.Client, sender_id: str) -> RasaUser:
@@ -70,7 +77,7 @@ def test_full_reimbursement_through_repeated_calls(
 def test_status_question_with_medbots_own_parser(action_server: httpx.Client) -> None:
     user = _mario(action_server, "rasa-status")
     result = user.call("le mie richieste", "action_medbot_status", intent="medbot_status")
-    assert result["responses"] and result["events"] == []
+    assert result["responses"] and only_reached(result)
     assert all(b["payload"].startswith("pratica ") for m in result["responses"]
                for b in m["buttons"])
 
@@ -99,7 +106,7 @@ def test_unreachable_attachment_keeps_the_question(
     user.say("vorrei un rimborso")
     before = user.state
     result = user.upload(f"{base}/non-esiste.pdf", "non-esiste.pdf")
-    assert "scaricare" in user.text and result["events"] == []
+    assert "scaricare" in user.text and only_reached(result)
     assert user.state == before
 
 
@@ -112,5 +119,74 @@ def test_attachment_over_10_mb_is_refused_before_the_engine(
     user.say("vorrei un rimborso")
     before = user.state
     result = user.upload(f"{base}/enorme.pdf", "enorme.pdf")
-    assert "10 MB" in user.text and result["events"] == []
+    assert "10 MB" in user.text and only_reached(result)
     assert user.state == before
+
+
+def test_same_message_twice_reaches_medbot_once(action_server: httpx.Client) -> None:
+    """Rasa may predict action_medbot twice for one message: the second call adds nothing."""
+    user = _mario(action_server, "rasa-twice")
+    user.say("vorrei un rimborso")
+    user.say("quest'anno")
+    asked = user.state
+    repeated = user.call(None, again=True)
+    assert repeated["responses"] == [] and only_reached(repeated)
+    assert user.state == asked
+    user.say("io")
+    assert user.state != asked
+
+
+def test_request_number_is_cleared_after_the_submission(action_server: httpx.Client) -> None:
+    user = _mario(action_server, "rasa-cleared")
+    user.say("ciao", intent="greet")
+    assert user.slots["medbot_request"] is None
+    assert user.slots["medbot_reached"] is True
+
+
+def test_status_answer_buttons_round_trip(action_server: httpx.Client) -> None:
+    """Requests, documents and «Torna all'elenco» keep their buttons, as words medbot reads."""
+    user = _mario(action_server, "rasa-status-buttons")
+    user.call("le mie richieste", "action_medbot_status", intent="medbot_status")
+    payloads = [b["payload"] for m in user.last["responses"] for b in m["buttons"]]
+    assert "pratica 25000047" in payloads
+    user.call("pratica 25000047", "action_medbot_status", intent="medbot_status")
+    buttons = [b for m in user.last["responses"] for b in m["buttons"]]
+    documents = [b for b in buttons if b["payload"].startswith("documento ")]
+    assert len(documents) == 2 and "Tocca un documento" in user.text
+    assert all(b["payload"].endswith("della pratica 25000047") for b in documents)
+    back = [b for b in buttons if "elenco" in b["title"].lower()]
+    assert [b["payload"] for b in back] == ["le mie richieste"]
+    user.call(documents[0]["payload"], "action_medbot_status", intent="medbot_status")
+    sent = [m["custom"]["medbot"]["file"] for m in user.last["responses"] if m["custom"]]
+    assert sent and sent[0]["data_base64"]
+
+
+def test_a_document_of_another_household_is_not_sent(action_server: httpx.Client) -> None:
+    user = _mario(action_server, "rasa-other-document")
+    user.call("documento 1 della pratica 99000001", "action_medbot_status",
+              intent="medbot_status")
+    assert not [m for m in user.last["responses"] if m["custom"]]
+
+
+def test_status_payload_reaching_action_medbot_is_read_as_words(
+        action_server: httpx.Client) -> None:
+    """A «pratica N» button tapped while a request is open is a question, not a stale tap."""
+    user = _mario(action_server, "rasa-pratica-in-flow")
+    user.call("le mie richieste", "action_medbot_status", intent="medbot_status")
+    user.say("vorrei un rimborso")
+    user.say("quest'anno")
+    asked = user.state
+    user.events.append({"event": "bot", "text": "x",
+                        "data": {"buttons": [{"title": "x", "payload": "pratica 26000112"}]}})
+    user.say("pratica 26000112", intent="medbot_status")
+    assert "26000112" in user.text
+    assert user.state == asked
+
+
+def test_status_question_uses_medbots_reading_beyond_rasas_entities(
+        action_server: httpx.Client) -> None:
+    user = _mario(action_server, "rasa-luca-paid")
+    user.call("è stato pagato il rimborso di Luca?", "action_medbot_status",
+              intent="medbot_status",
+              entities=[{"entity": "person", "value": "Luca", "start": 30, "end": 34}])
+    assert user.text.startswith("No") and "respint" in user.text

@@ -16,7 +16,7 @@ from bot.channels.rasa import CUSTOMER_KEY, sign_customer
 from tests.auxil import files
 from tests.auxil.runtime import MARIO, settings_env
 from tests.bot.rasa.servers import TOKEN, FileServer, file_server
-from tests.bot.rasa.tracker import RasaUser, signed, user_message, webhook_body
+from tests.bot.rasa.tracker import RasaUser, only_reached, signed, user_message, webhook_body
 
 # -- only Rasa, with the token, may call --------------------------------------------------
 
@@ -149,7 +149,7 @@ def test_attachment_from_a_host_not_configured_is_never_fetched(
                     "file:///etc/passwd", "gopher://127.0.0.1:25/x",
                     f"http://user:pw@{elsewhere.base.removeprefix('http://')}/ricevuta.png"):
             result = user.upload(url, "ricevuta.png")
-            assert result["events"] == [] and user.state == before
+            assert only_reached(result) and user.state == before
             answers.append(user.text)
         assert elsewhere.hits == []
         # Open and closed ports get the same answer: nothing to learn.
@@ -162,7 +162,7 @@ def test_redirects_are_not_followed(action_server: httpx.Client, files_host: Fil
     before = user.state
     files_host.hits.clear()
     result = user.upload(f"{files_host.base}/redirect/vera.png", "vera.png")
-    assert result["events"] == [] and user.state == before
+    assert only_reached(result) and user.state == before
     assert files_host.hits == ["/redirect/vera.png"]
 
 
@@ -172,7 +172,7 @@ def test_attachment_without_length_is_cut_off_while_streaming(
     user = _mario_in_a_receipt_step(action_server, "rasa-chunked")
     before = user.state
     result = user.upload(f"{files_host.base}/chunked/lungo.pdf", "lungo.pdf")
-    assert "10 MB" in user.text and result["events"] == [] and user.state == before
+    assert "10 MB" in user.text and only_reached(result) and user.state == before
 
 
 def test_configured_host_is_fetched(action_server: httpx.Client, files_host: FileServer) -> None:

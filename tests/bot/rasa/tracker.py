@@ -58,10 +58,11 @@ def signed(sender_id: str, fiscal_code: str, valid_for: float = 600.0,
 
 def user_message(text: str | None, intent: str = "medbot_request",
                  entities: list[dict[str, Any]] | None = None,
-                 metadata: dict[str, Any] | None = None) -> dict[str, Any]:
+                 metadata: dict[str, Any] | None = None,
+                 message_id: str | None = None) -> dict[str, Any]:
     return {"text": text, "intent": {"name": intent, "confidence": 0.97},
             "entities": entities or [], "metadata": metadata or {},
-            "message_id": f"m{time.monotonic_ns()}"}
+            "message_id": message_id or f"m{time.monotonic_ns()}"}
 
 
 @dataclass
@@ -73,15 +74,29 @@ class RasaUser:
     slots: dict[str, Any] = field(default_factory=dict)
     events: list[dict[str, Any]] = field(default_factory=list)
     last: dict[str, Any] = field(default_factory=dict)
+    _latest: dict[str, Any] = field(default_factory=dict)
 
     def call(self, text: str | None, action: str = "action_medbot", *,
              intent: str = "medbot_request", entities: list[dict[str, Any]] | None = None,
-             metadata: dict[str, Any] | None = None, deflate: bool = False) -> dict[str, Any]:
+             metadata: dict[str, Any] | None = None, deflate: bool = False,
+             again: bool = False) -> dict[str, Any]:
+        """One action call for a new user message (`again`: the same message as the previous
+        call, as when Rasa predicts the action twice)."""
+        if again:
+            return self._call_again(action, deflate)
         latest = user_message(text, intent, entities, metadata)
         self.events += [{"event": "action", "name": "action_listen", "timestamp": time.time()},
                         {"event": "user", "text": text, "parse_data": latest,
                          "metadata": latest["metadata"], "timestamp": time.time()}]
-        body = webhook_body(self.sender_id, action, latest, self.events, dict(self.slots))
+        self._latest = latest
+        return self._post(action, deflate)
+
+    def _call_again(self, action: str, deflate: bool) -> dict[str, Any]:
+        self.events.append({"event": "action", "name": "action_listen", "timestamp": time.time()})
+        return self._post(action, deflate)
+
+    def _post(self, action: str, deflate: bool) -> dict[str, Any]:
+        body = webhook_body(self.sender_id, action, self._latest, self.events, dict(self.slots))
         response = post(self.client, body, deflate=deflate)
         assert response.status_code == 200, response.text
         self.last = response.json()
@@ -127,3 +142,8 @@ def post(client: httpx.Client, body: dict[str, Any], deflate: bool = False) -> h
         data = zlib.compress(data)
         headers["Content-Encoding"] = "deflate"
     return client.post("/webhook", content=data, headers=headers)
+
+
+def only_reached(result: dict[str, Any]) -> bool:
+    """The call changed no slot but `medbot_reached`: the conversation stayed where it was."""
+    return [(e["name"], e["value"]) for e in result["events"]] == [("medbot_reached", True)]
