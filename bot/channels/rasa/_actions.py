@@ -100,9 +100,7 @@ class ActionMedbot(_MedbotAction):
                     SlotSet(REQUEST_SLOT, None), REACHED]
         latest = tracker.latest_message or {}
         runtime = self._medbot.runtime
-        message_id = latest.get("message_id")
-        if isinstance(message_id, str) and message_id and not await runtime.store.\
-                claim_rasa_message(tracker.sender_id, message_id[:128], runtime.clock.now()):
+        if not await self._first_time(tracker.sender_id, latest.get("message_id")):
             # Rasa called again for a message medbot has already handled: nothing to add,
             # the slots it set then still hold.
             log.info("rasa called action_medbot again for the same message: ignored")
@@ -127,6 +125,16 @@ class ActionMedbot(_MedbotAction):
             dispatcher.utter_message(**message)
         return [SlotSet(FLOW_SLOT, result.flow), SlotSet(STEP_SLOT, result.step),
                 SlotSet(REQUEST_SLOT, result.request_number), REACHED]
+
+
+    async def _first_time(self, sender_id: str, message_id: object) -> bool:
+        """Claims the message for the conversation; False if it was claimed before. A message
+        without an id (not sent by Rasa 3) cannot be told apart: it goes through."""
+        if not isinstance(message_id, str) or not message_id:
+            return True
+        runtime = self._medbot.runtime
+        return await runtime.store.claim_rasa_message(sender_id, message_id[:128],
+                                                      runtime.clock.now())
 
 
 class ActionMedbotStatus(_MedbotAction):
