@@ -186,3 +186,13 @@ def test_action_server_down_gets_a_fallback_message_then_resumes(stack: Stack) -
         stack.restart_actions()
     # Nothing was lost: medbot asks again who the service is for.
     assert stack.say(user, "io")
+
+
+def test_action_server_logs_name_no_customer(stack: Stack) -> None:
+    """Run last: after every conversation above, the action server's logs hold no codice
+    fiscale, name of the household or document name."""
+    logs = "\n".join(log.read_text(errors="replace")
+                     for log in stack.home.glob("rasa-actions*.log"))
+    assert TIMING.search(logs)
+    for secret in (MARIO, "Rossi", "Luca", "ricevuta-rest"):
+        assert secret not in logs
