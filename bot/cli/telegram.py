@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import signal
 from collections.abc import Iterator
 
 import click
 
+from bot.cli.groups import bench_group
 from bot.config import Settings, get_settings
 from bot.runtime import Runtime
 from nlu.identifiers import IdentifierError, parse_fiscal_code
 
-__all__ = ["link_group", "serve_command", "telegram_command"]
+__all__ = ["bench_telegram_command", "link_group", "serve_command", "telegram_command"]
 
 
 def _logging() -> None:
@@ -154,3 +156,30 @@ async def _link(settings: Settings, user_id: int, fiscal_code: str | None, remov
         click.echo(f"Utente Telegram {user_id} collegato a {customer.full_name} ({cf}).")
     finally:
         await runtime.close()
+
+
+@bench_group.command("telegram")
+@click.option("--updates", default=300, show_default=True, help="Aggiornamenti misurati.")
+@click.option("--users", default=50, show_default=True, help="Utenti che si alternano.")
+@click.option("--json", "as_json", is_flag=True, help="Le cifre in JSON.")
+def bench_telegram_command(updates: int, users: int, as_json: bool) -> None:
+    """Un aggiornamento Telegram nei gestori di medbot contro un gestore eco, stessa
+    Application, Bot API in memoria (nessun socket)."""
+    from bot.channels.telegram._bench import run_bench
+
+    logging.basicConfig(level=logging.WARNING)
+    result = asyncio.run(run_bench(updates=updates, users=users))
+    if as_json:
+        click.echo(json.dumps(result.as_json(), indent=2))
+        return
+    click.echo(f"{result.updates} aggiornamenti medbot e {result.updates} eco, "
+               f"{result.users} utenti, uno alla volta")
+    for name, figures in (("eco PTB (pavimento)", result.echo), ("medbot", result.medbot),
+                          ("  di cui turno (motore e archivio)", result.turn)):
+        click.echo(f"{name}: mediana {figures.median:.2f} ms, p90 {figures.p90:.2f} ms, "
+                   f"media {figures.mean:.2f} ms")
+    click.echo(f"rapporto medbot/eco: {result.ratio:.1f}x (mediane); "
+               f"solo lo strato Telegram (medbot meno il turno): {result.layer_ratio:.1f}x")
+    calls = ", ".join(f"{method} {count:g}" for method, count in result.bot_api_calls.items())
+    click.echo(f"chiamate Bot API per aggiornamento: {calls}")
+    click.echo(f"istruzioni SQL per aggiornamento: {result.sql_statements:.1f}")

@@ -11,6 +11,7 @@ from typing import Any, Self
 
 from telegram import BotCommand, Update
 from telegram.ext import AIORateLimiter, Application
+from telegram.request import BaseRequest
 
 from bot.channels.telegram._channel import COMMANDS, TelegramChannel
 from bot.channels.telegram._ordering import PerUserOrder
@@ -66,9 +67,10 @@ class TelegramConfig:
 
 
 def build_application(runtime: Runtime, sms: SmsSender, config: TelegramConfig, *,
-                      updater: bool = True) -> TelegramApp:
+                      updater: bool = True, request: BaseRequest | None = None) -> TelegramApp:
     """The Application with medbot's handlers; without `updater` it only takes updates put
-    in its queue (webhook mode)."""
+    in its queue (webhook mode). `request` replaces the HTTP client (the bench's in-memory
+    Bot API)."""
     channel = TelegramChannel(runtime, sms, config.album_wait)
     builder = (
         Application.builder()
@@ -77,9 +79,11 @@ def build_application(runtime: Runtime, sms: SmsSender, config: TelegramConfig, 
         .base_file_url(config.file_url)
         .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
         .concurrent_updates(PerUserOrder(channel.locks, channel.taken, channel.over))
-        .read_timeout(15)
-        .media_write_timeout(60)
     )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    else:
+        builder = builder.read_timeout(15).media_write_timeout(60)
     if not updater:
         builder = builder.updater(None)
     application = builder.build()
