@@ -174,11 +174,14 @@ def bench_telegram_command(updates: int, users: int, as_json: bool) -> None:
         return
     click.echo(f"{result.updates} aggiornamenti medbot e {result.updates} eco, "
                f"{result.users} utenti, uno alla volta")
-    for name, figures in (("eco PTB (pavimento)", result.echo), ("medbot", result.medbot),
+    for name, figures in (("eco su Application nuda (pavimento)", result.floor),
+                          ("eco sulla Application di medbot", result.echo),
+                          ("medbot", result.medbot),
                           ("  di cui turno (motore e archivio)", result.turn)):
         click.echo(f"{name}: mediana {figures.median:.2f} ms, p90 {figures.p90:.2f} ms, "
                    f"media {figures.mean:.2f} ms")
-    click.echo(f"rapporto medbot/eco: {result.ratio:.1f}x (mediane); "
+    click.echo(f"rapporto medbot/pavimento: {result.ratio:.1f}x (mediane); "
+               f"medbot/eco sulla stessa Application: {result.same_app_ratio:.1f}x; "
                f"solo lo strato Telegram (medbot meno il turno): {result.layer_ratio:.1f}x")
     calls = ", ".join(f"{method} {count:g}" for method, count in result.bot_api_calls.items())
     click.echo(f"chiamate Bot API per aggiornamento: {calls}")

@@ -5,7 +5,13 @@ getMe, getUpdates (long polling), sendMessage, editMessageText, editMessageReply
 answerCallbackQuery, getFile and file downloads, sendDocument, sendVenue, sendChatAction,
 setMyCommands, setWebhook, deleteWebhook, and records every call. Tests push updates (as a
 `FakeUser` would cause them), wait until the bot has handled them (`Processed`), and read what
-the bot sent (`Turn`). Failures can be injected per method (`FakeBotApi.fail`).
+the bot sent (`Turn`).
+
+It is stricter than a happy-path double, like the real Bot API: a callback query is answered at
+most once and only if a user sent it, texts must be 1-4096 characters, callback data at most
+64 bytes, a chat action one Telegram knows. And it misbehaves on demand, per method: an HTTP
+error with its description (`fail`), an "ok" answer that is not what the method documents
+(`answer_oddly`: `true` where a Message is due, or unexpected JSON), or a late answer (`slow`).
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "medbot", "username": "m
             "can_join_groups": False, "can_read_all_group_messages": False,
             "supports_inline_queries": False}
 WAIT = 10.0  # seconds: no test waits longer for the bot
+FOREVER = 10**9  # `times` for a misbehaviour that never stops
 T = TypeVar("T")
 # Parameters that arrive JSON-encoded (PTB sends every non-string value as JSON).
 _JSON = {"reply_markup", "commands", "allowed_updates", "entities", "chat_id", "message_id",
@@ -62,11 +69,15 @@ class Call:
 
 
 @dataclass
-class _Failure:
-    status: int
-    description: str
+class _Misbehaviour:
+    """What the next `times` calls of a method get instead of the right answer."""
+
     times: int
+    status: int = 200
+    description: str = ""
     retry_after: int | None = None
+    result: Any = None  # an odd "ok" result, if status is 200
+    delay: float = 0.0  # seconds before answering (then the right answer, unless more above)
 
 
 class FakeBotApi:
@@ -82,7 +93,9 @@ class FakeBotApi:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
-        self._failures: dict[str, _Failure] = {}
+        self._misbehaviours: dict[str, _Misbehaviour] = {}
+        self.open_queries: set[str] = set()  # callback queries sent and not answered yet
+        self._closed = asyncio.Event()
         self._changed = asyncio.Condition()
         self.pushed_at: dict[int, int] = {}  # update id -> len(calls) when it was pushed
         self._server: uvicorn.Server | None = None
@@ -108,6 +121,7 @@ class FakeBotApi:
 
     async def stop(self) -> None:
         self._closing = True
+        self._closed.set()  # slow answers still waiting give up
         await self._notify()  # long polls still waiting return now
         if self._server is not None and self._task is not None:
             self._server.should_exit = True
@@ -156,7 +170,15 @@ class FakeBotApi:
     def fail(self, method: str, status: int = 502, description: str = "Bad Gateway",
              times: int = 1, retry_after: int | None = None) -> None:
         """The next `times` calls of `method` fail with this HTTP status."""
-        self._failures[method] = _Failure(status, description, times, retry_after)
+        self._misbehaviours[method] = _Misbehaviour(times, status, description, retry_after)
+
+    def answer_oddly(self, method: str, result: Any, times: int = FOREVER) -> None:
+        """The next `times` calls of `method` do their work but answer "ok" with `result`."""
+        self._misbehaviours[method] = _Misbehaviour(times, result=result)
+
+    def slow(self, method: str, seconds: float, times: int = FOREVER) -> None:
+        """The next `times` calls of `method` are answered (rightly) after `seconds`."""
+        self._misbehaviours[method] = _Misbehaviour(times, delay=seconds)
 
     def calls_of(self, method: str, chat_id: int | None = None) -> list[Call]:
         return [c for c in self.calls
@@ -187,12 +209,20 @@ class FakeBotApi:
         call = Call(method, params, files)
         if method != "getUpdates":
             self.calls.append(call)
-        failure = self._failures.get(method)
-        if failure is not None and failure.times > 0:
-            failure.times -= 1
-            await self._notify()
-            extra = {"retry_after": failure.retry_after} if failure.retry_after else None
-            return _error(failure.status, failure.description, extra)
+        odd = self._misbehaviours.get(method)
+        if odd is not None and odd.times <= 0:
+            odd = None
+        if odd is not None:
+            odd.times -= 1
+            if odd.delay:
+                try:
+                    await asyncio.wait_for(self._closed.wait(), odd.delay)
+                except TimeoutError:
+                    pass
+            elif odd.status != 200:
+                await self._notify()
+                extra = {"retry_after": odd.retry_after} if odd.retry_after else None
+                return _error(odd.status, odd.description, extra)
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             return _error(400, f"Bad Request: method {method} not in the fake")
@@ -201,6 +231,8 @@ class FakeBotApi:
         except _ApiError as exc:
             await self._notify()
             return _error(400, exc.description)
+        if odd is not None and odd.result is not None:
+            result = odd.result  # done, but answered with something else
         await self._notify()
         return JSONResponse({"ok": True, "result": result})
 
@@ -246,13 +278,25 @@ class FakeBotApi:
         return True
 
     async def _api_sendChatAction(self, call: Call) -> Any:
+        if call.params.get("action") not in _CHAT_ACTIONS:
+            raise _ApiError("Bad Request: wrong parameter action in request")
         return True
 
     async def _api_answerCallbackQuery(self, call: Call) -> Any:
+        query = call.params.get("callback_query_id")
+        if query not in self.open_queries:
+            raise _ApiError("Bad Request: query is too old and response timeout expired or "
+                            "query ID is invalid")
+        self.open_queries.discard(query)
         return True
 
     async def _api_sendMessage(self, call: Call) -> Any:
-        return self._new_message(call, text=call.params["text"])
+        text = call.params.get("text") or ""
+        if not text.strip():
+            raise _ApiError("Bad Request: message text is empty")
+        if len(text) > 4096:
+            raise _ApiError("Bad Request: message is too long")
+        return self._new_message(call, text=text)
 
     async def _api_sendDocument(self, call: Call) -> Any:
         name, data = call.files.get("document", ("", b""))
@@ -286,6 +330,7 @@ class FakeBotApi:
         return message
 
     async def _api_editMessageReplyMarkup(self, call: Call) -> Any:
+        _check_markup(call.params.get("reply_markup"))
         message = self._existing(call)
         markup = call.params.get("reply_markup")
         if message.get("reply_markup") == markup:
@@ -294,6 +339,7 @@ class FakeBotApi:
         return message
 
     def _new_message(self, call: Call, **fields: Any) -> dict[str, Any]:
+        _check_markup(call.params.get("reply_markup"))
         chat_id = int(call.params["chat_id"])
         message: dict[str, Any] = {
             "message_id": self.next_message_id(), "date": int(time.time()),
@@ -318,6 +364,19 @@ class _ApiError(Exception):
     def __init__(self, description: str) -> None:
         super().__init__(description)
         self.description = description
+
+
+_CHAT_ACTIONS = {"typing", "upload_photo", "record_video", "upload_video", "record_voice",
+                 "upload_voice", "upload_document", "choose_sticker", "find_location",
+                 "record_video_note", "upload_video_note"}
+
+
+def _check_markup(markup: Any) -> None:
+    for row in (markup or {}).get("inline_keyboard", []):
+        for button in row:
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(data.encode()) <= 64:
+                raise _ApiError("Bad Request: BUTTON_DATA_INVALID")
 
 
 def _set_markup(message: dict[str, Any], markup: Any) -> None:
@@ -501,8 +560,10 @@ class FakeUser:
 
     def tap_data(self, message: dict[str, Any], data: str) -> int:
         shown = {k: v for k, v in message.items() if not k.startswith("_")}
+        query = f"cb-{self.api.next_message_id()}"
+        self.api.open_queries.add(query)
         return self.api.push({"callback_query": {
-            "id": f"cb-{self.api.next_message_id()}", "from": self.user,
+            "id": query, "from": self.user,
             "chat_instance": f"ci-{self.id}", "data": data, "message": shown,
         }})
 

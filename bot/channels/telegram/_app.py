@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any, Self
 
 from telegram import BotCommand, Update
-from telegram.ext import AIORateLimiter, Application
+from telegram.ext import Application
 from telegram.request import BaseRequest
 
 from bot.channels.telegram._channel import COMMANDS, TelegramChannel
+from bot.channels.telegram._courtesy import courtesy
 from bot.channels.telegram._ordering import PerUserOrder
+from bot.channels.telegram._ratelimit import ChatRateLimiter
 from bot.channels.telegram._send import call
 from bot.channels.telegram._texts import t
 from bot.config import Settings
@@ -38,6 +40,9 @@ TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 # Telegram's 429s are waited out and retried this many times before giving up.
 RATE_LIMIT_RETRIES = 3
+# The commands menu, if Telegram did not take it at start: tried again after this many
+# seconds, then twice as long each time, up to MENU_RETRY_MAX.
+MENU_RETRY_MAX = 600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +56,8 @@ class TelegramConfig:
     album_wait: float = 1.0
     # Seconds a getUpdates call waits for news (long polling).
     poll_timeout: int = 10
+    # Seconds before the commands menu is tried again if setting it failed.
+    menu_retry: float = 30.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Self:
@@ -77,7 +84,7 @@ def build_application(runtime: Runtime, sms: SmsSender, config: TelegramConfig, 
         .token(config.token)
         .base_url(config.api_url)
         .base_file_url(config.file_url)
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(ChatRateLimiter(max_retries=RATE_LIMIT_RETRIES))
         .concurrent_updates(PerUserOrder(channel.locks, channel.taken, channel.over))
     )
     if request is not None:
@@ -98,18 +105,34 @@ def channel_of(application: TelegramApp) -> TelegramChannel:
     return channel
 
 
-async def announce_commands(application: TelegramApp) -> None:
-    """The commands menu next to the text box."""
+async def announce_commands(application: TelegramApp, retry: float) -> None:
+    """The commands menu next to the text box: a courtesy, so the bot starts without it and
+    tries again later (after `retry` seconds, then doubling) until Telegram takes it."""
     commands = [BotCommand(name, t(f"commands.{name}")) for name in COMMANDS]
-    await call(lambda: application.bot.set_my_commands(commands), "setMyCommands")
+    while not await courtesy(lambda: application.bot.set_my_commands(commands),
+                             "setMyCommands"):
+        log.warning("commands menu not set: trying again in %.0f s", retry)
+        await asyncio.sleep(retry)
+        retry = min(retry * 2, MENU_RETRY_MAX)
+
+
+@asynccontextmanager
+async def _menu(application: TelegramApp, config: TelegramConfig) -> AsyncIterator[None]:
+    """The commands menu is announced in the background while the bot runs."""
+    task = asyncio.get_running_loop().create_task(
+        announce_commands(application, config.menu_retry))
+    try:
+        yield
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
 
 
 @asynccontextmanager
 async def polling(application: TelegramApp, config: TelegramConfig) -> AsyncIterator[TelegramApp]:
     """Runs the Application by long polling (any webhook is removed) until the block ends."""
     assert application.updater is not None, "build the application with an updater"
-    async with application:
-        await announce_commands(application)
+    async with application, _menu(application, config):
         await application.updater.start_polling(timeout=config.poll_timeout,
                                                 allowed_updates=ALLOWED_UPDATES)
         await application.start()
@@ -125,8 +148,7 @@ async def polling(application: TelegramApp, config: TelegramConfig) -> AsyncIter
 @asynccontextmanager
 async def webhook(application: TelegramApp, config: TelegramConfig) -> AsyncIterator[TelegramApp]:
     """Runs the Application on updates put in its queue; registers the webhook if configured."""
-    async with application:
-        await announce_commands(application)
+    async with application, _menu(application, config):
         if config.webhook_url:
             await call(lambda: application.bot.set_webhook(
                 config.webhook_url or "", secret_token=config.webhook_secret,

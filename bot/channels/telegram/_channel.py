@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import traceback
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Bot, Message, Update
-from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -21,6 +22,7 @@ from telegram.ext import (
 )
 
 from bot.channels.telegram._albums import Albums
+from bot.channels.telegram._courtesy import Courtesies, courtesy, typing_while_slow
 from bot.channels.telegram._files import PageRefused, download, incoming_file, join_pages
 from bot.channels.telegram._keyboards import (
     ALBUM,
@@ -33,6 +35,7 @@ from bot.channels.telegram._keyboards import (
     one_row,
 )
 from bot.channels.telegram._linking import CHANNEL, RESEND, Linking
+from bot.channels.telegram._links import Links
 from bot.channels.telegram._memory import AlbumItem, ChatMemory
 from bot.channels.telegram._ordering import UserLocks
 from bot.channels.telegram._render import (
@@ -42,7 +45,6 @@ from bot.channels.telegram._render import (
     send_text,
     strip_live_keyboards,
 )
-from bot.channels.telegram._send import quietly
 from bot.channels.telegram._texts import t
 from bot.runtime import Runtime
 from bot.sms import SmsSender
@@ -62,6 +64,22 @@ _POLICY_LINK = re.compile(r"polizza_(\d{1,20})")
 # Chats remembered in memory (keyboard pages, albums); the oldest are forgotten first.
 KEEP_CHATS = 10_000
 
+Handler = Callable[[Any, Update, Context], Awaitable[None]]
+
+
+def _settling(handler: Handler) -> Handler:
+    """The update is over once the courtesy calls it started are (see Courtesies)."""
+
+    @functools.wraps(handler)
+    async def handle(self: TelegramChannel, update: Update, context: Context) -> None:
+        try:
+            await handler(self, update, context)
+        finally:
+            if update.effective_chat is not None:
+                await self.courtesies.settle(update.effective_chat.id)
+
+    return handle
+
 
 def deep_link_text(payload: str | None) -> str | None:
     """/start rimborso|diretta|richieste|polizza_<numero>: the portal's entry points."""
@@ -80,6 +98,8 @@ class TelegramChannel:
         self.runtime = runtime
         self.store = runtime.store
         self.locks = UserLocks()
+        self.links = Links(runtime.store)
+        self.courtesies = Courtesies()
         self.linking = Linking(runtime.store, sms, runtime.clock.now, runtime.clock.timezone,
                                runtime.settings.support_contact)
         self.albums = Albums(album_wait, self._album_complete)
@@ -105,6 +125,7 @@ class TelegramChannel:
 
     async def close(self) -> None:
         await self.albums.close()
+        await self.courtesies.close()
 
     def taken(self, update: Update) -> None:
         """An update is taken, not handled yet: album files are counted from here."""
@@ -121,6 +142,7 @@ class TelegramChannel:
 
     # -- updates ---------------------------------------------------------------------------
 
+    @_settling
     async def on_start(self, update: Update, context: Context) -> None:
         message, user_id, memory = self._unpack(update)
         text = deep_link_text(context.args[0] if context.args else None)
@@ -132,6 +154,7 @@ class TelegramChannel:
         await self._turn(context.bot, message.chat_id, user_id, customer, memory,
                          Inbound(text=text) if text else Inbound())
 
+    @_settling
     async def on_command(self, update: Update, context: Context) -> None:
         message, user_id, memory = self._unpack(update)
         word = (message.text or "").split()[0].lstrip("/").split("@")[0].lower()
@@ -146,6 +169,7 @@ class TelegramChannel:
         await self._turn(context.bot, message.chat_id, user_id, customer, memory,
                          Inbound(text=word))
 
+    @_settling
     async def on_text(self, update: Update, context: Context) -> None:
         message, user_id, memory = self._unpack(update)
         text = message.text or ""
@@ -153,6 +177,7 @@ class TelegramChannel:
         if customer is None:
             customer = await self.linking.on_text(context.bot, message.chat_id, user_id, text)
             if customer is not None:  # just recognised: continue where a deep link pointed
+                self.links.remember(user_id, customer)
                 after, memory.after_link = memory.after_link, None
                 await self._turn(context.bot, message.chat_id, user_id, customer, memory,
                                  Inbound(text=after) if after else Inbound(), strip=False)
@@ -160,6 +185,7 @@ class TelegramChannel:
         await self._turn(context.bot, message.chat_id, user_id, customer, memory,
                          Inbound(text=text))
 
+    @_settling
     async def on_contact(self, update: Update, context: Context) -> None:
         message, user_id, memory = self._unpack(update)
         contact = message.contact
@@ -172,6 +198,7 @@ class TelegramChannel:
         await self._turn(context.bot, message.chat_id, user_id, customer, memory,
                          Inbound(contact=phone))
 
+    @_settling
     async def on_location(self, update: Update, context: Context) -> None:
         message, user_id, memory = self._unpack(update)
         location = message.location
@@ -183,6 +210,7 @@ class TelegramChannel:
         await self._turn(context.bot, message.chat_id, user_id, customer, memory,
                          Inbound(location=(location.latitude, location.longitude)))
 
+    @_settling
     async def on_file(self, update: Update, context: Context) -> None:
         message, user_id, memory = self._unpack(update)
         incoming = incoming_file(message)
@@ -204,14 +232,15 @@ class TelegramChannel:
         if incoming.refusal is not None:
             await send_text(context.bot, message.chat_id, incoming.refusal)
             return
-        await self._typing(context.bot, message.chat_id)
-        got = await download(context.bot, incoming)
+        async with typing_while_slow(context.bot, message.chat_id):
+            got = await download(context.bot, incoming)
         if isinstance(got, str):
             await send_text(context.bot, message.chat_id, got)
             return
         await self._turn(context.bot, message.chat_id, user_id, customer, memory,
                          Inbound(file=got))
 
+    @_settling
     async def on_other(self, update: Update, context: Context) -> None:
         message, user_id, _ = self._unpack(update)
         if await self._customer(user_id) is None:
@@ -219,26 +248,28 @@ class TelegramChannel:
         else:
             await send_text(context.bot, message.chat_id, t("files.not_supported"))
 
+    @_settling
     async def on_group(self, update: Update, context: Context) -> None:
         if update.effective_message is not None:
             await send_text(context.bot, update.effective_message.chat_id, t("chat.private_only"))
 
+    @_settling
     async def on_callback(self, update: Update, context: Context) -> None:
         """Every tap is answered (the spinner stops) whatever happens after."""
         query = update.callback_query
         assert query is not None
         answered = False
+        bot, user_id, data = context.bot, query.from_user.id, query.data or ""
+        message = query.message if isinstance(query.message, Message) else None
+        chat_id = message.chat_id if message is not None else user_id
 
         async def answer(text: str | None = None) -> None:
             nonlocal answered
             if not answered:
                 answered = True
-                await quietly(lambda: query.answer(text), "answerCallbackQuery")
+                self.courtesies.start(chat_id, lambda: query.answer(text), "answerCallbackQuery")
 
         try:
-            bot, user_id, data = context.bot, query.from_user.id, query.data or ""
-            message = query.message if isinstance(query.message, Message) else None
-            chat_id = message.chat_id if message is not None else user_id
             memory = self._memory(chat_id)
             if data == RESEND:
                 await answer()
@@ -248,7 +279,7 @@ class TelegramChannel:
             if customer is None:
                 await answer()
                 if message is not None:
-                    await remove_keyboard(bot, chat_id, message.message_id, memory)
+                    remove_keyboard(self.courtesies, bot, chat_id, message.message_id, memory)
                 await self.linking.greet(bot, chat_id)
                 return
             if data[:1] in (CHOICE, HASHED):
@@ -257,12 +288,12 @@ class TelegramChannel:
                 await answer()
                 choices = memory.pages.get(message.message_id)
                 if choices is None:  # forgotten (a restart): ask the current question again
-                    await remove_keyboard(bot, chat_id, message.message_id, memory)
+                    remove_keyboard(self.courtesies, bot, chat_id, message.message_id, memory)
                     await self._turn(bot, chat_id, user_id, customer, memory, Inbound(),
                                      strip=False)
                 else:
                     markup = keyboard(choices, memory, int(data[1:] or 0))
-                    await quietly(lambda: bot.edit_message_reply_markup(
+                    self.courtesies.start(chat_id, lambda: bot.edit_message_reply_markup(
                         chat_id=chat_id, message_id=message.message_id, reply_markup=markup,
                     ), "editMessageReplyMarkup")
             elif data[:1] == ALBUM:
@@ -271,7 +302,7 @@ class TelegramChannel:
             else:  # «Riprendi», or a button we can't read any more: where were we?
                 await answer()
                 if message is not None:
-                    await remove_keyboard(bot, chat_id, message.message_id, memory)
+                    remove_keyboard(self.courtesies, bot, chat_id, message.message_id, memory)
                 await self._turn(bot, chat_id, user_id, customer, memory, Inbound(), strip=False)
         finally:
             await answer()
@@ -285,7 +316,7 @@ class TelegramChannel:
         if not isinstance(update, Update) or update.effective_chat is None:
             return
         if update.callback_query is not None:
-            await quietly(update.callback_query.answer, "answerCallbackQuery")
+            await courtesy(update.callback_query.answer, "answerCallbackQuery")
         await self._apologise(context.bot, update.effective_chat.id)
 
     # -- turns -----------------------------------------------------------------------------
@@ -293,11 +324,16 @@ class TelegramChannel:
     async def _turn(self, bot: Bot, chat_id: int, user_id: int, customer_id: int,
                     memory: ChatMemory, inbound: Inbound, *, strip: bool = True) -> None:
         """One conversation turn; `strip` removes buttons above that the customer passed by."""
-        await self._typing(bot, chat_id)
         if strip:
-            await strip_live_keyboards(bot, chat_id, memory)
-        result = await self.runtime.conversations.handle(CHANNEL, str(user_id), customer_id,
-                                                         inbound)
+            strip_live_keyboards(self.courtesies, bot, chat_id, memory)
+        async with typing_while_slow(bot, chat_id):
+            result = await self.runtime.conversations.handle(CHANNEL, str(user_id), customer_id,
+                                                             inbound)
+        # The question token the new buttons carry: a tap is current if it carries the same
+        # (not known if this turn shows none: then the store says).
+        tokens = [c.id.partition(".")[0] for r in result.replies for c in r.choices
+                  if "." in c.id]
+        memory.token = tokens[-1] if tokens else None
         await send_replies(bot, chat_id, memory, result.replies)
 
     async def _tapped(self, bot: Bot, chat_id: int, user_id: int, customer_id: int,
@@ -305,21 +341,25 @@ class TelegramChannel:
                       answer: Any) -> None:
         choice_id = choice_from_data(data, memory)
         token = choice_id.partition(".")[0] if choice_id else None
-        if token is None or token != str(await self._current_token(user_id)):
+        if token is None or token != await self._current_token(user_id, memory):
             # An old question: its buttons go; the conversation says where we are.
             await answer(t("chat.stale_button"))
             if message is not None:
-                await remove_keyboard(bot, chat_id, message.message_id, memory)
+                remove_keyboard(self.courtesies, bot, chat_id, message.message_id, memory)
         else:
             await answer()
             if message is not None:
-                await mark_answered(bot, message, data, memory)
+                mark_answered(self.courtesies, bot, message, data, memory)
         inbound = Inbound(choice=choice_id) if choice_id else Inbound()
         await self._turn(bot, chat_id, user_id, customer_id, memory, inbound, strip=False)
 
-    async def _current_token(self, user_id: int) -> int:
+    async def _current_token(self, user_id: int, memory: ChatMemory) -> str:
+        """The token of the question the conversation is at: known from the buttons this
+        process sent last, else read from the store (after a restart, say)."""
+        if memory.token is not None:
+            return memory.token
         record = await self.store.load_conversation(CHANNEL, str(user_id))
-        return State.from_json(record.state if record else None).token
+        return str(State.from_json(record.state if record else None).token)
 
     # -- albums ----------------------------------------------------------------------------
 
@@ -344,13 +384,15 @@ class TelegramChannel:
             log.error("album handling failed: %s\n%s", type(exc).__name__,
                       "".join(traceback.format_tb(exc.__traceback__)))
             await self._apologise(bot, chat_id)
+        finally:
+            await self.courtesies.settle(chat_id)
 
     async def _album_answer(self, bot: Bot, chat_id: int, user_id: int, customer_id: int,
                             memory: ChatMemory, message: Message | None, data: str) -> None:
         key, _, verdict = data[1:].partition(".")
         items = memory.albums.pop(key, None)
         if message is not None:
-            await mark_answered(bot, message, data, memory)
+            mark_answered(self.courtesies, bot, message, data, memory)
         if items is None:
             await send_text(bot, chat_id, t("files.album_gone"))
             return
@@ -410,13 +452,7 @@ class TelegramChannel:
         return memory
 
     async def _customer(self, user_id: int) -> int | None:
-        return await self.store.linked_customer(CHANNEL, str(user_id))
-
-    async def _typing(self, bot: Bot, chat_id: int) -> None:
-        try:
-            await bot.send_chat_action(chat_id, ChatAction.TYPING)
-        except TelegramError:
-            pass  # only a courtesy
+        return await self.links.customer(user_id)
 
     async def _apologise(self, bot: Bot, chat_id: int) -> None:
         try:

@@ -39,6 +39,8 @@ class ChatMemory:
     album_seq: int = 0
     # what a deep link asked for before the user was recognised
     after_link: str | None = None
+    # the question token of the newest buttons sent (None: not known here, ask the store)
+    token: str | None = None
 
     def remember_pages(self, message_id: int, choices: tuple[Choice, ...]) -> None:
         self.pages[message_id] = choices

@@ -11,9 +11,10 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 
+from bot.channels.telegram._courtesy import Courtesies
 from bot.channels.telegram._keyboards import PAGE, keyboard, label_of
 from bot.channels.telegram._memory import ChatMemory
-from bot.channels.telegram._send import CAPTION_LIMIT, TEXT_LIMIT, call, quietly, split_text
+from bot.channels.telegram._send import CAPTION_LIMIT, TEXT_LIMIT, sent_message, split_text
 from bot.channels.telegram._texts import t
 from dialogs.events import Reply, Venue
 
@@ -40,7 +41,7 @@ async def send_text(bot: Bot, chat_id: int, text: str, markup: Markup | None = N
         async def send(chunk: str = chunk, last: bool = last) -> Message:
             return await bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
 
-        sent = await call(send, "sendMessage")
+        sent = await sent_message(send, "sendMessage")
     return sent
 
 
@@ -62,7 +63,7 @@ async def _send_reply(bot: Bot, chat_id: int, memory: ChatMemory, reply: Reply) 
                 memory.remember_pages(sent.message_id, reply.choices)
     if reply.file is not None:
         file = reply.file
-        await call(lambda: bot.send_document(
+        await sent_message(lambda: bot.send_document(
             chat_id, InputFile(file.data, filename=file.filename), caption=caption,
         ), "sendDocument")
     if reply.venue is not None:
@@ -73,36 +74,41 @@ async def _send_venue(bot: Bot, chat_id: int, venue: Venue) -> None:
     address = venue.address
     if venue.phone:
         address = t("chat.venue_phone", address=venue.address, phone=venue.phone)
-    await call(lambda: bot.send_venue(chat_id, latitude=venue.lat, longitude=venue.lon,
-                                      title=venue.name[:256], address=address[:256]),
-               "sendVenue")
+    await sent_message(lambda: bot.send_venue(chat_id, latitude=venue.lat, longitude=venue.lon,
+                                              title=venue.name[:256], address=address[:256]),
+                       "sendVenue")
 
 
-async def mark_answered(bot: Bot, message: Message, data: str, memory: ChatMemory) -> None:
-    """The tapped question shows its answer and loses its buttons."""
+def mark_answered(courtesies: Courtesies, bot: Bot, message: Message, data: str,
+                  memory: ChatMemory) -> None:
+    """The tapped question shows its answer and loses its buttons (a courtesy)."""
     label = label_of(message.reply_markup, data)
     _forget(memory, message.message_id)
     if label and message.text:
         text = t("chat.answered", question=message.text, answer=label)
         if len(text) <= TEXT_LIMIT:
-            await quietly(lambda: bot.edit_message_text(
+            courtesies.start(message.chat_id, lambda: bot.edit_message_text(
                 text, chat_id=message.chat_id, message_id=message.message_id,
             ), "editMessageText")
             return
-    await remove_keyboard(bot, message.chat_id, message.message_id, memory)
+    remove_keyboard(courtesies, bot, message.chat_id, message.message_id, memory)
 
 
-async def remove_keyboard(bot: Bot, chat_id: int, message_id: int, memory: ChatMemory) -> None:
+def remove_keyboard(courtesies: Courtesies, bot: Bot, chat_id: int, message_id: int,
+                    memory: ChatMemory) -> None:
+    """A message's buttons go (a courtesy: if Telegram refuses, they stay, and a tap on
+    them is recognised as stale)."""
     _forget(memory, message_id)
-    await quietly(lambda: bot.edit_message_reply_markup(
+    courtesies.start(chat_id, lambda: bot.edit_message_reply_markup(
         chat_id=chat_id, message_id=message_id, reply_markup=None,
     ), "editMessageReplyMarkup")
 
 
-async def strip_live_keyboards(bot: Bot, chat_id: int, memory: ChatMemory) -> None:
+def strip_live_keyboards(courtesies: Courtesies, bot: Bot, chat_id: int,
+                         memory: ChatMemory) -> None:
     """The customer typed instead of tapping: the buttons above no longer apply."""
     for message_id in list(memory.live):
-        await remove_keyboard(bot, chat_id, message_id, memory)
+        remove_keyboard(courtesies, bot, chat_id, message_id, memory)
 
 
 def _forget(memory: ChatMemory, message_id: int) -> None:

@@ -1,4 +1,4 @@
-"""Calling the Bot API safely: network errors retried, harmless edit refusals ignored."""
+"""Calling the Bot API safely: network errors retried, a sent message's odd answer tolerated."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from telegram import Message
 from telegram.error import BadRequest, Forbidden, NetworkError
 
-__all__ = ["TEXT_LIMIT", "call", "quietly", "split_text"]
+__all__ = ["TEXT_LIMIT", "call", "sent_message", "split_text"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -37,15 +38,16 @@ async def call(action: Callable[[], Awaitable[T]], what: str) -> T:
     raise AssertionError("unreachable")
 
 
-async def quietly(action: Callable[[], Awaitable[object]], what: str) -> bool:
-    """A call whose failure changes nothing for the customer (removing old buttons):
-    'message is not modified', 'message to edit not found' and the like are ignored."""
+async def sent_message(action: Callable[[], Awaitable[object]], what: str) -> Message | None:
+    """Sends a message (see `call`): the Message Telegram answered, or None when the answer
+    was "ok" but not a Message (`true`, or fields missing): the message went, so the turn
+    goes on, only without knowing the message's id."""
     try:
-        await call(action, what)
-        return True
-    except (BadRequest, Forbidden) as exc:
-        log.debug("%s refused: %s", what, type(exc).__name__)
-        return False
+        result = await call(action, what)
+    except (TypeError, KeyError, AttributeError) as exc:  # PTB could not read the answer
+        log.warning("%s answered something else than a Message (%s)", what, type(exc).__name__)
+        return None
+    return result if isinstance(result, Message) else None
 
 
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:

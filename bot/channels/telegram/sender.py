@@ -6,10 +6,12 @@ from collections.abc import Callable, Sequence
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.ext import ExtBot
 
 from bot.channels.telegram._keyboards import keyboard
 from bot.channels.telegram._linking import CHANNEL
 from bot.channels.telegram._memory import ChatMemory
+from bot.channels.telegram._ratelimit import BROADCAST
 from bot.channels.telegram._send import split_text
 from bot.outbound import DeliveryError, Outbound
 from dialogs.events import Choice
@@ -65,6 +67,9 @@ class TelegramSender:
         # A long text goes in several messages; if a later one fails the whole message is
         # retried, so a part may arrive twice: bot-initiated messages are short.
         chunks = split_text(text)
+        # Paced with every other message the bot starts (Telegram's broadcast limit).
+        pacing = {"rate_limit_args": BROADCAST} if isinstance(self._bot, ExtBot) else {}
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
-            await self._bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
+            await self._bot.send_message(chat_id, chunk, reply_markup=markup if last else None,
+                                         **pacing)

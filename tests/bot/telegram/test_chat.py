@@ -4,6 +4,7 @@ errors retried or apologised for, chats the bot does not talk in."""
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from tests.bot.telegram.conftest import Telegram
 
 
 async def test_commands_menu_is_set_at_start_up(telegram: Telegram) -> None:
+    await telegram.api.wait_for(lambda: telegram.api.calls_of("setMyCommands") or None)
     (call,) = telegram.api.calls_of("setMyCommands")
     assert [c["command"] for c in call.params["commands"]] == list(COMMANDS)
     assert all(c["description"] for c in call.params["commands"])
@@ -26,7 +28,7 @@ async def test_commands_menu_is_set_at_start_up(telegram: Telegram) -> None:
 async def test_commands_send_their_words(mario: FakeUser) -> None:
     turn = await mario.says("/rimborso")
     assert "In che anno" in turn.text
-    assert turn.of("sendChatAction")  # 'typing' while working
+    assert not turn.of("sendChatAction")  # a quick turn just answers: no 'typing'
     turn = await mario.says("/annulla")
     assert "Sì, annulla" in turn.buttons
     turn = await mario.taps("Sì, annulla")
@@ -235,3 +237,38 @@ async def test_a_button_that_cannot_be_read_shows_where_we_were(telegram: Telegr
     turn = await mario.turn(mario.tap_data(question, "zz-unknown"))
     assert len(turn.answers) == 1
     assert "In che anno" in turn.text
+
+
+async def test_turns_read_no_link_and_taps_no_conversation(
+    telegram: Telegram, mario: FakeUser, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The link is remembered, and a tap's question token is known from the buttons sent."""
+    store = telegram.runtime.store
+    reads: Counter[str] = Counter()
+    for name in ("linked_customer", "load_conversation"):
+        real = getattr(store, name)
+
+        async def counted(*args: Any, _name: str = name, _real: Any = real) -> Any:
+            reads[_name] += 1
+            return await _real(*args)
+
+        monkeypatch.setattr(store, name, counted)
+    await mario.says("/start")
+    await mario.taps("Rimborso")
+    await mario.says("2026")
+    turn = await mario.taps("Anna")
+    assert "Anna" in turn.text
+    assert reads["linked_customer"] <= 1
+    assert reads["load_conversation"] <= 4  # the turns' own, if any: none for the taps
+
+
+async def test_a_link_removed_elsewhere_stops_counting(
+    telegram: Telegram, mario: FakeUser, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert "Ciao Mario" in (await mario.says("/start")).text
+    # `medbot link telegram --remove`, another process: seen once the remembered link expires.
+    assert await telegram.runtime.store.unlink_user("telegram", str(mario.id))
+    monkeypatch.setattr("bot.channels.telegram._links.LINK_TTL", 0.0)
+    turn = await mario.says("ciao")
+    assert "Ciao Mario" not in turn.text
+    assert "Finché non ti ho riconosciuto" in turn.text
