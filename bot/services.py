@@ -33,8 +33,9 @@ class PortalServices:
         self._now = now
 
     def find_services(self, text: str, limit: int) -> list[ServiceMatch]:
-        return [ServiceMatch(m.code, m.name, m.kind, m.score)
-                for m in self._catalogue.search(text, limit=limit)]
+        matches = self._catalogue.search(text, limit=limit)
+        sure = self._catalogue.confidence(text, matches)
+        return [ServiceMatch(m.code, m.name, m.kind, m.score, sure) for m in matches]
 
     def service_name(self, code: str, kind: str) -> str | None:
         entry = self._catalogue.get(code, kind)

@@ -28,5 +28,7 @@ def prefill_answers(parsed: Parsed, flow: str) -> dict[str, str]:
         typed["year"] = str(day.year)
     service = entities.get("service")
     if service:
-        typed["service_query"] = str(service)
+        # Several services named: all of them, so the service question files the first and
+        # says which others need a request of their own.
+        typed["service_query"] = ", ".join(entities.get("services") or [str(service)])
     return typed

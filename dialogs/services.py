@@ -17,6 +17,9 @@ class ServiceMatch:
     name: str
     kind: str  # "ambulatoriale" or "ricovero"
     score: float
+    # How sure the catalogue is that the typed text names a service at all (nlu.catalogue
+    # CONFIDENT is the line); the same for every match of one search.
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)

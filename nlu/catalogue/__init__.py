@@ -4,6 +4,7 @@ from nlu.catalogue.catalogue import Catalogue, assess, load_catalogue, search
 from nlu.catalogue.confidence import CONFIDENT, Assessment, not_a_service
 from nlu.catalogue.families import Family, closest_family
 from nlu.catalogue.models import Entry, Match
+from nlu.catalogue.several import several
 
 __all__ = [
     "CONFIDENT",
@@ -17,4 +18,5 @@ __all__ = [
     "load_catalogue",
     "not_a_service",
     "search",
+    "several",
 ]

@@ -120,9 +120,7 @@ class Catalogue:
         if reason is not None:
             return Assessment(text, [], 0.0, None, reason)
         matches = self.search(text, kind=kind, limit=limit)
-        sure = confidence(matches[0].score, self.evidence(text, people)) if matches else 0.0
-        if find_codes(text) and matches and matches[0].score >= 99.0:
-            sure = 1.0  # a code typed exactly
+        sure = self.confidence(text, matches, people)
         found = Assessment(text, matches, sure)
         if not found.confident:
             return Assessment(text, matches, sure, closest_family(text))
@@ -135,6 +133,15 @@ class Catalogue:
         from nlu.catalogue.several import assess_several
 
         return assess_several(self, text, kind=kind, limit=limit, people=people)
+
+    def confidence(self, text: str, matches: Sequence[Match],
+                   people: Sequence[str] = ()) -> float:
+        """How sure (0..1) the best of ``matches``, found for ``text``, is what was meant."""
+        if not matches:
+            return 0.0
+        if find_codes(text) and matches[0].score >= 99.0:
+            return 1.0  # a code typed exactly
+        return confidence(matches[0].score, self.evidence(text, people))
 
     def evidence(self, text: str, people: Sequence[str] = ()) -> float:
         """How much the words of ``text`` say "a service" (0..1): catalogue words count fully,

@@ -4,7 +4,7 @@ named, with its own search, so that none is dropped without a word."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from nlu.catalogue.confidence import Assessment
@@ -14,7 +14,7 @@ from nlu.intents._text import tokenise
 if TYPE_CHECKING:
     from nlu.catalogue.catalogue import Catalogue
 
-__all__ = ["assess_several", "split_services"]
+__all__ = ["assess_several", "several", "split_services"]
 
 # Where one service ends and the next may begin.
 _SEPARATORS = re.compile(r"\s*(?:[,;+\n]|\be\b|\bed\b|\bpiu\b|\bpiù\b|\bpoi\b|\banche\b)\s*",
@@ -51,11 +51,18 @@ def _head(piece: str) -> str:
 
 def assess_several(catalogue: Catalogue, text: str, kind: str | None = None, limit: int = 5,
                    people: Sequence[str] = ()) -> list[Assessment]:
+    """One assessment per service named, with the catalogue's own search."""
+    return several(text, lambda piece: catalogue.assess(piece, kind=kind, limit=limit,
+                                                        people=people))
+
+
+def several(text: str, assess: Callable[[str], Assessment]) -> list[Assessment]:
     """One assessment per service named; just one (of the whole text) when the text names one
     service. A piece without a head word of its own is a service of its own only when alone it
     is one and joining it to the piece before explains both worse ("visita cardiologica ed
-    emocromo"); it borrows that piece's head when this reads better ("rm ginocchio e spalla")."""
-    whole = catalogue.assess(text, kind=kind, limit=limit, people=people)
+    emocromo"); it borrows that piece's head when this reads better ("rm ginocchio e spalla").
+    `assess` searches one text (the catalogue's, or the dialogs' services)."""
+    whole = assess(text)
     if whole.not_service is not None:
         return [whole]
     pieces = [p.strip(" .") for p in _SEPARATORS.split(text) if p and p.strip(" .")]
@@ -63,15 +70,13 @@ def assess_several(catalogue: Catalogue, text: str, kind: str | None = None, lim
         return [whole]
     found: list[Assessment] = []
     for piece in pieces:
-        alone = catalogue.assess(piece, kind=kind, limit=limit, people=people)
+        alone = assess(piece)
         if not found or _starts_with_head(piece):
             found.append(alone)
             continue
         before = found[-1]
-        joined = catalogue.assess(f"{before.text} e {piece}", kind=kind, limit=limit,
-                                  people=people)
-        borrowed = catalogue.assess(f"{_head(before.text)} {piece}", kind=kind, limit=limit,
-                                    people=people)
+        joined = assess(f"{before.text} e {piece}")
+        borrowed = assess(f"{_head(before.text)} {piece}")
         best = max((alone, borrowed), key=lambda a: a.confidence)
         if not best.confident or _score(joined) >= max(_score(before), _score(best)) - _TIE:
             found[-1] = joined

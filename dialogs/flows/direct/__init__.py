@@ -36,7 +36,7 @@ from dialogs.flows.direct.service import DirectService, DirectServiceQuery
 from dialogs.flows.direct.summary import summary_text
 from dialogs.flows.parts.closing import MedicalDocuments, Notes, Summary
 from dialogs.flows.parts.people import Beneficiary
-from dialogs.flows.parts.service import GuaranteeStep, PolicyStep
+from dialogs.flows.parts.service import GuaranteeStep, PolicyStep, others_to_request
 from dialogs.steps import Context, Flow
 from dialogs.texts import t
 from portal.models import (
@@ -106,9 +106,12 @@ def _finish(ctx: Context, draft_id: str) -> tuple[RequestDraft, Callable[[str], 
     checkup = is_checkup(ctx)
     name = short_name(service["name"])
 
+    still = others_to_request(ctx)
+
     def submitted(number: str) -> Reply:
         key = "direct.submitted_checkup" if checkup else "direct.submitted"
-        return Reply(t(key, number=number, email=email, service=name))
+        text = t(key, number=number, email=email, service=name)
+        return Reply(f"{text}\n\n{still}" if still else text)
 
     return draft, submitted
 

@@ -85,5 +85,12 @@ def or_list(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " o " + items[-1]
 
 
+def and_list(items: list[str]) -> str:
+    """"a", "a e b", "a, b e c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " e " + items[-1]
+
+
 def quote(text: str) -> str:
     return "«" + (text if len(text) <= 60 else text[:57] + "…") + "»"

@@ -7,6 +7,7 @@ from typing import Any
 from dialogs.events import Inbound
 from dialogs.flows.common import short_name
 from dialogs.flows.parts.answers import (
+    and_list,
     beneficiary_of,
     coverage_of,
     or_list,
@@ -17,19 +18,54 @@ from dialogs.flows.parts.answers import (
     service_text,
 )
 from dialogs.steps import Accept, BaseStep, Context, Invalid, Option, Outcome, Question, Stay
+from nlu.catalogue import CONFIDENT, Assessment, Match, closest_family, not_a_service, several
 
 # Candidates offered for a typed service.
 CANDIDATES = 5
 
 
+def _assess(ctx: Context, text: str) -> Assessment:
+    """The catalogue's search of `text` with its confidence; texts that are people, commands,
+    questions, refusals or corrections are not searched."""
+    people = [m.first_name for m in ctx.household.members]
+    reason = not_a_service(text, people)
+    if reason is not None:
+        return Assessment(text, [], 0.0, None, reason)
+    found = ctx.services.find_services(text, limit=20)
+    matches = [Match(m.code, m.name, m.kind, m.score) for m in found]
+    sure = found[0].confidence if found else 0.0
+    family = closest_family(text) if sure < CONFIDENT else None
+    return Assessment(text, matches, sure, family)
+
+
 def _search_services(ctx: Context, typed: str) -> dict[str, Any] | Invalid:
-    """The covered catalogue entries for a typed text, as the service_query answer."""
+    """The covered catalogue entries for a typed text, as the service_query answer; when the
+    text names several services, the first is searched and the others kept under "others"."""
     text = " ".join(typed.split())
     if len(text) < 2:
         return Invalid(say(ctx, "service.too_short"))
     if len(text) > 200:
         return Invalid(say(ctx, "service.too_long"))
-    matches = ctx.services.find_services(text, limit=20)
+    found = several(text, lambda piece: _assess(ctx, piece))
+    first, others = found[0], [a.text for a in found[1:]]
+    answer = _covered(ctx, first)
+    if isinstance(answer, Invalid) or not others:
+        return answer
+    return {**answer, "others": others}
+
+
+def _covered(ctx: Context, found: Assessment) -> dict[str, Any] | Invalid:
+    text = found.text
+    if found.not_service is not None:
+        return Invalid(say(ctx, f"service.not_a_service_{found.not_service}", text=quote(text),
+                           name=beneficiary_of(ctx).first_name))
+    if not found.confident:
+        if found.family is not None:
+            return Invalid(say(ctx, "service.not_found_family", text=quote(text),
+                               family=found.family.name, first=found.family.examples[0],
+                               second=found.family.examples[1]))
+        return Invalid(say(ctx, "service.not_found", text=quote(text)))
+    matches = found.matches
     # A direct service is asked within a category: outpatient or hospital.
     category = ctx.answers.get("category")
     if category in ("ambulatoriale", "ricovero"):
@@ -42,6 +78,29 @@ def _search_services(ctx: Context, typed: str) -> dict[str, Any] | Invalid:
                          name=beneficiary_of(ctx).first_name))
     candidates = [{"code": m.code, "kind": m.kind, "name": m.name} for m in covered[:CANDIDATES]]
     return {"text": text, "candidates": candidates}
+
+
+def several_notice(ctx: Context, value: dict[str, Any]) -> str:
+    """What is said when the typed text named several services: one request each."""
+    others = value.get("others") or []
+    if not others:
+        return ""
+    named = and_list([quote(value["text"]), *(quote(o) for o in others)])
+    key = "service.several_two" if len(others) == 1 else "service.several"
+    return say(ctx, key, services=named, first=quote(value["text"]))
+
+
+def others_to_request(ctx: Context) -> str:
+    """After the submission: the services still to ask for, each in a request of its own."""
+    value = ctx.answers.get("service_query") or {}
+    others = value.get("others") or []
+    if not others:
+        return ""
+    named = and_list([quote(o) for o in others])
+    word = "rimborso" if ctx.flow == "rimborso" else "prestazione diretta"
+    key = "service.still_to_request_one" if len(others) == 1 else "service.still_to_request"
+    return say(ctx, key, services=named,
+               example=f"{word} {others[0]} per {beneficiary_of(ctx).first_name}")
 
 
 class ServiceQuery(BaseStep):
@@ -57,7 +116,9 @@ class ServiceQuery(BaseStep):
 
     async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         found = _search_services(ctx, inbound.text or "")
-        return found if isinstance(found, Invalid) else Accept(found)
+        if isinstance(found, Invalid):
+            return found
+        return Accept(found)  # several services: the pick question says so
 
     def describe(self, ctx: Context, value: Any) -> str:
         service = ctx.answers.get("service")
@@ -80,14 +141,18 @@ class Service(BaseStep):
         typed = ctx.answers["service_query"]["text"].strip().upper()
         exact = [c for c in candidates if c["code"].upper() == typed]
         if exact:
-            return Accept(exact[0], say(ctx, "service.by_code", service=service_text(exact[0])))
+            notice = say(ctx, "service.by_code", service=service_text(exact[0]))
+            several = several_notice(ctx, ctx.answers["service_query"])
+            return Accept(exact[0], f"{several} {notice}".strip())
         return None
 
     def ask(self, ctx: Context) -> Question:
         options = [Option(f"c{i}", short_name(c["name"]))
                    for i, c in enumerate(self._candidates(ctx))]
         options.append(Option("none", say(ctx, "service.none_of_these")))
-        return Question(say(ctx, "service.pick"), tuple(options))
+        several = several_notice(ctx, ctx.answers["service_query"])
+        text = say(ctx, "service.pick")
+        return Question(f"{several}\n\n{text}" if several else text, tuple(options))
 
     async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         if option == "none":

@@ -16,7 +16,13 @@ from dialogs.events import Reply
 from dialogs.flows.common import stored_file
 from dialogs.flows.parts.closing import MedicalDocuments, Notes, Summary
 from dialogs.flows.parts.people import Beneficiary
-from dialogs.flows.parts.service import GuaranteeStep, PolicyStep, Service, ServiceQuery
+from dialogs.flows.parts.service import (
+    GuaranteeStep,
+    PolicyStep,
+    Service,
+    ServiceQuery,
+    others_to_request,
+)
 from dialogs.flows.reimbursement.answers import email_of, iban_of
 from dialogs.flows.reimbursement.contacts import Contacts, NewEmail, NewIban
 from dialogs.flows.reimbursement.expenses import (
@@ -84,8 +90,11 @@ def _finish(ctx: Context, draft_id: str) -> tuple[RequestDraft, Callable[[str], 
         documents=tuple(documents),
     )
 
+    still = others_to_request(ctx)
+
     def submitted(number: str) -> Reply:
-        return Reply(t("reimbursement.submitted", number=number, email=email))
+        text = t("reimbursement.submitted", number=number, email=email)
+        return Reply(f"{text}\n\n{still}" if still else text)
 
     return draft, submitted
 
