@@ -2,12 +2,42 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Messages", "t"]
+__all__ = ["Messages", "joined", "t"]
+
+# A preposition right before a placeholder: "vicino a {where}", "intestato a {name}".
+_PREPOSITION_SLOT = re.compile(r"\b([Aa]|[Dd]i|[Dd]a|[Ii]n|[Ss]u) \{(\w+)\}")
+_ARTICLE = re.compile(r"(il|lo|la|i|gli|le) (?=\S)|l'(?=\w)")
+_CONTRACTED = {
+    "a": ("al", "allo", "alla", "ai", "agli", "alle", "all'"),
+    "di": ("del", "dello", "della", "dei", "degli", "delle", "dell'"),
+    "da": ("dal", "dallo", "dalla", "dai", "dagli", "dalle", "dall'"),
+    "in": ("nel", "nello", "nella", "nei", "negli", "nelle", "nell'"),
+    "su": ("sul", "sullo", "sulla", "sui", "sugli", "sulle", "sull'"),
+}
+_ARTICLES = ("il", "lo", "la", "i", "gli", "le", "l'")
+
+
+def joined(preposition: str, value: str) -> str:
+    """A preposition and what follows it, as Italian writes them: "a" + "la tua posizione" is
+    "alla tua posizione", "di" + "l'ecografia" "dell'ecografia", "a" + "Anna" "ad Anna"."""
+    lower = preposition.lower()
+    article = _ARTICLE.match(value)
+    if article is not None and lower in _CONTRACTED:
+        word = article.group().strip()
+        contracted = _CONTRACTED[lower][_ARTICLES.index(word)]
+        rest = value[article.end():]
+        text = contracted + ("" if contracted.endswith("'") else " ") + rest.lstrip()
+    elif lower == "a" and value[:1] in ("a", "A"):
+        text = "ad " + value
+    else:
+        text = f"{lower} {value}"
+    return text[:1].upper() + text[1:] if preposition[:1].isupper() else text
 
 
 class Messages:
@@ -32,7 +62,22 @@ class Messages:
             node = node[part]
         if not isinstance(node, str):
             raise KeyError(key)
-        return (node.format(**values) if values else node).strip(self._strip)
+        if not values:
+            return node.strip(self._strip)
+        return _fill(node, values).strip(self._strip)
+
+
+def _fill(template: str, values: dict[str, Any]) -> str:
+    """The template with its values, a preposition before a value joined to it."""
+
+    def join(match: re.Match[str]) -> str:
+        preposition, name = match.groups()
+        if name not in values:
+            return match.group()
+        text = joined(preposition, str(values[name]))
+        return text.replace("{", "{{").replace("}", "}}")
+
+    return _PREPOSITION_SLOT.sub(join, template).format(**values)
 
 
 # The dialogs' own catalogue.

@@ -19,6 +19,7 @@ from dialogs.archive._format import (
     missing_verb,
     money,
     person_name,
+    reason_text,
     status_word,
 )
 from dialogs.archive._query import ArchiveQuery, select
@@ -130,7 +131,7 @@ def _code(request: Request, values: dict[str, str], today: date,
           facility: FacilityOption | None) -> str:
     details = request.status_details
     if request.status == RequestStatus.NOT_AUTHORISED:
-        return t("fact.code_refused", reason=_reason_text(details.reason if details else ""),
+        return t("fact.code_refused", reason=reason_text(details.reason if details else ""),
                  **values)
     code = details.authorisation_code if details else None
     if not code:
@@ -156,7 +157,7 @@ def _suspension(request: Request, today: date) -> dict[str, str]:
 def _reason(request: Request, values: dict[str, str], today: date,
             facility: FacilityOption | None) -> str:
     details = request.status_details
-    reason = _reason_text(details.reason if details else "")
+    reason = reason_text(details.reason if details else "")
     if request.status == RequestStatus.SUSPENDED:
         return t("fact.suspended", **_suspension(request, today), **values)
     if request.status == RequestStatus.REJECTED:
@@ -164,16 +165,6 @@ def _reason(request: Request, values: dict[str, str], today: date,
     if request.status == RequestStatus.NOT_AUTHORISED:
         return t("fact.not_authorised", reason=reason, **values)
     return t("fact.not_stopped", **values)
-
-
-def _reason_text(reason: str) -> str:
-    """The insurer's reason inside a sentence: "il massimale…", without its full stop."""
-    reason = reason.strip().rstrip(".")
-    if not reason:
-        return "—"
-    if len(reason) > 1 and reason[1].islower():
-        reason = reason[0].lower() + reason[1:]
-    return reason
 
 
 def _missing(request: Request, values: dict[str, str], today: date,

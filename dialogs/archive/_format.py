@@ -24,6 +24,7 @@ __all__ = [
     "missing_verb",
     "money",
     "person_name",
+    "reason_text",
     "request_day",
     "status_word",
 ]
@@ -130,3 +131,13 @@ def _period(period: tuple[date, date], today: date) -> str:
             return t("filter.month", prep=prep, month=month)
         return t("filter.month_year", prep=prep, month=month, year=start.year)
     return t("filter.range", start=day(start), end=day(end))
+
+
+def reason_text(reason: str) -> str:
+    """The insurer's reason inside a sentence: "il massimale…", without its full stop."""
+    reason = reason.strip().rstrip(".")
+    if not reason:
+        return "—"
+    if len(reason) > 1 and reason[1].islower():
+        reason = reason[0].lower() + reason[1:]
+    return reason

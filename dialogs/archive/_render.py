@@ -25,6 +25,7 @@ from dialogs.archive._format import (
     missing_verb,
     money,
     person_name,
+    reason_text,
     request_day,
     status_word,
 )
@@ -223,8 +224,8 @@ def _meaning(request: Request, today: date) -> list[str]:
             return _paid(request)
         return [t("meaning.liquidata_plain")]
     if status in (RequestStatus.REJECTED, RequestStatus.NOT_AUTHORISED):
-        reason = details.reason if details and details.reason else "—"
-        return [t(f"meaning.{status}", reason=reason.rstrip(".")), t("meaning.refused_next")]
+        reason = reason_text(details.reason if details else "")
+        return [t(f"meaning.{status}", reason=reason), t("meaning.refused_next")]
     if status == RequestStatus.AUTHORISED:
         code = details.authorisation_code if details and details.authorisation_code else "—"
         if details and details.valid_until and details.valid_until < today:
@@ -283,7 +284,11 @@ def _data(request: Request, household: Household) -> str:
     lines = [t("detail.data_title")]
     if beneficiary is not None:
         lines.append(t("detail.beneficiary", name=beneficiary.full_name))
-    lines.append(t("detail.service_code", service=request.service_name, code=request.service_code))
+    if _catalogue_code(request):
+        lines.append(t("detail.service_code", service=request.service_name,
+                       code=request.service_code))
+    else:  # a policy's own package (a check-up): its code is the insurer's, not for customers
+        lines.append(t("detail.service", service=request.service_name))
     lines.append(t("detail.year", year=request.year))
     if request.type == RequestType.REIMBURSEMENT:
         payee = members.get(request.payee_id) if request.payee_id else None
@@ -301,6 +306,13 @@ def _data(request: Request, household: Household) -> str:
         lines.append(t("detail.notes", notes=request.notes))
     lines.append(t("detail.sent", day=request_day(request)))
     return "\n".join(lines)
+
+
+def _catalogue_code(request: Request) -> bool:
+    """Whether the request's code is the national catalogue's (shown), not an internal one."""
+    from nlu.catalogue import load_catalogue
+
+    return load_catalogue().get(request.service_code, request.catalogue_kind.value) is not None
 
 
 def _untappable(reply: Reply, tappable: bool) -> Reply:
@@ -357,8 +369,8 @@ def _yes_extra(request: Request, asked: str) -> dict[str, str]:
             "amount": t("answer.amount", amount=money(amount)) if amount is not None else "",
         }
     if asked == "respinta":
-        reason = details.reason.rstrip(".") if details and details.reason else ""
-        return {"reason": t("answer.reason", reason=reason) if reason else ""}
+        reason = reason_text(details.reason if details else "")
+        return {"reason": t("answer.reason", reason=reason) if reason != "—" else ""}
     if asked == "autorizzata":
         code = details.authorisation_code if details else None
         return {"code": t("answer.code", code=code) if code else ""}

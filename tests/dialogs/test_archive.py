@@ -232,7 +232,7 @@ def test_detail_of_rejected_and_authorised(demo: tuple[Household, list[Request]]
     household, requests = demo
     rejected = next(r for r in requests if r.number == "25000103")
     [status, *_] = render_detail(rejected, household, TODAY)
-    assert "Non è stata accolta. Il motivo: Il massimale annuo" in status.text
+    assert "È stata respinta. Il motivo: il massimale annuo" in status.text
     assert "«reclamo»" in status.text
     authorised = next(r for r in requests if r.number == "26000087")
     [status, data, _] = render_detail(authorised, household, TODAY)
@@ -370,3 +370,15 @@ def test_at_is_aware() -> None:
     from dialogs.archive._format import day
 
     assert day(datetime(2026, 11, 20, 23, 30, tzinfo=UTC)) == "21 novembre 2026"
+
+
+def test_an_internal_code_is_never_shown(demo: tuple[Household, list[Request]]) -> None:
+    """A check-up filed from the chat carries the policy's package code (SP-CHK): not shown."""
+    household, requests = demo
+    checkup = dataclasses.replace(next(r for r in requests if r.number == "26000087"),
+                                  service_code="SP-CHK")
+    texts = " ".join(reply.text for reply in render_detail(checkup, household, TODAY))
+    assert "SP-CHK" not in texts and "Check-up annuale di prevenzione" in texts
+    visit = next(r for r in requests if r.number == "25000012")
+    texts = " ".join(reply.text for reply in render_detail(visit, household, TODAY))
+    assert "(codice 89.7A.3)" in texts

@@ -1,0 +1,42 @@
+"""Italian as written: a preposition before a value joins its article ("alla tua posizione"),
+"a" before an a- word is "ad" ("intestato ad Anna")."""
+
+from __future__ import annotations
+
+import pytest
+
+from dialogs.texts import joined, t
+
+
+@pytest.mark.parametrize(
+    ("preposition", "value", "expected"),
+    [
+        ("a", "la tua posizione", "alla tua posizione"),
+        ("a", "il 3 dicembre", "al 3 dicembre"),
+        ("a", "l'ospedale", "all'ospedale"),
+        ("a", "Anna Rossi", "ad Anna Rossi"),
+        ("a", "Ancona", "ad Ancona"),
+        ("a", "Luca Rossi", "a Luca Rossi"),
+        ("a", "La Spezia", "a La Spezia"),  # a capitalised town name is not an article
+        ("di", "l'ecografia", "dell'ecografia"),
+        ("di", "gli esami", "degli esami"),
+        ("da", "lo specialista", "dallo specialista"),
+        ("in", "la struttura", "nella struttura"),
+        ("su", "il conto", "sul conto"),
+        ("A", "la richiesta 26000058", "Alla richiesta 26000058"),
+        ("a", "«luca»", "a «luca»"),
+    ],
+)
+def test_joined(preposition: str, value: str, expected: str) -> None:
+    assert joined(preposition, value) == expected
+
+
+def test_catalogue_sentences_use_it() -> None:
+    assert "intestato ad Anna Rossi" in t("reimbursement.contacts.new_iban", name="Anna Rossi")
+    assert "vicino alla tua posizione" in t("direct.booking.pick", where="la tua posizione")
+    assert "vicino a Roma" in t("direct.booking.pick", where="Roma")
+    assert "pagato ad Anna" in t("reimbursement.authorisation.refused", name="Anna")
+
+
+def test_braces_in_values_are_kept() -> None:
+    assert "{x}" in t("reimbursement.contacts.new_iban", name="{x}")
