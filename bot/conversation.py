@@ -7,12 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from dialogs import archive
 from dialogs.engine import Engine
 from dialogs.events import Inbound, Reply
 from dialogs.services import Services
 from dialogs.state import State
 from dialogs.texts import t
-from portal.models import FollowUp
+from portal.models import FollowUp, Handoff
 from portal.store import ConversationRecord, StaleConversation, Store
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,16 @@ class Conversations:
             log.exception("could not reload the conversation after a failed turn")
             return None
 
+    async def _open_handoff(self, customer_id: int, reason: str, text: str,
+                            now: datetime) -> Handoff | None:
+        """The customer's hand-off of this reason still open (recorded in the last 24 hours),
+        when asking again repeats it; None when a new one is to be recorded."""
+        if not _is_repeat(reason, text):
+            return None
+        recent = [h for h in await self._store.handoffs(customer_id=customer_id, reason=reason)
+                  if now - h.created_at <= HANDOFF_OPEN_FOR]
+        return recent[-1] if recent else None
+
     async def _handle(
         self, channel: str, user_key: str, customer_id: int, inbound: Inbound
     ) -> TurnResult:
@@ -95,17 +106,33 @@ class Conversations:
             replies = list(outcome.replies)
             if outcome.handoff is not None:
                 handoff = outcome.handoff
-                recorded = await self._store.record_handoff(
-                    channel=channel, user_key=user_key, reason=handoff.reason,
-                    text=handoff.text, customer_id=customer_id,
-                    request_number=handoff.request_number, now=now,
-                )
-                replies.insert(handoff.position, handoff.reply(str(recorded.id)))
+                open_one = await self._open_handoff(customer_id, handoff.reason, handoff.text, now)
+                if open_one is not None:
+                    # Asked again while a person has it already: followed up, not duplicated.
+                    replies.insert(handoff.position,
+                                   archive.follow_up(open_one, self._today()))
+                else:
+                    recorded = await self._store.record_handoff(
+                        channel=channel, user_key=user_key, reason=handoff.reason,
+                        text=handoff.text, customer_id=customer_id,
+                        request_number=handoff.request_number, now=now,
+                    )
+                    replies.insert(handoff.position, handoff.reply(str(recorded.id)))
             if outcome.after_submit is not None and saved.request_number is not None:
                 replies.append(outcome.after_submit(saved.request_number))
             return TurnResult(replies, outcome.state.flow, _step(outcome.state),
                               saved.request_number)
         raise RuntimeError("conversation kept changing under this turn")
+
+
+# A request for a person within this time of the last one is the same request.
+HANDOFF_OPEN_FOR = timedelta(hours=24)
+# A complaint repeated within that time with no more than these words adds nothing new.
+_BARE_COMPLAINT_WORDS = 4
+
+
+def _is_repeat(reason: str, text: str) -> bool:
+    return reason == "human" or len(text.split()) <= _BARE_COMPLAINT_WORDS
 
 
 def _step(state: State) -> str | None:

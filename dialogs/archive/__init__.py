@@ -4,6 +4,7 @@ Every function takes the household's requests and shows only those `can_see` all
 ids are keys only (see `dialogs.archive._render`), the engine adds its question token.
 """
 
+from dialogs.archive._facts import follow_up
 from dialogs.archive._query import ArchiveQuery, can_see, filters_from, select
 from dialogs.archive._render import (
     MAX_SHOWN,
@@ -25,6 +26,7 @@ __all__ = [
     "can_see",
     "complaint_text",
     "filters_from",
+    "follow_up",
     "handoff_text",
     "render_answer",
     "render_detail",

@@ -28,7 +28,7 @@ from dialogs.events import Choice, Reply
 from dialogs.services import FacilityOption
 from portal.models import Handoff, Household, Request, RequestStatus, RequestType
 
-__all__ = ["COMPLAINT_DAYS", "pick", "render_fact", "render_follow_up"]
+__all__ = ["COMPLAINT_DAYS", "follow_up", "pick", "render_fact", "render_follow_up"]
 
 # A complaint is answered in writing within 45 days (IVASS rules).
 COMPLAINT_DAYS = 45
@@ -239,3 +239,9 @@ def render_follow_up(handoffs: Sequence[Handoff], reason: str, today: date) -> R
         key = "followup.complaint_late" if deadline < today else "followup.complaint"
         return Reply(t(key, deadline=day(deadline), **values))
     return Reply(t("followup.human", **values))
+
+
+def follow_up(handoff: Handoff, today: date) -> Reply:
+    """The reply to a request for a person, or a bare complaint, already open."""
+    reason = "complaint" if handoff.reason == "complaint" else "human"
+    return render_follow_up([handoff], reason, today)

@@ -42,6 +42,10 @@ STATUSES = ("aperta", "sospesa", "liquidata", "respinta", "autorizzata", "annull
 # A confident catalogue match: this score, and this far ahead of the next.
 _SERVICE_SCORE = 90.0
 _SERVICE_MARGIN = 8.0
+# The confidence of a message recognised by its form (see parse), and the contact score of a
+# question asking how to reach us.
+_SURE_BY_FORM = 0.85
+_CONTACT_QUESTION = 3.5
 # An amount of money ("130 euro", "€ 90"): with "ho pagato", an expense to claim.
 _MONEY = re.compile(r"\d+(?:[.,]\d+)?\s*(?:€|euro\b|eur\b)|€\s*\d", re.IGNORECASE)
 _YEAR = re.compile(r"\b(19|20)\d{2}\b|\b(scors[oa]|passat[oa]|fa)\b")
@@ -102,6 +106,12 @@ def parse(text: str, today: date, people: Sequence[str] = ()) -> Parsed:
     if place:
         found["find_facility"] += 2.5
     intent, confidence = classify(found)
+    # A follow-up, a question about one fact or how to reach us is recognised by its form,
+    # whatever else the words touch ("reclamo", "operatore", "servizio clienti"): sure.
+    if intent == "status" and (about or fact):
+        confidence = max(confidence, _SURE_BY_FORM)
+    elif intent == "contact" and found["contact"] >= _CONTACT_QUESTION:
+        confidence = max(confidence, _SURE_BY_FORM)
 
     entities: dict[str, Any] = {}
     if about:

@@ -116,3 +116,38 @@ async def test_the_support_contact_in_the_middle_of_a_request(chat: EngineChat,
 async def test_english_is_answered_in_english(chat: EngineChat, text: str) -> None:
     turn = await chat.say(text)
     assert "I can only write in Italian" in turn.text and "Servizio Clienti" in turn.text
+
+
+async def test_asking_again_for_a_person_is_not_a_second_ticket(chat: EngineChat,
+                                                                 runtime: Runtime) -> None:
+    await chat.say("voglio parlare con un operatore")
+    turn = await chat.say("operatore")
+    assert "Ti ho passato a una persona" in turn.text
+    turn = await chat.say("mi passi una persona vera per favore")
+    assert "Ti ho passato a una persona" in turn.text
+    assert len(await runtime.store.handoffs(reason="human")) == 1
+
+
+async def test_a_bare_complaint_repeated_is_followed_up(chat: EngineChat,
+                                                        runtime: Runtime) -> None:
+    await chat.say("voglio fare un reclamo: la pratica di Luca è stata respinta ingiustamente")
+    turn = await chat.say("reclamo")
+    assert "Il tuo reclamo del" in turn.text
+    # A different complaint, with its details, is a complaint of its own.
+    await chat.say("reclamo: la struttura mi ha fatto pagare una prestazione autorizzata")
+    assert len(await runtime.store.handoffs(reason="complaint")) == 2
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [("cosa manca alla richiesta 26000021?", "manca la prescrizione medica"),
+     ("il codice di autorizzazione di Marco", "AUT-25-0158-RM"),
+     ("a che punto è il mio reclamo?", "Non trovo reclami")],
+)
+async def test_a_fact_in_the_middle_of_a_request(chat: EngineChat, question: str,
+                                                 said: str) -> None:
+    await chat.say("rimborso")
+    await chat.say("2026")
+    turn = await chat.say(question)
+    assert said in turn.text and "Torniamo alla richiesta" in turn.text
+    assert turn.flow == "rimborso" and turn.step == "beneficiary"
