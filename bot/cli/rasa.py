@@ -22,6 +22,9 @@ def rasa_actions_command(port: int, host: str) -> None:
             "Manca rasa-sdk: installa medbot con l'extra «rasa» (pip install -e '.[rasa]')."
         ) from exc
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # httpx logs every request's URL at INFO: an attachment's address names the file and may
+    # carry the file store's signed query string.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         run(get_settings(), host, port)
     except MissingToken as exc:
