@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from dialogs.acts import ActsLayer
 from dialogs.events import Inbound
 from dialogs.matching import reminder_command, yes_or_no
 from dialogs.menu import ask_menu
@@ -14,8 +15,7 @@ from dialogs.services import Services
 from dialogs.state import State
 from dialogs.steps import Context, Flow, Option
 from dialogs.texts import t
-from dialogs.turn import MAX_TEXT, HandoffRequest, Turn, TurnOutcome
-from nlu.intents import parse
+from dialogs.turn import HandoffRequest, Turn, TurnOutcome
 from portal.models import Household
 
 __all__ = ["Engine", "HandoffRequest", "TurnOutcome"]
@@ -27,6 +27,7 @@ class Engine:
     def __init__(self, flows: Sequence[Flow], support_contact: str) -> None:
         self._runner = FlowRunner(flows, support_contact)
         self._router = Router(self._runner)
+        self._acts = ActsLayer(self._runner, self._router)
 
     async def handle(
         self,
@@ -56,6 +57,8 @@ class Engine:
             self._runner.resume(turn)
         elif reminders is not None and state.pending is None:
             await self._router.reminders(turn, reminders, household, services)
+        elif state.pending == "held" and turn.ctx is not None:
+            await self._acts.held(turn, inbound, household, today, services)
         elif state.pending is not None:
             self._answer_pending(turn, inbound, command)
         elif command is not None and command != "human":
@@ -65,32 +68,8 @@ class Engine:
                 self._runner.command(turn, command)
         elif turn.ctx is None:
             await self._router.idle(turn, inbound, household, today, services)
-        elif not await self._digression(turn, inbound, household, today, services):
-            await self._runner.answer(turn, inbound)
-
-    async def _digression(self, turn: Turn, inbound: Inbound, household: Household,
-                          today: date, services: Services) -> bool:
-        """A status question, or a request for a person, in the middle of a flow: answered,
-        then the pending question asked again. False when the text is an answer."""
-        text = inbound.text
-        if inbound.kind != "text" or not text or len(text) > MAX_TEXT:
-            return False
-        if command_of(text) == "human":
-            self._router.handoff(turn, "human", text, None)
-            self._runner.ask_next(turn, fresh=False)
-            return True
-        parsed = parse(text, today, [m.first_name for m in household.members])
-        if parsed.intent not in ("status", "complaint", "human", "contact") or parsed.confidence < 0.8:
-            return False
-        if parsed.intent == "contact":
-            turn.say(t("menu.contact", contact=self._router.support_contact))
-        elif parsed.intent == "status":
-            await self._router.status_in_flow(turn, parsed, household, today, services)
         else:
-            self._router.handoff(turn, parsed.intent, text, parsed)
-        turn.say(t("engine.back_to_question"))
-        self._runner.ask_next(turn, fresh=False)
-        return True
+            await self._acts.handle(turn, inbound, household, today, services)
 
     def _answer_pending(self, turn: Turn, inbound: Inbound, command: str | None) -> None:
         state = turn.state

@@ -36,6 +36,9 @@ class State:
     shown: str | None = None
     # What the opening sentence said for questions not reached yet: step name -> text.
     prefill: dict[str, str] = field(default_factory=dict)
+    # What a confirmation of the acts layer is about (pending "held"): leave the draft for a
+    # new request, or a question the customer may be asking.
+    held: dict[str, Any] = field(default_factory=dict)
     schema: int = STATE_SCHEMA
 
     def start(self, flow: str) -> None:
@@ -47,6 +50,7 @@ class State:
         self.prefill = {}
         self.failures = 0
         self.pending = None
+        self.held = {}
         self.draft_id = uuid.uuid4().hex
 
     def reset(self) -> None:

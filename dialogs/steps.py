@@ -156,6 +156,29 @@ class BaseStep:
 
 
 @dataclass(frozen=True, slots=True)
+class Field:
+    """Something the customer can name to correct it ("l'importo", "la data", "era per Luca"):
+    `kind` is how people call it (see dialogs.acts), `step` the step that parses it."""
+
+    kind: str
+    step: str
+
+
+@dataclass(frozen=True, slots=True)
+class ItemList:
+    """Answers given again for each item of a list (the receipts): the completed items live in
+    `answers[name]`, each a dict whose keys are the item steps' names without `prefix`; the item
+    being given lives in the prefixed answers; `done` is the answer that closes the list."""
+
+    name: str
+    prefix: str
+    # How the customer calls one item ("documento di spesa") and the words that name it.
+    label: str
+    words: tuple[str, ...]
+    done: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Flow:
     """A sequence of steps and what to do with the answers once they are all given."""
 
@@ -166,6 +189,9 @@ class Flow:
     steps: tuple[Step, ...]
     # Builds what the flow submits from the complete answers.
     finish: Callable[[Context, str], Any]
+    # What can be corrected by naming it, and the lists whose items can be changed or removed.
+    fields: tuple[Field, ...] = ()
+    lists: tuple[ItemList, ...] = ()
 
     def step(self, name: str) -> Step:
         return next(s for s in self.steps if s.name == name)

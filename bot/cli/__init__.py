@@ -10,6 +10,7 @@ from bot.cli import (
     catalogue,
     chat,
     db,
+    dialogue,  # noqa: F401
     intents,  # noqa: F401
     nlu,
     rasa,

@@ -37,7 +37,7 @@ from dialogs.flows.direct.summary import summary_text
 from dialogs.flows.parts.closing import MedicalDocuments, Notes, Summary
 from dialogs.flows.parts.people import Beneficiary
 from dialogs.flows.parts.service import GuaranteeStep, PolicyStep, others_to_request
-from dialogs.steps import Context, Flow
+from dialogs.steps import Context, Field, Flow
 from dialogs.texts import t
 from portal.models import (
     CatalogueKind,
@@ -148,4 +148,13 @@ DIRECT = Flow(
                                _booked, _facility, _appointment, _dates, _notes)),
     ),
     finish=_finish,
+    # What can be corrected by saying it ("anzi era per Luca", "la data era il 3").
+    fields=(
+        Field("person", "beneficiary"),
+        Field("service", "service_query"),
+        Field("policy", "policy"),
+        Field("guarantee", "guarantee"),
+        Field("date", "appointment"),
+        Field("notes", "notes"),
+    ),
 )

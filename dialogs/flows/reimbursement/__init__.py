@@ -35,7 +35,7 @@ from dialogs.flows.reimbursement.expenses import (
 )
 from dialogs.flows.reimbursement.people import Authorisation, Payee, Year
 from dialogs.flows.reimbursement.summary import summary_text
-from dialogs.steps import Context, Flow
+from dialogs.steps import Context, Field, Flow, ItemList
 from dialogs.texts import t
 from portal.models import (
     CatalogueKind,
@@ -128,4 +128,24 @@ REIMBURSEMENT = Flow(
                  _notes)),      # «riepilogo»: edit any answer, then «Invia la richiesta»
     ),
     finish=_finish,
+    # What can be corrected by saying it ("l'importo era 90", "anzi era per Luca").
+    fields=(
+        Field("year", "year"),
+        Field("person", "beneficiary"),
+        Field("service", "service_query"),
+        Field("payee", "payee"),
+        Field("policy", "policy"),
+        Field("guarantee", "guarantee"),
+        Field("email", "new_email"),
+        Field("iban", "new_iban"),
+        Field("date", "exp_date"),
+        Field("amount", "exp_amount"),
+        Field("number", "exp_number"),
+        Field("notes", "notes"),
+    ),
+    lists=(
+        ItemList("expenses", "exp_", "documento di spesa",
+                 ("documento", "documenti", "fattura", "fatture", "ricevuta", "ricevute",
+                  "scontrino", "scontrini", "spesa"), done="expenses_done"),
+    ),
 )

@@ -1,0 +1,194 @@
+"""What a message does in the conversation, decided before any step parses it: answers the
+pending question, corrects an earlier answer, asks something, gives a command, starts something
+new, or needs a short clarifying question. Pure: words, the pending question and confidence."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from dialogs.acts._corrections import Correction, find_correction, find_removal
+from dialogs.acts._phrases import (
+    asks_about_cover,
+    asks_another,
+    asks_for_contact,
+    asks_for_person,
+    asks_for_recap,
+    says_send,
+    starts_something,
+)
+from dialogs.matching import normalise
+from nlu.dates import parse_date_detail
+from nlu.intents import Parsed, parse
+from nlu.money import AmountError, parse_amount
+
+__all__ = ["Act", "Expectation", "classify"]
+
+# Confidence lines of nlu.intents.parse: at or above ACT_LINE the message is acted upon; between
+# CLARIFY_LINE and ACT_LINE the bot asks a short question instead of guessing.
+ACT_LINE = 0.8
+CLARIFY_LINE = 0.55
+# Intents that open a flow, and the flow each opens.
+START_INTENTS = {"reimbursement": "rimborso", "direct_service": "diretta",
+                 "find_facility": "diretta"}
+# Words that name a person of the household besides first names.
+_RELATIONS = {"io", "me", "moglie", "marito", "figlio", "figlia", "coniuge", "stesso", "stessa"}
+# Markers after which the rest of the message is the answer itself ("anzi 90", "scusa, il 3").
+# The old value, said after the new one ("era per Luca, non per Marco").
+_NOT_THE_OLD = re.compile(r"[\s,]+(?:e )?(?:non|anziche|invece di|al posto di)\b.*$")
+_RESTATING = {"anzi", "scusa", "scusami", "volevo dire", "intendevo", "in realta", "pardon",
+              "ops", "oops", "no aspetta", "aspetta"}
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    """The pending question as the acts layer sees it."""
+
+    flow: str
+    step: str
+    today: date
+    # The field kind the pending step parses ("amount", "date", ...), if any is declared.
+    kind: str | None = None
+    # Field kinds declared by the flow, and those with an answer that can be corrected.
+    fields: frozenset[str] = frozenset()
+    answered: frozenset[str] = frozenset()
+    # The step takes any text (a note): only unmistakable acts are taken from it.
+    free_text: bool = False
+    at_summary: bool = False
+    people: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Act:
+    """kind: answer | correction | removal | question | command | new_intent | clarify."""
+
+    kind: str
+    # answer: the text the step parses, and an option key already read in it ("send").
+    text: str | None = None
+    option: str | None = None
+    # correction and removal: the field kind, the item (1-based, -1 the last), the new value.
+    field: str | None = None
+    item: int | None = None
+    value: str | None = None
+    noun: str = ""
+    # question, command, new_intent, clarify: what is asked ("status", "human", a flow name).
+    intent: str | None = None
+    parsed: Parsed | None = None
+    confidence: float = 1.0
+
+
+def classify(text: str, expect: Expectation) -> Act:
+    """What `text`, typed while `expect` is pending, does."""
+    parsed = parse(text, expect.today, expect.people)
+    if expect.at_summary:
+        if says_send(text):
+            return Act("answer", text=text, option="send")
+        removal = find_removal(text)
+        if removal is not None:
+            return Act("removal", item=removal.item, noun=removal.noun)
+    if asks_for_person(text):
+        return Act("command", intent="human", parsed=parsed)
+    if parsed.intent in ("human", "complaint") and parsed.confidence >= ACT_LINE:
+        return Act("command", intent=parsed.intent, parsed=parsed,
+                   confidence=parsed.confidence)
+    correction = find_correction(text)
+    if correction is not None:
+        act = _correction_act(text, correction, expect)
+        if act is not None:
+            return act
+    if not expect.at_summary:
+        removal = find_removal(text)
+        if removal is not None and removal.item is not None:
+            return Act("removal", item=removal.item, noun=removal.noun)
+    if asks_for_contact(text):
+        return Act("question", intent="contact")
+    if asks_for_recap(text):
+        return Act("question", intent="recap")
+    if asks_about_cover(text) and not expect.free_text:
+        return Act("question", intent="cover")
+    if parsed.intent == "status":
+        if parsed.confidence >= ACT_LINE:
+            return Act("question", intent="status", parsed=parsed, confidence=parsed.confidence)
+        if parsed.confidence >= CLARIFY_LINE and "?" in text and not expect.free_text:
+            return Act("clarify", text=text, intent="status", parsed=parsed,
+                       confidence=parsed.confidence)
+    flow = START_INTENTS.get(parsed.intent)
+    if (flow is not None and starts_something(text)
+            and (flow != expect.flow or asks_another(text))
+            and (parsed.confidence >= CLARIFY_LINE or asks_another(text))):
+        # Never acted upon blindly: the draft's fate is confirmed first.
+        return Act("new_intent", text=text, intent=flow, parsed=parsed,
+                   confidence=parsed.confidence)
+    marker = _restating(text)
+    if marker and not expect.free_text:
+        rest = _after_marker(text, marker)
+        if rest:
+            return Act("answer", text=rest)  # "anzi 90" at the amount: 90
+    return Act("answer", text=text)
+
+
+def _correction_act(text: str, correction: Correction, expect: Expectation) -> Act | None:
+    kind = correction.field or _kind_of_value(correction.value, expect)
+    if kind is None:
+        return None
+    if kind != "notes" and correction.value:
+        # "era per Luca, non per Marco", "90 euro, non 30": the new value, not the old one.
+        value = _NOT_THE_OLD.sub("", correction.value).strip(" ,.;") or correction.value
+        correction = dataclasses.replace(correction, value=value)
+    if kind == "person" and correction.field == "person" and not _names_person(
+            correction.value, expect):
+        return None
+    if kind not in expect.fields:
+        return None
+    if kind == expect.kind and correction.item is None and not expect.at_summary:
+        return Act("answer", text=correction.value or text)
+    if kind not in expect.answered and correction.item is None:
+        return None
+    if expect.free_text and not correction.explicit:
+        # "anzi era per Luca" where a note is asked: ask rather than store it as the note.
+        if not correction.marked:
+            return None
+        return Act("clarify", text=text, intent="correction", field=kind,
+                   item=correction.item, value=correction.value)
+    return Act("correction", field=kind, item=correction.item, value=correction.value)
+
+
+def _kind_of_value(value: str | None, expect: Expectation) -> str | None:
+    """The field a bare corrected value belongs to: a person, an amount in euro, a full date."""
+    if not value:
+        return None
+    if _names_person(value, expect):
+        return "person"
+    words = normalise(value)
+    if "euro" in words.split() or "€" in value:
+        try:
+            parse_amount(value)
+            return "amount"
+        except AmountError:
+            return None
+    reading = parse_date_detail(value, expect.today, prefer="past")
+    if reading is not None and reading.literal:
+        return "date"
+    return None
+
+
+def _names_person(value: str | None, expect: Expectation) -> bool:
+    if not value:
+        return False
+    words = set(normalise(value).split())
+    names = {normalise(p) for p in expect.people}
+    return bool(words & names or words & _RELATIONS) and len(words) <= 5
+
+
+def _after_marker(text: str, marker: str) -> str:
+    """The text after its opening marker, as typed ("anzi, 90,50" -> "90,50")."""
+    words = len(marker.split())
+    parts = re.split(r"[\s,.;:!]+", text.strip(), maxsplit=words)
+    return parts[words].strip(" ,.;:!") if len(parts) > words else ""
+
+
+def _restating(text: str) -> str:
+    words = normalise(text)
+    return next((m for m in _RESTATING if words == m or words.startswith(m + " ")), "")

@@ -1,0 +1,99 @@
+"""The acts classifier in context: the same words do different things at different questions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dialogs.acts import Expectation, classify
+
+TODAY = date(2026, 11, 24)
+PEOPLE = ("Mario", "Anna", "Luca", "Marco")
+FIELDS = frozenset({"year", "person", "service", "payee", "policy", "guarantee", "email", "iban",
+                    "date", "amount", "number", "notes"})
+
+
+def at(step: str, kind: str | None = None, answered: tuple[str, ...] = (),
+       summary: bool = False, flow: str = "rimborso") -> Expectation:
+    return Expectation(flow=flow, step=step, today=TODAY, kind=kind, fields=FIELDS,
+                       answered=frozenset(answered), free_text=kind == "notes",
+                       at_summary=summary, people=PEOPLE)
+
+
+AFTER_AMOUNT = at("exp_number", "number", ("year", "person", "service", "date", "amount"))
+
+
+@pytest.mark.parametrize("text", [
+    "anzi era per Luca", "no, era per mia moglie", "scusa, la visita era per Anna",
+])
+def test_person_corrections_after_the_person(text: str) -> None:
+    act = classify(text, AFTER_AMOUNT)
+    assert act.kind == "correction" and act.field == "person"
+
+
+def test_the_same_words_answer_the_question_they_fit() -> None:
+    act = classify("anzi era per Luca", at("beneficiary", "person", ("year",)))
+    assert act.kind == "answer" and act.text == "Luca"
+    act = classify("scusa, erano 90 euro", at("exp_amount", "amount", ("year", "date")))
+    assert act.kind == "answer"
+
+
+@pytest.mark.parametrize("text", [
+    "ho sbagliato l'importo, erano 90", "anzi 90 euro", "l'importo era 90",
+])
+def test_amount_corrections(text: str) -> None:
+    act = classify(text, AFTER_AMOUNT)
+    assert act.kind == "correction" and act.field == "amount"
+
+
+def test_a_note_stays_a_note_unless_the_change_is_asked() -> None:
+    notes = at("notes", "notes", ("year", "person", "amount", "date"))
+    assert classify("la data era il 3 ma in fattura c'è il 4", notes).kind == "answer"
+    assert classify("cambia la data in 3 novembre", notes).kind == "correction"
+
+
+@pytest.mark.parametrize(("text", "kind", "intent"), [
+    ("mi passi un operatore per favore", "command", "human"),
+    ("posso parlare con qualcuno?", "command", "human"),
+    ("a che punto è la pratica 26000112?", "question", "status"),
+    ("qual è il numero verde?", "question", "contact"),
+    ("è coperta dalla polizza?", "question", "cover"),
+    ("cosa ti ho scritto finora?", "question", "recap"),
+    ("voglio prenotare una visita", "new_intent", "diretta"),
+    ("devo chiedere un altro rimborso", "new_intent", "rimborso"),
+])
+def test_acts_in_the_middle_of_a_request(text: str, kind: str, intent: str) -> None:
+    act = classify(text, at("service_query", "service", ("year", "person")))
+    assert (act.kind, act.intent) == (kind, intent)
+
+
+def test_the_service_asked_in_its_own_flow_is_an_answer() -> None:
+    act = classify("voglio prenotare una visita", at("service_query", "service", ("person",),
+                                                     flow="diretta"))
+    assert act.kind == "answer"
+
+
+@pytest.mark.parametrize("text", ["ok manda", "vai", "si invia", "invia pure", "confermo"])
+def test_sending_at_the_summary_only(text: str) -> None:
+    summary = at("summary", None, ("year", "person", "amount"), summary=True)
+    act = classify(text, summary)
+    assert (act.kind, act.option) == ("answer", "send")
+    assert classify(text, AFTER_AMOUNT).option is None
+
+
+def test_edits_at_the_summary() -> None:
+    summary = at("summary", None, ("year", "person", "amount", "date", "notes"), summary=True)
+    act = classify("cambia l'importo del secondo documento in 90 euro", summary)
+    assert (act.kind, act.field, act.item, act.value) == ("correction", "amount", 2, "90 euro")
+    act = classify("togli il documento 2", summary)
+    assert (act.kind, act.item) == ("removal", 2)
+    act = classify("la data era il 3", summary)
+    assert (act.kind, act.field, act.value) == ("correction", "date", "il 3")
+    act = classify("cambia la nota", summary)
+    assert (act.kind, act.field, act.value) == ("correction", "notes", None)
+
+
+@pytest.mark.parametrize("text", ["visita cardiologica", "80", "sì", "luca", "10/11/2026"])
+def test_plain_answers(text: str) -> None:
+    assert classify(text, AFTER_AMOUNT).kind == "answer"
