@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from dialogs.acts import ActsLayer
+from dialogs.acts import PENDING, ActsLayer
 from dialogs.events import Inbound
 from dialogs.matching import reminder_command, yes_or_no
 from dialogs.menu import ask_menu
@@ -57,7 +57,7 @@ class Engine:
             self._runner.resume(turn)
         elif reminders is not None and state.pending is None:
             await self._router.reminders(turn, reminders, household, services)
-        elif state.pending == "held" and turn.ctx is not None:
+        elif state.pending in PENDING and turn.ctx is not None:
             await self._acts.held(turn, inbound, household, today, services)
         elif state.pending is not None:
             self._answer_pending(turn, inbound, command)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -30,6 +30,8 @@ class FlowRunner:
     def __init__(self, flows: Sequence[Flow], support_contact: str) -> None:
         self.flows = {flow.name: flow for flow in flows}
         self.support_contact = support_contact
+        # Called when an answer is taken, before its notice (the acts layer says what changed).
+        self.on_accept: list[Callable[[Turn, Step], None]] = []
 
     def flow_of(self, turn: Turn) -> Flow:
         assert turn.state.flow is not None
@@ -228,6 +230,8 @@ class FlowRunner:
         state.trail.append(step.name)
         state.failures = 0
         turn.followup = outcome.followup or turn.followup
+        for hook in self.on_accept:
+            hook(turn, step)
         turn.say(outcome.notice)
         if outcome.venues:
             turn.flush()

@@ -36,8 +36,8 @@ class State:
     shown: str | None = None
     # What the opening sentence said for questions not reached yet: step name -> text.
     prefill: dict[str, str] = field(default_factory=dict)
-    # What a confirmation of the acts layer is about (pending "held"): leave the draft for a
-    # new request, or a question the customer may be asking.
+    # What a confirmation of the acts layer is about (pending "switch" or "clarify"): leave the
+    # draft for a new request, a question or a correction the customer may be asking.
     held: dict[str, Any] = field(default_factory=dict)
     schema: int = STATE_SCHEMA
 

@@ -16,6 +16,7 @@ from dialogs.acts._phrases import (
     asks_for_contact,
     asks_for_person,
     asks_for_recap,
+    asks_why,
     says_send,
     starts_something,
 )
@@ -33,6 +34,8 @@ CLARIFY_LINE = 0.55
 # Intents that open a flow, and the flow each opens.
 START_INTENTS = {"reimbursement": "rimborso", "direct_service": "diretta",
                  "find_facility": "diretta"}
+# Field kinds whose answer is a bare value (a number, an amount, a day).
+_VALUE_KINDS = {"number", "amount", "date", "year", "iban", "email"}
 # Words that name a person of the household besides first names.
 _RELATIONS = {"io", "me", "moglie", "marito", "figlio", "figlia", "coniuge", "stesso", "stessa"}
 # Markers after which the rest of the message is the answer itself ("anzi 90", "scusa, il 3").
@@ -102,13 +105,15 @@ def classify(text: str, expect: Expectation) -> Act:
         removal = find_removal(text)
         if removal is not None and removal.item is not None:
             return Act("removal", item=removal.item, noun=removal.noun)
-    if asks_for_contact(text):
+    if asks_for_contact(text) or parsed.intent == "contact" and parsed.confidence >= ACT_LINE:
         return Act("question", intent="contact")
     if asks_for_recap(text):
         return Act("question", intent="recap")
     if asks_about_cover(text) and not expect.free_text:
         return Act("question", intent="cover")
-    if parsed.intent == "status":
+    if asks_why(text) and ("?" in text or not expect.free_text):
+        return Act("question", intent="why")
+    if parsed.intent == "status" and not _is_a_value(text, expect):
         if parsed.confidence >= ACT_LINE:
             return Act("question", intent="status", parsed=parsed, confidence=parsed.confidence)
         if parsed.confidence >= CLARIFY_LINE and "?" in text and not expect.free_text:
@@ -127,6 +132,16 @@ def classify(text: str, expect: Expectation) -> Act:
         if rest:
             return Act("answer", text=rest)  # "anzi 90" at the amount: 90
     return Act("answer", text=text)
+
+
+def _is_a_value(text: str, expect: Expectation) -> bool:
+    """A status-like message that is more likely the value asked: a bare number where a
+    document number is asked ("26000112"), a statement where a note is asked ("ho pagato...")."""
+    if "?" in text:
+        return False
+    if expect.free_text:
+        return True
+    return expect.kind in _VALUE_KINDS and len(normalise(text).split()) < 2
 
 
 def _correction_act(text: str, correction: Correction, expect: Expectation) -> Act | None:

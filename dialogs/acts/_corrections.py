@@ -32,9 +32,12 @@ _MARKERS = (
     "cambiare", "modifica", "modificare", "metti", "sostituisci", "no",
 )
 # Verbs that ask for a change explicitly: they make a correction of the field they name.
-_CHANGE_VERBS = ("ho sbagliato", "mi sono sbagliato", "mi sono sbagliata", "ho scritto male",
+_CHANGE_VERBS = ("ho sbagliato", "cambiarlo", "cambiarla", "correggerlo", "correggerla",
+                 "modificarlo", "modificarla", "mi sono sbagliato", "mi sono sbagliata", "ho scritto male",
                  "correggi", "correggere", "correggo", "cambia", "cambiare", "modifica",
                  "modificare", "metti", "sostituisci")
+_MODAL = re.compile(r"(?:(?:io|allora|scusa|ah)\s+)?(?:voglio|vorrei|volevo|devo|dovrei|posso|potrei"
+                    r"|puoi|potresti|potete|bisogna|si puo|mi fai|fammi|dovete)\s+")
 _REMOVE_VERBS = ("togli", "togliere", "rimuovi", "rimuovere", "elimina", "eliminare", "cancella",
                  "cancellare", "leva", "levare", "scarta")
 # Where the new value starts: "in 90", "con 90", "era il 3", "erano 90", "è 90", ": 90".
@@ -78,7 +81,8 @@ class Correction:
 
 @dataclass(frozen=True, slots=True)
 class Removal:
-    """"togli il documento 2": which item (1-based, -1 the last), of a list named by `noun`."""
+    """"togli il documento 2": which item (1-based, -1 the last), of a list named by the words
+    of `noun` ("documento", "documento medico")."""
 
     item: int | None
     noun: str
@@ -95,7 +99,7 @@ def find_correction(text: str) -> Correction | None:
         markers.append(marker)
         rest = rest[len(marker):].strip()
     marker = markers[0] if markers else ""
-    explicit = any(m in _CHANGE_VERBS for m in markers)
+    explicit = any(_MODAL.sub("", m) in _CHANGE_VERBS for m in markers)
     field, field_end = _field(rest)
     item, rest_without_item = _item(rest)
     if field is not None:
@@ -131,12 +135,19 @@ def find_removal(text: str) -> Removal | None:
         return None
     rest = words[len(verb):].strip()
     item, _ = _item(rest)
-    noun = next((w for w in rest.split() if w not in _ARTICLES and not w.isdigit()
-                 and w not in _ORDINALS), "")
-    return Removal(item, noun)
+    nouns = " ".join(w for w in rest.split() if w not in _ARTICLES and not w.isdigit()
+                     and w not in _ORDINALS)
+    return Removal(item, nouns)
 
 
 def _marker(words: str) -> str:
+    # "voglio cambiare", "puoi correggere": a change asked politely is still a change.
+    modal = _MODAL.match(words)
+    if modal and any(words[modal.end():].startswith(v + " ") or words[modal.end():] == v
+                     for v in _CHANGE_VERBS):
+        verb = next(v for v in sorted(_CHANGE_VERBS, key=len, reverse=True)
+                    if words[modal.end():].startswith(v))
+        return words[:modal.end()] + verb
     for marker in sorted(_MARKERS, key=len, reverse=True):
         if words == marker or words.startswith(marker + " "):
             return marker
@@ -170,7 +181,7 @@ def _item(text: str) -> tuple[int | None, str]:
         rf"(?:(?:del|della|dello|nel|nella|il|la|lo|l|sul|sulla)\s+)?({ordinals})\s+(?:{nouns})"
         r"(?:\s+di spesa)?",
         rf"(?:(?:del|della|dello|nel|nella|il|la|lo|l|sul|sulla)\s+)?(?:{nouns})"
-        r"(?:\s+di spesa)?\s+(?:n\s+|numero\s+)?(\d{1,2})\b",
+        r"(?:\s+di spesa|\s+medic[oaie]|\s+fiscale)?\s+(?:n\s+|numero\s+)?(\d{1,2})\b",
     )
     patterns += (rf"(?:del|della|dello|dell|nel|nella|sul|sulla)\s+({ordinals})\b",)
     for pattern in patterns:

@@ -12,7 +12,7 @@ from dialogs.acts._texts import t
 from dialogs.events import Inbound
 from dialogs.matching import match_choice, normalise
 from dialogs.runner import FlowRunner, reopen
-from dialogs.steps import Accept, Context, Flow, Invalid, ItemList
+from dialogs.steps import Accept, Context, Flow, Invalid, ItemList, Step
 from dialogs.turn import Turn
 
 
@@ -21,6 +21,7 @@ class Editor:
 
     def __init__(self, runner: FlowRunner) -> None:
         self._runner = runner
+        runner.on_accept.append(self.said_changed)
 
     async def correct(self, turn: Turn, act: Act) -> None:
         ctx = turn.ctx
@@ -34,6 +35,17 @@ class Editor:
             await self._correct_answer(turn, flow, ctx, place, act.value)
         else:
             await self._correct_item(turn, ctx, place, act.value)
+
+    @staticmethod
+    def said_changed(turn: Turn, step: Step) -> None:
+        """A reopened answer ("cambia la nota") is given: say what changed."""
+        held = turn.state.held
+        if held.get("do") != "changing" or held.get("step") != step.name:
+            return
+        assert turn.ctx is not None
+        turn.state.held = {}
+        new = step.describe(turn.ctx, turn.ctx.answers[step.name])
+        turn.say(_changed(str(held["what"]), str(held["old"]), new))
 
     def _place(self, turn: Turn, flow: Flow, ctx: Context, act: Act) -> Place | None:
         """The answer the correction is about; None when it can't be told (said why)."""
@@ -73,6 +85,8 @@ class Editor:
         trail = list(state.trail)
         reopen(step, ctx, state)
         if value is None:
+            # Said once the new answer is taken (see `said_changed`).
+            state.held = {"do": "changing", "step": step.name, "what": place.label(), "old": old}
             turn.say(t("correction.ask", what=place.label()))
             self._runner.ask_next(turn, fresh=True)
             return
@@ -156,25 +170,40 @@ class Editor:
             index = len(items) - 1 if n in (None, -1) else n - 1
             removed = items.pop(index)
             ctx.answers[lst.name] = items
-            turn.say(t("removal.done", item=lst.label, n=index + 1,
-                       details=_details(flow, ctx, lst, removed)))
+            details = _details(flow, ctx, lst, removed)
+            turn.say(t("removal.done" if details else "removal.done_plain", item=lst.label,
+                       n=index + 1, details=details))
             if index < len(items):
                 turn.say(t("removal.renumbered"))
             if not items and lst.done:
                 ctx.answers.pop(lst.done, None)
                 turn.say(t("removal.last_one", item=lst.label))
+            _forget_invalid(flow, ctx)
             self._runner.ask_next(turn, fresh=True)
             return
         self._runner.ask_next(turn, fresh=False)
 
 
+def _forget_invalid(flow: Flow, ctx: Context) -> None:
+    """Answers that relied on the removed item ("Continua" with the prescription there) are
+    asked again with nothing to keep: the old answer no longer holds."""
+    for step in flow.steps:
+        if step.name in ctx.answers and step.applies(ctx) and not step.still_valid(
+                ctx, ctx.answers[step.name]):
+            ctx.answers.pop(step.name)
+            ctx.defaults.pop(step.name, None)
+
+
 def _list_named(flow: Flow, noun: str) -> ItemList | None:
-    if not flow.lists:
-        return None
+    """The list the words name; the last word decides ("documento medico": the medical ones)."""
     if not noun:
-        return flow.lists[0] if len(flow.lists) == 1 else None
-    word = normalise(noun)
-    return next((lst for lst in flow.lists if word in lst.words), None)
+        return flow.lists[0] if flow.lists else None
+    words = normalise(noun).split()
+    for word in reversed(words):
+        found = next((lst for lst in flow.lists if word in lst.words), None)
+        if found is not None:
+            return found
+    return None
 
 
 def _details(flow: Flow, ctx: Context, lst: ItemList, item: dict) -> str:
@@ -184,7 +213,9 @@ def _details(flow: Flow, ctx: Context, lst: ItemList, item: dict) -> str:
         key = declared.step[len(lst.prefix):]
         if declared.step.startswith(lst.prefix) and item.get(key):
             parts.append(flow.step(declared.step).describe(ctx, item[key]))
-    return ", ".join(parts)
+    if not parts and isinstance(item.get("file"), dict):
+        parts.append(str(item["file"].get("filename", "")))
+    return ", ".join(p for p in parts if p)
 
 
 def _changed(what: str, old: str, new: str) -> str:

@@ -21,6 +21,8 @@ from dialogs.turn import MAX_TEXT, Turn
 from nlu.intents import parse
 from portal.models import Household
 
+# The confirmations this layer asks (State.pending), answered through `held`.
+PENDING = ("switch", "clarify")
 # Field kinds whose step takes any text: only unmistakable acts are read in them.
 FREE_TEXT = {"notes"}
 
@@ -88,9 +90,13 @@ class ActsLayer:
                 await self._router.status_in_flow(turn, act.parsed, household, today, services)
                 turn.say(t("question.back"))
             elif act.intent == "contact":
-                turn.say(t("question.contact", contact=self._runner.support_contact))
+                turn.say(texts.t("menu.contact", contact=self._runner.support_contact))
             elif act.intent == "recap":
                 turn.say(recap(flow, ctx))
+            elif act.intent == "why":
+                step = self._runner.current(turn, flow)
+                turn.say(step.help(ctx) if step is not None and step.help(ctx)
+                         else texts.t("engine.no_help"))
             else:
                 turn.say(cover(flow, ctx, self._runner.support_contact))
             self._runner.ask_next(turn, fresh=False)
@@ -99,21 +105,21 @@ class ActsLayer:
             new = self._runner.flows.get(act.intent)
             title = new.title if new is not None else act.intent
             turn.state.held = {"do": "switch", "flow": act.intent, "text": act.text}
-            self._runner.confirm(turn, "held", t("switch.ask", current=flow.title, new=title),
+            self._runner.confirm(turn, "switch", t("switch.ask", current=flow.title, new=title),
                                  t("switch.yes"), t("switch.no"))
         elif act.intent == "correction":
             # A correction where any text is an answer (a note): asked, not guessed.
             assert act.text is not None and act.field is not None
             turn.state.held = {"do": "correction", "field": act.field, "item": act.item,
                                "value": act.value, "text": act.text}
-            self._runner.confirm(turn, "held",
+            self._runner.confirm(turn, "clarify",
                                  t("clarify.correction" if act.value else "clarify.reopen",
                                    what=t(f"field.{act.field}"), value=act.value),
                                  t("clarify.correction_yes"), t("clarify.correction_no"))
         else:  # clarify: a question the customer may or may not be asking
             assert act.text is not None
             turn.state.held = {"do": act.intent or "status", "text": act.text}
-            self._runner.confirm(turn, "held", t("clarify.status"), t("clarify.status_yes"),
+            self._runner.confirm(turn, "clarify", t("clarify.status"), t("clarify.status_yes"),
                                  t("clarify.status_no"))
 
     async def held(self, turn: Turn, inbound: Inbound, household: Household, today: date,

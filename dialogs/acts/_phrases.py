@@ -25,6 +25,10 @@ _RECAP = re.compile(
 _CONTACT = re.compile(
     r"\b(?:numero verde|numero di telefono|servizio clienti|call center|come (?:vi )?(?:contatto"
     r"|posso contattarvi|chiamarvi)|telefono dell assistenza|vostro numero)\b")
+# "perché mi chiedi l'IBAN?", "a cosa serve?", "cosa vuol dire?": about the pending question.
+_WHY = re.compile(r"^(?:ma |scusa |e )?(?:perche|come mai|a cosa serve|a che serve|cosa vuol dire"
+                  r"|che vuol dire|cosa significa|che significa|cosa intendi|in che senso"
+                  r"|cosa devo (?:mettere|scrivere|rispondere))\b")
 _QUESTION_START = {"come", "cosa", "che", "quando", "quanto", "quanti", "quale", "quali",
                    "perche", "dove", "chi", "posso", "potete", "puoi", "e", "ma", "mi", "la",
                    "lo", "il"}
@@ -75,6 +79,12 @@ def asks_for_contact(text: str) -> bool:
     """"qual è il numero verde?", "come vi contatto?"."""
     words = normalise(text)
     return len(words.split()) <= 14 and bool(_CONTACT.search(words))
+
+
+def asks_why(text: str) -> bool:
+    """"perché mi chiedi l'IBAN?", "a cosa serve?": a question about the pending question."""
+    words = normalise(text)
+    return len(words.split()) <= 14 and bool(_WHY.match(words))
 
 
 def says_send(text: str) -> bool:

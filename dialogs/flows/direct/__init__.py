@@ -37,7 +37,7 @@ from dialogs.flows.direct.summary import summary_text
 from dialogs.flows.parts.closing import MedicalDocuments, Notes, Summary
 from dialogs.flows.parts.people import Beneficiary
 from dialogs.flows.parts.service import GuaranteeStep, PolicyStep, others_to_request
-from dialogs.steps import Context, Field, Flow
+from dialogs.steps import Context, Field, Flow, ItemList
 from dialogs.texts import t
 from portal.models import (
     CatalogueKind,
@@ -156,5 +156,10 @@ DIRECT = Flow(
         Field("guarantee", "guarantee"),
         Field("date", "appointment"),
         Field("notes", "notes"),
+    ),
+    lists=(
+        ItemList("medical_docs", "medical_docs_", "documento medico",
+                 ("medico", "medica", "medici", "mediche", "prescrizione", "prescrizioni",
+                  "ricetta", "ricette", "referto", "referti", "cartella", "clinica")),
     ),
 )

@@ -147,5 +147,8 @@ REIMBURSEMENT = Flow(
         ItemList("expenses", "exp_", "documento di spesa",
                  ("documento", "documenti", "fattura", "fatture", "ricevuta", "ricevute",
                   "scontrino", "scontrini", "spesa"), done="expenses_done"),
+        ItemList("medical_docs", "medical_docs_", "documento medico",
+                 ("medico", "medica", "medici", "mediche", "prescrizione", "prescrizioni",
+                  "ricetta", "ricette", "referto", "referti", "cartella", "clinica")),
     ),
 )

@@ -97,3 +97,42 @@ def test_edits_at_the_summary() -> None:
 @pytest.mark.parametrize("text", ["visita cardiologica", "80", "sì", "luca", "10/11/2026"])
 def test_plain_answers(text: str) -> None:
     assert classify(text, AFTER_AMOUNT).kind == "answer"
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("aspetta, era per Luca non per Marco", "Luca"),
+    ("l'importo è 90 euro, non 30", "90 euro"),
+])
+def test_the_old_value_said_after_the_new_one_is_dropped(text: str, value: str) -> None:
+    act = classify(text, AFTER_AMOUNT)
+    assert act.kind == "correction" and act.value == value
+
+
+def test_a_marked_correction_in_a_note_is_asked() -> None:
+    notes = at("notes", "notes", ("year", "person", "amount", "date"))
+    act = classify("no aspetta, l'importo era 90", notes)
+    assert (act.kind, act.intent, act.field, act.value) == ("clarify", "correction", "amount", "90")
+
+
+def test_restating_the_answer_after_a_marker() -> None:
+    act = classify("anzi, 90,50", at("exp_amount", "amount", ("year", "date")))
+    assert (act.kind, act.text) == ("answer", "90,50")
+    act = classify("scusa ma la pratica 26000112 a che punto è?", AFTER_AMOUNT)
+    assert (act.kind, act.intent) == ("question", "status")
+
+
+def test_a_correction_of_something_not_yet_asked_is_an_answer() -> None:
+    act = classify("l'importo era 90", at("beneficiary", "person", ("year",)))
+    assert act.kind == "answer"
+
+
+def test_a_bare_number_is_the_document_number_not_a_request() -> None:
+    assert classify("26000112", AFTER_AMOUNT).kind == "answer"
+    act = classify("a che punto è la 26000112", at("beneficiary", "person", ("year",)))
+    assert (act.kind, act.intent) == ("question", "status")
+
+
+def test_a_note_about_paying_is_a_note() -> None:
+    notes = at("notes", "notes", ("year", "person", "amount", "date"))
+    assert classify("ho pagato con bancomat e non mi hanno dato lo scontrino", notes).kind == "answer"
+    assert classify("è stato pagato il rimborso di Luca?", notes).intent == "status"

@@ -22,6 +22,10 @@ from dialogs.acts import find_correction, find_removal
     ("correggi il numero: FT 99/A", "number", "FT 99/A"),
     ("cambia la nota in: Pagato in contanti", "notes", "Pagato in contanti"),
     ("anzi la prestazione era una visita oculistica", "service", "una visita oculistica"),
+    ("ops, ho messo l'importo sbagliato: sono 95 euro", "amount", "95 euro"),
+    ("errore mio, la data giusta è 9/11/2026", "date", "9/11/2026"),
+    ("puoi correggere la data? era il 4", "date", "il 4"),
+    ("la visita l'ha fatta mia moglie", "person", "mia moglie"),
 ])
 def test_field_and_value(text: str, field: str, value: str) -> None:
     found = find_correction(text)
@@ -33,7 +37,9 @@ def test_field_and_value(text: str, field: str, value: str) -> None:
     ("cambia la nota", "notes"),
     ("no aspetta, la data è sbagliata", "date"),
     ("modifica l'importo", "amount"),
-    ("voglio cambiare la polizza", None),
+    ("voglio cambiare l'importo", "amount"),
+    ("vorrei modificare la nota", "notes"),
+    ("puoi correggere la data?", "date"),
 ])
 def test_a_field_without_its_new_value(text: str, field: str | None) -> None:
     found = find_correction(text)
@@ -68,8 +74,10 @@ def test_answers_are_not_corrections(text: str) -> None:
     ("togli il documento 2", 2, "documento"),
     ("elimina la seconda fattura", 2, "fattura"),
     ("rimuovi l'ultima ricevuta", -1, "ricevuta"),
-    ("cancella il documento di spesa 1", 1, "documento"),
+    ("cancella il documento di spesa 1", 1, "documento spesa"),
     ("togli lo scontrino", None, "scontrino"),
+    ("togli il documento medico 1", 1, "documento medico"),
+    ("leva la prescrizione", None, "prescrizione"),
 ])
 def test_removals(text: str, item: int | None, noun: str) -> None:
     found = find_removal(text)

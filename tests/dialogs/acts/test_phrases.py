@@ -9,6 +9,7 @@ from dialogs.acts import (
     asks_for_contact,
     asks_for_person,
     asks_for_recap,
+    asks_why,
     says_send,
     starts_something,
 )
@@ -52,6 +53,8 @@ def test_not_send(text: str) -> None:
     (asks_for_recap, "a che punto siamo?"),
     (asks_for_contact, "qual è il numero verde?"),
     (asks_for_contact, "come vi contatto?"),
+    (asks_why, "perché mi chiedi l'IBAN?"),
+    (asks_why, "a cosa serve il numero?"),
     (starts_something, "voglio prenotare una visita"),
     (starts_something, "devo chiedere un altro rimborso"),
     (starts_something, "vorrei fare una nuova richiesta"),
@@ -62,5 +65,5 @@ def test_questions_and_openings(check: object, text: str) -> None:
 
 @pytest.mark.parametrize("text", ["visita cardiologica", "80 euro", "luca", "sì"])
 def test_plain_answers_ask_nothing(text: str) -> None:
-    assert not any(check(text) for check in (asks_about_cover, asks_for_recap,
+    assert not any(check(text) for check in (asks_about_cover, asks_for_recap, asks_why,
                                              asks_for_contact, starts_something))
