@@ -177,12 +177,13 @@ def bench_telegram_command(updates: int, users: int, as_json: bool) -> None:
     for name, figures in (("eco su Application nuda (pavimento)", result.floor),
                           ("eco sulla Application di medbot", result.echo),
                           ("medbot", result.medbot),
-                          ("  di cui turno (motore e archivio)", result.turn)):
+                          ("  di cui turno (motore e archivio)", result.turn),
+                          ("  di cui strato Telegram (il resto)", result.layer)):
         click.echo(f"{name}: mediana {figures.median:.2f} ms, p90 {figures.p90:.2f} ms, "
                    f"media {figures.mean:.2f} ms")
     click.echo(f"rapporto medbot/pavimento: {result.ratio:.1f}x (mediane); "
                f"medbot/eco sulla stessa Application: {result.same_app_ratio:.1f}x; "
-               f"solo lo strato Telegram (medbot meno il turno): {result.layer_ratio:.1f}x")
+               f"solo lo strato Telegram: {result.layer_ratio:.1f}x")
     calls = ", ".join(f"{method} {count:g}" for method, count in result.bot_api_calls.items())
     click.echo(f"chiamate Bot API per aggiornamento: {calls}")
     click.echo(f"istruzioni SQL per aggiornamento: {result.sql_statements:.1f}")

@@ -74,6 +74,7 @@ class BenchResult:
     echo: Figures  # the echo handler on medbot's Application
     medbot: Figures
     turn: Figures  # of medbot's updates: the conversation turn alone (engine and store)
+    layer: Figures  # of medbot's updates: the rest (the Telegram layer), update by update
     bot_api_calls: dict[str, float] = field(default_factory=dict)  # per medbot update
     sql_statements: float = 0.0  # per medbot update
 
@@ -90,13 +91,14 @@ class BenchResult:
     @property
     def layer_ratio(self) -> float:
         """The Telegram layer alone (an update minus its turn) against the echo floor."""
-        return max(0.0, self.medbot.median - self.turn.median) / self.floor.median
+        return self.layer.median / self.floor.median
 
     def as_json(self) -> dict[str, Any]:
         return {
             "updates": self.updates, "users": self.users,
             "floor_ms": _dict(self.floor), "echo_ms": _dict(self.echo),
             "medbot_ms": _dict(self.medbot), "turn_ms": _dict(self.turn),
+            "layer_ms": _dict(self.layer),
             "ratio": round(self.ratio, 2), "same_app_ratio": round(self.same_app_ratio, 2),
             "telegram_layer_ratio": round(self.layer_ratio, 2),
             "bot_api_calls_per_update": self.bot_api_calls,
@@ -176,17 +178,22 @@ async def _measure(runtime: Runtime, updates: int, users: int, warmup: int) -> B
         api.calls.clear()
         statements.count = 0
         medbot: list[float] = []
+        turns: list[float] = []  # the turns' time in each medbot update
         echo: list[float] = []
         for _ in range(updates):
             user, step = next(steps)
-            medbot.append(await _process(application, _update(application, api, next(ids), user, step)))
+            update = _update(application, api, next(ids), user, step)
+            turn_times.clear()
+            medbot.append(await _process(application, update))
+            turns.append(sum(turn_times))
             echo.append(await _process(application, _echo_update(application, next(ids))))
     floor += await _floor(updates - updates // 2, warmup)
     calls = {method: round(count / updates, 2) for method, count in sorted(api.calls.items())}
     # The echo's own sendMessage is not medbot's.
     calls["sendMessage"] = round(calls.get("sendMessage", 0) - 1, 2)
     return BenchResult(updates, users, Figures.of(floor), Figures.of(echo), Figures.of(medbot),
-                       Figures.of(turn_times or [0.0]),
+                       Figures.of(turns),
+                       Figures.of([whole - turn for whole, turn in zip(medbot, turns, strict=True)]),
                        {k: v for k, v in calls.items() if v > 0},
                        statements.count / updates)
 
