@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
@@ -78,3 +79,17 @@ async def _linked(home: Path, user: str) -> bool:
         return await store.linked_customer("telegram", user) is not None
     finally:
         await store.close()
+
+
+def test_bench_telegram_prints_its_figures(home: Path) -> None:
+    done = cli(home, "bench", "telegram", "--updates", "16", "--users", "2", "--json")
+    assert done.exit_code == 0, done.output
+    figures = json.loads(done.output)
+    for key in ("floor_ms", "echo_ms", "medbot_ms", "turn_ms", "layer_ms"):
+        assert figures[key]["median"] > 0
+    assert figures["ratio"] > 0 and figures["telegram_layer_ratio"] > 0
+    # Every step of the script answered: a message per update at least, taps answered.
+    assert figures["bot_api_calls_per_update"]["sendMessage"] >= 1
+    assert figures["bot_api_calls_per_update"]["answerCallbackQuery"] > 0
+    text = cli(home, "bench", "telegram", "--updates", "8", "--users", "2")
+    assert text.exit_code == 0 and "rapporto medbot/pavimento" in text.output
