@@ -4,10 +4,18 @@ configured networks, nothing else (no request is made to anything refused)."""
 from __future__ import annotations
 
 import ipaddress
+import shutil
+import ssl
+import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import httpx
 import pytest
 
+from bot.channels.rasa import _fetch as fetch_module
 from bot.channels.rasa._fetch import AttachmentError, AttachmentPolicy, download
 from tests.auxil import files
 from tests.bot.rasa.servers import file_server
@@ -63,3 +71,65 @@ async def test_configured_loopback_host_needs_its_network_too() -> None:
         assert served.hits == []
         data = await _fetch(f"{served.base}/r.png", AttachmentPolicy([hostport], [LOOPBACK]))
         assert data == served.files["r.png"] and served.hits == ["/r.png"]
+
+
+@pytest.fixture
+def tls_files(tmp_path: Path) -> Iterator[tuple[int, ssl.SSLContext, list[str]]]:
+    """An HTTPS file server on loopback with a certificate for `files.test` only: its port,
+    a client context trusting that certificate, and the Host headers it received."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("needs the openssl command to make a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=files.test",
+                    "-addext", "subjectAltName=DNS:files.test"], check=True,
+                   capture_output=True)
+    hosts: list[str] = []
+    body = files.png("Ricevuta TLS")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the http.server protocol)
+            hosts.append(self.headers.get("Host", ""))
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1], ssl.create_default_context(cafile=str(cert)), hosts
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+async def test_https_goes_to_the_checked_address_verified_for_the_name(
+        tls_files: tuple[int, ssl.SSLContext, list[str]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The name is resolved once and checked; the connection goes to that address while TLS
+    verifies the certificate for the name (the certificate has no IP address in it)."""
+    port, trusted, hosts = tls_files
+
+    async def loopback(host: str, port: int) -> list[ipaddress.IPv4Address]:
+        return [ipaddress.IPv4Address("127.0.0.1")]
+
+    monkeypatch.setattr(fetch_module, "resolve", loopback)
+    policy = AttachmentPolicy([f"files.test:{port}", f"other.test:{port}"], [LOOPBACK])
+    async with httpx.AsyncClient(verify=trusted, trust_env=False) as client:
+        got = await download(client, f"https://files.test:{port}/r.png", "", policy)
+        assert got.data.startswith(b"\x89PNG") and got.filename == "r.png"
+        assert hosts == [f"files.test:{port}"]
+        # Another name at the same address: the certificate is not its, nothing is fetched.
+        with pytest.raises(AttachmentError):
+            await download(client, f"https://other.test:{port}/r.png", "", policy)
+    assert hosts == [f"files.test:{port}"]
