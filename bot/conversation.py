@@ -13,6 +13,7 @@ from dialogs.events import Inbound, Reply
 from dialogs.services import Services
 from dialogs.state import State
 from dialogs.texts import t
+from dialogs.uploads import precheck_upload
 from portal.models import FollowUp, Handoff
 from portal.store import ConversationRecord, StaleConversation, Store
 
@@ -83,6 +84,9 @@ class Conversations:
     async def _handle(
         self, channel: str, user_key: str, customer_id: int, inbound: Inbound
     ) -> TurnResult:
+        if inbound.file is not None:
+            # Decoded off the event loop: a heavy file never stalls other conversations.
+            await precheck_upload(inbound.file)
         for _ in range(ATTEMPTS):
             record = await self._store.load_conversation(channel, user_key)
             state = State.from_json(record.state if record else None)

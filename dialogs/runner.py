@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
@@ -185,6 +186,9 @@ class FlowRunner:
                                             and not step.accepts_locations):
             self.invalid(turn, step,
                          Invalid(t("engine.not_now", what=t(f"engine.{inbound.kind}"))))
+            return
+        elif inbound.location is not None and not _on_earth(inbound.location):
+            self.invalid(turn, step, Invalid(t("engine.bad_location")))
             return
         else:
             key = typed if any(o.key == typed for o in options) else None
@@ -386,3 +390,9 @@ def _shorten(text: str, limit: int) -> str:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0]
     return cut.rstrip(",;:.") + "…"
+
+
+def _on_earth(position: tuple[float, float]) -> bool:
+    """A latitude and longitude a map can show (a forged update may carry NaN or 1e308)."""
+    lat, lon = position
+    return all(math.isfinite(v) for v in position) and -90 <= lat <= 90 and -180 <= lon <= 180

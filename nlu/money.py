@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal
 
 from babel.numbers import format_currency
@@ -53,14 +54,20 @@ _ROUND = re.compile(r"(?<=\d)[.,]-")  # "120,-" is a round amount
 _DATES_AND_TIMES = re.compile(
     r"\b\d{1,2}:\d{2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\b\d{1,2}-\d{1,2}-\d{2,4}\b"
 )
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# ASCII digits only (after normalising): "٣" or a superscript "³" are no amount.
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*", re.ASCII)
+# A number glued to a word ("a3", "3b", "x9y") is a code, unless the word is the currency.
+_GLUED_BEFORE = re.compile(r"[^\W\d_]$")
+_GLUED_AFTER = re.compile(r"[^\W\d_]")
+_CURRENCY_GLUED_BEFORE = re.compile(r"(?:€|\beur(?:o|i)?)$")
+_CURRENCY_GLUED_AFTER = re.compile(r"(?:eur(?:o|i)?|e)\b")
 _NEGATIVE = re.compile(r"(?:(?<!\w)[-\u2212]|\bmeno\b)\s*(?:€\s*)?\d")
 # "120 euro e 50", "centoventi e cinquanta", "1 euro e 5 centesimi": euro and cents
 _EURO_AND_CENTS = re.compile(
-    r"(?P<euro>\d+) ?(?:€ ?|eur(?:o|i)? )?e (?P<cents>\d{1,2})"
-    r"(?: ?(?:centesimi|cent)\b)?(?!\s*[.,]?\d)"
+    r"(?<![^\W\d_])(?P<euro>\d+) ?(?:€ ?|eur(?:o|i)? )?e (?P<cents>\d{1,2})"
+    r"(?: ?(?:centesimi|cent)\b)?(?!\s*[.,]?\d)", re.ASCII
 )
-_ONLY_CENTS = re.compile(r"^(?P<cents>\d{1,2}) ?(?:centesimi|cent)\b")
+_ONLY_CENTS = re.compile(r"^(?P<cents>\d{1,2}) ?(?:centesimi|cent)\b", re.ASCII)
 
 
 def _value(token: str) -> Decimal:
@@ -96,7 +103,17 @@ def _next_to_currency(text: str, token: re.Match[str]) -> bool:
     )
 
 
+def _glued(text: str, token: re.Match[str]) -> bool:
+    before, after = text[:token.start()], text[token.end():]
+    return bool(
+        (_GLUED_BEFORE.search(before) and not _CURRENCY_GLUED_BEFORE.search(before))
+        or (_GLUED_AFTER.match(after) and not _CURRENCY_GLUED_AFTER.match(after))
+    )
+
+
 def _normalise(text: str) -> str:
+    # Superscripts, fractions and circled numbers would become digits below: they are none.
+    text = "".join(" " if unicodedata.category(ch) == "No" else ch for ch in text)
     text = strip_accents(text.lower()).replace("\u00a0", " ").replace("’", "'")
     text = _ROUND.sub("", text)
     text = _DATES_AND_TIMES.sub(" ", text)  # "il 12/03 ho pagato 50": the date is no amount
@@ -112,7 +129,7 @@ def _amount_in(text: str) -> Decimal:
     split = _EURO_AND_CENTS.search(text)
     if split:
         return Decimal(split["euro"]) + Decimal(split["cents"]) / 100
-    tokens = list(_NUMBER.finditer(text))
+    tokens = [token for token in _NUMBER.finditer(text) if not _glued(text, token)]
     if not tokens:
         raise _error("missing")
     if len(tokens) > 1:

@@ -12,6 +12,7 @@ from bot.conversation import TurnResult
 from bot.runtime import Runtime
 from dialogs.events import Choice, Inbound, IncomingFile, OutgoingFile, Reply
 from dialogs.state import State
+from dialogs.uploads import safe_filename
 from portal.models import Person
 
 CHANNEL = "console"
@@ -74,7 +75,8 @@ def reply_json(reply: Reply, downloads: Path) -> dict[str, Any]:
 def save_download(file: OutgoingFile, downloads: Path) -> Path:
     """A file the bot sends, written where the person at the console can open it."""
     downloads.mkdir(parents=True, exist_ok=True)
-    path = downloads / Path(file.filename).name
+    # Names recorded before uploads were sanitised may hold NUL, line breaks or folders.
+    path = downloads / safe_filename(file.filename)
     path.write_bytes(file.data)
     return path
 

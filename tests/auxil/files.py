@@ -49,3 +49,75 @@ def write(folder: Path, name: str, data: bytes) -> Path:
     path = folder / name
     path.write_bytes(data)
     return path
+
+
+def _written(writer: PdfWriter) -> bytes:
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def pdf_with_javascript() -> bytes:
+    """Document-level JavaScript in the catalog's /Names tree, run when the PDF opens."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    script = writer._add_object(DictionaryObject({
+        NameObject("/S"): NameObject("/JavaScript"),
+        NameObject("/JS"): TextStringObject("app.alert('ciao');"),
+    }))
+    tree = DictionaryObject({NameObject("/Names"): ArrayObject(
+        [TextStringObject("benvenuto"), script])})
+    writer._root_object[NameObject("/Names")] = DictionaryObject(
+        {NameObject("/JavaScript"): writer._add_object(tree)})
+    return _written(writer)
+
+
+def pdf_with_attachment() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_attachment("fattura.exe", b"MZ\x90\x00 not really a program")
+    return _written(writer)
+
+
+def pdf_with_launch() -> bytes:
+    """An /OpenAction that launches a program when the PDF is opened."""
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    action = DictionaryObject({
+        NameObject("/S"): NameObject("/Launch"),
+        NameObject("/F"): TextStringObject("cmd.exe"),
+    })
+    writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
+    return _written(writer)
+
+
+def pdf_with_hidden_javascript() -> bytes:
+    """JavaScript named with #-escapes (/J#61vaScript), as obfuscated malware does."""
+    data = pdf_with_javascript()
+    return data.replace(b"/JavaScript", b"/J#61vaScript").replace(b"/JS ", b"/J#53 ")
+
+
+def pdf_with_link() -> bytes:
+    """A plain web link and a go-to-page open action: passive, accepted."""
+    from pypdf.annotations import Link
+    from pypdf.generic import ArrayObject, NameObject, NullObject, NumberObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=595, height=842)
+    writer.add_annotation(0, Link(rect=(50, 50, 200, 80), url="https://www.example.it"))
+    writer._root_object[NameObject("/OpenAction")] = ArrayObject(
+        [page.indirect_reference, NameObject("/XYZ"), NullObject(), NullObject(),
+         NumberObject(0)])
+    return _written(writer)
+
+
+def huge_png(pixels: int = 42_000_000) -> bytes:
+    """A black-and-white PNG of `pixels`: a few hundred kB, huge once decoded."""
+    side = int(pixels ** 0.5) + 1
+    out = io.BytesIO()
+    Image.new("1", (side, side), 1).save(out, "PNG")
+    return out.getvalue()

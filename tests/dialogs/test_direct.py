@@ -204,6 +204,17 @@ async def test_search_by_doctor_and_by_location(chat: EngineChat, runtime: Runti
     assert turn.step == "facility", turn.text
 
 
+async def test_a_position_off_the_map_is_refused_kindly(chat: EngineChat,
+                                                        prescription: Path) -> None:
+    await outpatient_to_booking(chat, prescription, "visita cardiologica")
+    await chat.tap("No, devo")
+    for position in ([float("nan"), 9.19], [45.46, float("inf")], [1e308, -1e308], [91, 0]):
+        turn = await chat.send({"location": position})
+        assert turn.step == "search" and "posizione" in turn.text, turn.text
+    turn = await chat.send({"location": [45.4642, 9.19]})
+    assert turn.step == "facility"
+
+
 async def test_checkup_with_preferred_dates(any_chat: BaseChat) -> None:
     chat = any_chat
     await start(chat, "anna")

@@ -110,3 +110,29 @@ def test_every_message_has_text() -> None:
 )
 def test_format_amount(amount: Decimal, text: str) -> None:
     assert format_amount(amount) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["zO\\É³ÀÓ", "x²", "½", "①②", "٣٠", "abc3", "ab3cd", "e3", "codice AB12CD"],
+)
+def test_only_amounts_are_read(text: str) -> None:
+    """Superscripts, fractions, other scripts' digits and digits inside words are no amount."""
+    with pytest.raises(AmountError) as raised:
+        parse_amount(text)
+    assert raised.value.code == "missing"
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("120euro", "120.00"),
+        ("50€", "50.00"),
+        ("€3", "3.00"),
+        ("fattura A3: 120 euro", "120.00"),
+        ("3a rata 80 euro", "80.00"),
+        ("１２０ euro", "120.00"),
+    ],
+)
+def test_amounts_next_to_words_and_codes(text: str, amount: str) -> None:
+    assert parse_amount(text) == Decimal(amount)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import re
@@ -408,7 +409,9 @@ class TelegramChannel:
         if refused:
             return
         try:
-            joined = join_pages([item.file for item in items if item.file is not None])
+            # Checking and joining decode every page: off the event loop.
+            joined = await asyncio.to_thread(
+                join_pages, [item.file for item in items if item.file is not None])
         except PageRefused as exc:
             await send_text(bot, chat_id, t("files.album_item_refused", n=exc.page,
                                             count=count, reason=exc.reason))
