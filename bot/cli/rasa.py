@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 import click
 
 from bot.config import get_settings
+from bot.logs import configure_logging
 
 
 @click.command("rasa-actions")
@@ -21,12 +20,12 @@ def rasa_actions_command(port: int, host: str) -> None:
         raise click.ClickException(
             "Manca rasa-sdk: installa medbot con l'extra «rasa» (pip install -e '.[rasa]')."
         ) from exc
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    # httpx logs every request's URL at INFO: an attachment's address names the file and may
-    # carry the file store's signed query string.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    settings = get_settings()
+    # bot.logs keeps httpx at warnings: an attachment's address names the file and may carry
+    # the file store's signed query string.
+    configure_logging(settings)
     try:
-        run(get_settings(), host, port)
+        run(settings, host, port)
     except MissingToken as exc:
         raise click.ClickException(
             "Manca MEDBOT_RASA_ACTIONS_TOKEN: il server delle azioni risponde solo a Rasa, "

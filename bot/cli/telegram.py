@@ -13,25 +13,26 @@ import click
 
 from bot.cli.groups import bench_group
 from bot.config import Settings, get_settings
+from bot.logs import configure_logging
 from bot.runtime import Runtime
 from nlu.identifiers import IdentifierError, parse_fiscal_code
 
 __all__ = ["bench_telegram_command", "link_group", "serve_command", "telegram_command"]
 
 
-def _logging() -> None:
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs every request's URL at INFO, and a Bot API URL holds the bot's token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-
-
 @click.command("telegram")
 def telegram_command() -> None:
     """Il bot Telegram in long polling (MEDBOT_TELEGRAM_TOKEN), con i promemoria."""
-    _logging()
-    asyncio.run(_telegram(get_settings()))
+    from telegram.error import InvalidToken
+
+    settings = get_settings()
+    configure_logging(settings)
+    try:
+        asyncio.run(_telegram(settings))
+    except InvalidToken:
+        # Its message holds the token: said in our words instead.
+        raise click.ClickException(
+            "Telegram ha rifiutato il token: controlla MEDBOT_TELEGRAM_TOKEN.") from None
 
 
 async def _telegram(settings: Settings) -> None:
@@ -67,8 +68,9 @@ async def _telegram(settings: Settings) -> None:
 def serve_command(host: str, port: int) -> None:
     """Il server web: webhook di Telegram e WhatsApp, API del back office (/api/v1), promemoria
     e /healthz."""
-    _logging()
-    asyncio.run(_serve(get_settings(), host, port))
+    settings = get_settings()
+    configure_logging(settings)
+    asyncio.run(_serve(settings, host, port))
 
 
 async def _serve(settings: Settings, host: str, port: int) -> None:

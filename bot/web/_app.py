@@ -10,6 +10,7 @@ from typing import Protocol
 from fastapi import APIRouter, FastAPI
 
 from bot.runtime import Runtime
+from bot.web._limits import MAX_BODY, BodyLimit, Guard, Guards
 
 __all__ = ["WebFeature", "create_app", "default_features"]
 
@@ -23,6 +24,11 @@ class WebFeature(Protocol):
     router: APIRouter
 
     def lifespan(self) -> AbstractAsyncContextManager[object]: ...
+
+
+def guards_of(features: Sequence[WebFeature]) -> list[Guard]:
+    """The guards features offer (`guard`: who may call, judged before any body is read)."""
+    return [guard for f in features if (guard := getattr(f, "guard", None)) is not None]
 
 
 def default_features(runtime: Runtime) -> list[WebFeature]:
@@ -64,4 +70,7 @@ def create_app(runtime: Runtime, features: Sequence[WebFeature] | None = None) -
 
     for feature in chosen:
         app.include_router(feature.router)
+    # Outermost first: bodies are limited while streaming, callers judged before reading them.
+    app.add_middleware(Guards, guards=guards_of(chosen))
+    app.add_middleware(BodyLimit, limit=MAX_BODY)
     return app

@@ -1,68 +1,104 @@
-"""Accepted messages handled in the background, in order, each marked once handled; those
-left unhandled by a stop are handled at the next start."""
+"""Accepted messages handled in the background, each sender's in the order accepted, senders
+side by side; each message marked once handled; those left unhandled by a stop are handled at
+the next start."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
 from portal.store import Store
 
-__all__ = ["Inbox"]
+__all__ = ["LANES", "Inbox"]
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
+# Senders handled at the same time: a slow document (a download, a big PDF to check) holds
+# one lane, never everyone's.
+LANES = 8
 
 
 class Inbox:
-    """One worker, so a user's messages are handled in the order they were accepted."""
+    """One lane per sender with messages waiting, at most `lanes` running at once: a sender's
+    messages keep their order, and no sender waits behind another's."""
 
-    def __init__(self, store: Store, handle: Handler, now: Callable[[], datetime]) -> None:
+    def __init__(self, store: Store, handle: Handler, now: Callable[[], datetime],
+                 lanes: int = LANES) -> None:
         self._store = store
         self._handle = handle
         self._now = now
-        self._queue: asyncio.Queue[str] = asyncio.Queue()
-        self._task: asyncio.Task[None] | None = None
+        self._slots = asyncio.Semaphore(lanes)
+        self._waiting: dict[str, deque[str]] = {}
+        self._lanes: dict[str, asyncio.Task[None]] = {}
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._started = False
 
     async def start(self) -> None:
         left = await self._store.unprocessed_whatsapp()
         if left:
             log.info("handling %d whatsapp messages accepted before a restart", len(left))
-        for message_id, _payload in left:
-            self._queue.put_nowait(message_id)
-        self._task = asyncio.create_task(self._run(), name="whatsapp-inbox")
+        self._started = True
+        for message_id, payload in left:
+            self.put(message_id, str(payload.get("from", "")))
+        for sender in list(self._waiting):
+            self._open_lane(sender)
 
     async def stop(self) -> None:
         """What is not handled yet stays in the store for the next start."""
-        if self._task is not None:
-            self._task.cancel()
+        self._started = False
+        lanes = list(self._lanes.values())
+        for task in lanes:
+            task.cancel()
+        for task in lanes:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+                await task
+        self._lanes.clear()
+        self._waiting.clear()
+        self._idle.set()
 
-    def put(self, message_id: str) -> None:
-        self._queue.put_nowait(message_id)
+    def put(self, message_id: str, sender: str = "") -> None:
+        """Queues an accepted message behind its sender's earlier ones."""
+        self._waiting.setdefault(sender, deque()).append(message_id)
+        self._idle.clear()
+        if self._started:
+            self._open_lane(sender)
 
     async def drained(self) -> None:
         """Returns once every message put so far has been handled (for tests, shutdown)."""
-        await self._queue.join()
+        await self._idle.wait()
 
-    async def _run(self) -> None:
-        while True:
-            message_id = await self._queue.get()
-            try:
-                payload = await self._store.whatsapp_payload(message_id)
-                if payload is not None:  # else handled already
-                    await self._handle(payload)
-                    await self._store.whatsapp_processed(message_id, self._now())
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # the store failed: the message stays for a restart
-                log.error("whatsapp message left for later: %s", type(exc).__name__)
-            finally:
-                self._queue.task_done()
+    def _open_lane(self, sender: str) -> None:
+        if sender not in self._lanes:
+            self._lanes[sender] = asyncio.create_task(self._lane(sender),
+                                                      name="whatsapp-inbox-lane")
+
+    async def _lane(self, sender: str) -> None:
+        try:
+            async with self._slots:
+                while queue := self._waiting.get(sender):
+                    await self._one(queue.popleft())
+        finally:
+            # No await between the last look at the queue and here: nothing is missed.
+            if not self._waiting.get(sender):
+                self._waiting.pop(sender, None)
+            self._lanes.pop(sender, None)
+            if not self._lanes and not self._waiting:
+                self._idle.set()
+
+    async def _one(self, message_id: str) -> None:
+        try:
+            payload = await self._store.whatsapp_payload(message_id)
+            if payload is not None:  # else handled already
+                await self._handle(payload)
+                await self._store.whatsapp_processed(message_id, self._now())
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # the store failed: the message stays for a restart
+            log.error("whatsapp message left for later: %s", type(exc).__name__)

@@ -1,0 +1,127 @@
+"""Logging for medbot's processes: one format, quiet HTTP clients, no query strings in access
+lines, and every line (tracebacks included) cleared of secrets and customer identifiers."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Iterable
+from types import TracebackType
+
+from bot.config import Settings
+
+__all__ = ["Redactor", "configure_logging", "redacting_formatter", "secrets_of"]
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+HIDDEN = "[nascosto]"
+# Settings whose values must never be written anywhere.
+SECRET_SETTINGS = ("telegram_token", "telegram_webhook_secret", "whatsapp_token",
+                   "whatsapp_app_secret", "whatsapp_verify_token", "sms_token", "api_token",
+                   "document_key", "rasa_token", "rasa_link_secret")
+# What identifies a customer, wherever it turns up (an exception's message, a library's line).
+_PATTERNS = [
+    # codice fiscale (omocodia letters included)
+    re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{6}[0-9LMNP-V]{2}[A-Za-z][0-9LMNP-V]{2}[A-Za-z]"
+               r"[0-9LMNP-V]{3}[A-Za-z](?![A-Za-z0-9])", re.I),
+    # IBAN, printed whole or in groups of four
+    re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?:[ ]?[A-Z0-9]){11,30}(?![A-Za-z0-9])"),
+    # e-mail address
+    re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+    # phone number: 9 to 15 digits, spaces, dots or dashes between them
+    re.compile(r"(?<![\w+])(?:\+|00)?[0-9](?:[ .-]?[0-9]){8,14}(?![\w])"),
+]
+# Bot API URLs carry the token after /bot: hidden even for a token we were not told about.
+_BOT_URL = re.compile(r"(/bot|/file/bot)[0-9]+:[A-Za-z0-9_-]+")
+
+
+class Redactor:
+    """Replaces secrets and customer identifiers in a text."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        # Longest first, so a secret containing another is hidden whole.
+        self._secrets = sorted({s for s in secrets if len(s) >= 3}, key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, HIDDEN)
+        text = _BOT_URL.sub(lambda m: m.group(1) + HIDDEN, text)
+        for pattern in _PATTERNS:
+            text = pattern.sub(HIDDEN, text)
+        return text
+
+
+class _RedactingFormatter(logging.Formatter):
+    def __init__(self, redact: Redactor, fmt: str = FORMAT) -> None:
+        super().__init__(fmt)
+        self._redact = redact
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
+        # Only the message is cleared: the time stamp and logger name are ours.
+        saved = record.message
+        record.message = self._redact(record.message)
+        try:
+            return super().formatMessage(record)
+        finally:
+            record.message = saved
+
+    def formatException(self, ei: object) -> str:  # noqa: N802
+        return self._redact(super().formatException(ei))  # type: ignore[arg-type]
+
+    def formatStack(self, stack_info: str) -> str:  # noqa: N802
+        return self._redact(super().formatStack(stack_info))
+
+
+class _NoQueryString(logging.Filter):
+    """uvicorn's access lines without query strings (hub.verify_token, hub.challenge)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], args[2].split("?", 1)[0], *args[3:])
+        return True
+
+
+def secrets_of(settings: Settings) -> list[str]:
+    """The secret values the settings hold."""
+    found = []
+    for name in SECRET_SETTINGS:
+        value = getattr(settings, name, None)
+        if value is None:
+            continue
+        text = value.get_secret_value() if hasattr(value, "get_secret_value") else str(value)
+        if text:
+            found.append(text)
+    return found
+
+
+def redacting_formatter(settings: Settings | None = None, fmt: str = FORMAT) -> logging.Formatter:
+    return _RedactingFormatter(Redactor(secrets_of(settings) if settings else ()), fmt)
+
+
+def configure_logging(settings: Settings | None = None, level: int = logging.INFO) -> None:
+    """The root handler on stderr with the redacting formatter; HTTP clients kept at warnings
+    (their request lines hold the Bot API token); uncaught exceptions logged through it."""
+    root = logging.getLogger()
+    ours = next((h for h in root.handlers if getattr(h, "medbot", False)), None)
+    if ours is None:
+        ours = logging.StreamHandler(sys.stderr)
+        ours.medbot = True  # type: ignore[attr-defined]
+        root.addHandler(ours)
+    ours.setFormatter(redacting_formatter(settings))
+    root.setLevel(level)
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, _NoQueryString) for f in access.filters):
+        access.addFilter(_NoQueryString())
+    sys.excepthook = _log_uncaught
+
+
+def _log_uncaught(kind: type[BaseException], error: BaseException,
+                  trace: TracebackType | None) -> None:
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, error, trace)
+        return
+    logging.getLogger("medbot").critical("stopped by an unexpected error",
+                                         exc_info=(kind, error, trace))
