@@ -52,11 +52,14 @@ def test_secrets_and_bot_urls_are_hidden_even_in_tracebacks() -> None:
 
 
 def test_access_lines_lose_their_query_string(capsys: pytest.CaptureFixture[str]) -> None:
-    root = logging.getLogger()
+    root, access = logging.getLogger(), logging.getLogger("uvicorn.access")
     before, level = list(root.handlers), root.level
+    access_state = access.level, access.propagate, access.disabled
     configure_logging(Settings())
+    access.setLevel(logging.INFO)  # as `medbot serve` leaves it (other tests may not)
+    access.propagate, access.disabled = True, False
     try:
-        logging.getLogger("uvicorn.access").info(
+        access.info(
             '%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET",
             "/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=tok-123&hub.challenge=42",
             "1.1", 200)
@@ -65,6 +68,7 @@ def test_access_lines_lose_their_query_string(capsys: pytest.CaptureFixture[str]
             if handler not in before:
                 root.removeHandler(handler)
         root.setLevel(level)
+        access.level, access.propagate, access.disabled = access_state
         sys.excepthook = sys.__excepthook__
     written = capsys.readouterr().err
     assert "/whatsapp/webhook" in written and "tok-123" not in written
