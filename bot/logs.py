@@ -8,6 +8,7 @@ import re
 import sys
 from collections.abc import Iterable
 from types import TracebackType
+from typing import Any
 
 from bot.config import Settings
 
@@ -72,6 +73,19 @@ class _RedactingFormatter(logging.Formatter):
         return self._redact(super().formatStack(stack_info))
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is when a line is written (set once, kept by tests and
+    commands run in-process that replace it)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
 class _NoQueryString(logging.Filter):
     """uvicorn's access lines without query strings (hub.verify_token, hub.challenge)."""
 
@@ -103,10 +117,9 @@ def configure_logging(settings: Settings | None = None, level: int = logging.INF
     """The root handler on stderr with the redacting formatter; HTTP clients kept at warnings
     (their request lines hold the Bot API token); uncaught exceptions logged through it."""
     root = logging.getLogger()
-    ours = next((h for h in root.handlers if getattr(h, "medbot", False)), None)
+    ours = next((h for h in root.handlers if isinstance(h, _StderrHandler)), None)
     if ours is None:
-        ours = logging.StreamHandler(sys.stderr)
-        ours.medbot = True  # type: ignore[attr-defined]
+        ours = _StderrHandler()
         root.addHandler(ours)
     ours.setFormatter(redacting_formatter(settings))
     root.setLevel(level)
