@@ -39,6 +39,7 @@ __all__ = [
     "metadata",
     "notification_preferences",
     "notifications",
+    "operators",
     "persons",
     "policies",
     "policy_insured",
@@ -48,6 +49,7 @@ __all__ = [
     "status_details",
     "status_history",
     "verification_codes",
+    "verification_sends",
     "whatsapp_inbox",
     "whatsapp_statuses",
     "whatsapp_windows",
@@ -265,8 +267,10 @@ verification_codes = Table(
     Column("id", Integer, primary_key=True),
     Column("purpose", String(16), nullable=False),
     Column("target", String(254), nullable=False),  # E.164 mobile or email
-    Column("customer_id", Integer, ForeignKey("persons.id"), nullable=False),
-    Column("subject", String(160)),  # who asked, e.g. "telegram:12345"
+    # None for a decoy: a codice fiscale of no customer gets a row all the same, so that
+    # the answers reveal nothing (no SMS is sent for it).
+    Column("customer_id", Integer, ForeignKey("persons.id")),
+    Column("subject", String(160), nullable=False),  # who asked, e.g. "telegram:12345"; or ""
     Column("code_hash", String(64), nullable=False),  # "" once used or locked
     Column("salt", String(32), nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
@@ -275,9 +279,34 @@ verification_codes = Table(
     Column("last_sent_at", UTCDateTime, nullable=False),
     Column("sends", Integer, nullable=False),  # codes sent since `window_start`
     Column("window_start", UTCDateTime, nullable=False),
-    UniqueConstraint("purpose", "target"),
+    # One row per asker and target: an asker's wrong tries lock that asker only.
+    UniqueConstraint("purpose", "target", "subject"),
 )
 Index("ix_verification_codes_subject", verification_codes.c.purpose, verification_codes.c.subject)
+
+# Every code sent (or pretended, for a decoy), for the limits per asker and per target.
+verification_sends = Table(
+    "verification_sends",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("purpose", String(16), nullable=False),
+    Column("subject", String(160), nullable=False),
+    Column("target", String(254), nullable=False),
+    Column("sent_at", UTCDateTime, nullable=False),
+    Index("ix_verification_sends_subject", "purpose", "subject", "sent_at"),
+    Index("ix_verification_sends_target", "purpose", "target", "sent_at"),
+)
+
+# Back-office operators: one bearer token each (only its SHA-256 is kept), revocable.
+operators = Table(
+    "operators",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
+)
 
 # Which customer a chat user (a Telegram user id, a WhatsApp number) speaks for.
 channel_links = Table(

@@ -20,6 +20,8 @@ __all__ = [
     "RESEND_AFTER",
     "SENDS_PER_WINDOW",
     "SEND_WINDOW",
+    "SUBJECT_LIMITS",
+    "TARGET_LIMITS",
     "CheckResult",
     "CheckStatus",
     "CodeRefused",
@@ -41,6 +43,11 @@ LOCK_FOR = timedelta(minutes=15)
 RESEND_AFTER = timedelta(seconds=60)
 SENDS_PER_WINDOW = 5
 SEND_WINDOW = timedelta(hours=1)
+# Limits over every code sent, kept in the store (they survive restarts and replicas).
+# Per asker (a chat user): a person proves one mobile; asking for many is probing or spamming.
+SUBJECT_LIMITS = ((timedelta(hours=1), 3), (timedelta(days=1), 6))
+# Per target (a mobile, whoever asks): its owner is not flooded with SMS.
+TARGET_LIMITS = ((SEND_WINDOW, SENDS_PER_WINDOW), (timedelta(days=1), 10))
 
 _NOT_DIGITS = re.compile(r"[\s.\-]")
 
@@ -81,18 +88,24 @@ class PendingCode:
 
     purpose: str
     target: str
-    customer_id: int
+    customer_id: int | None  # None for a decoy (no customer behind the target)
     expires_at: datetime
     locked_until: datetime | None
 
 
 class CodeRefused(Exception):
-    """No new code now: sent too recently, too many this hour, or locked after wrong tries."""
+    """No new code now: sent too recently, too many this hour, or locked after wrong tries.
 
-    def __init__(self, reason: Literal["too_soon", "too_many", "locked"], retry_at: datetime):
+    `by_target` says the limit was the target's (codes many askers requested for it): a
+    channel that must not reveal whether a target exists answers as if the code was sent.
+    """
+
+    def __init__(self, reason: Literal["too_soon", "too_many", "locked"], retry_at: datetime,
+                 *, by_target: bool = False) -> None:
         super().__init__(f"{reason} until {retry_at.isoformat()}")
         self.reason = reason
         self.retry_at = retry_at
+        self.by_target = by_target
 
 
 def new_code() -> str:

@@ -13,6 +13,7 @@ from bot.cli import (
     dialogue,  # noqa: F401
     intents,  # noqa: F401
     nlu,
+    operators,
     rasa,
     reminders,
     requests,
@@ -35,6 +36,7 @@ for _command in (
     db.db_group,
     facilities_group,
     nlu.nlu_group,
+    operators.operators_group,
     rasa.rasa_actions_command,
     requests.requests_group,
     reminders.reminders_group,

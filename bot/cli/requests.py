@@ -16,6 +16,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 from bot.cli.db import open_store
+from bot.sms import mask_phone
 from portal.models import Household, Person, Request, StatusDetails
 from portal.statuses import TransitionError
 from portal.store import NotFound, Store
@@ -47,6 +48,39 @@ DOCUMENT_KINDS = {
     "cartella_clinica": "Cartella clinica",
     "altro": "Altro documento",
 }
+
+
+# -- masking ------------------------------------------------------------------------------
+# What identifies a customer is shown in part unless an operator asks (--unmasked): enough to
+# tell records apart, not enough to copy.
+
+
+def mask_fiscal_code(cf: str) -> str:
+    return cf[:3] + "•" * max(len(cf) - 4, 0) + cf[-1:] if len(cf) > 4 else "•" * len(cf)
+
+
+def mask_iban(iban: str | None) -> str | None:
+    if not iban:
+        return iban
+    compact = iban.replace(" ", "")
+    return compact[:2] + "•" * max(len(compact) - 6, 0) + compact[-4:]
+
+
+def mask_email(email: str | None) -> str | None:
+    if not email or "@" not in email:
+        return email
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}"
+
+
+def mask_mobile(mobile: str | None) -> str | None:
+    return mask_phone(mobile) if mobile else mobile
+
+
+def _masked(request: Request) -> Request:
+    return dataclasses.replace(request, iban=mask_iban(request.iban),
+                               email=mask_email(request.email) or "",
+                               mobile=mask_mobile(request.mobile))
 
 
 # -- formatting ---------------------------------------------------------------------------
@@ -99,8 +133,10 @@ def _table(header: list[str], body: list[list[str]]) -> list[str]:
     ]
 
 
-def _list_text(customer: Person, household: Household, found: list[Request]) -> list[str]:
-    title = f"{customer.full_name} ({customer.fiscal_code}): {len(found)} richieste"
+def _list_text(customer: Person, household: Household, found: list[Request],
+               unmasked: bool = False) -> list[str]:
+    cf = customer.fiscal_code if unmasked else mask_fiscal_code(customer.fiscal_code)
+    title = f"{customer.full_name} ({cf}): {len(found)} richieste"
     if not found:
         return [title]
     body = [
@@ -122,7 +158,7 @@ def _local_date(value: datetime) -> date:
     return value.astimezone(ZoneInfo(TIMEZONE)).date()
 
 
-async def _show_text(store: Store, request: Request) -> list[str]:
+async def _show_text(store: Store, request: Request, unmasked: bool = False) -> list[str]:
     household = await store.household(request.customer_id)
     policy = next((p for p in household.policies if p.id == request.policy_id), None)
     guarantee = next(
@@ -135,12 +171,15 @@ async def _show_text(store: Store, request: Request) -> list[str]:
     elif request.facility_text:
         where = request.facility_text
     customer = household.customer
+    cf = customer.fiscal_code if unmasked else mask_fiscal_code(customer.fiscal_code)
+    if not unmasked:
+        request = _masked(request)
     lines = [f"Richiesta {request.number}"]
     lines += _rows(
         [
             ("Stato", _label(STATUSES, request.status)),
             ("Tipo", _label(TYPES, request.type)),
-            ("Cliente", f"{customer.full_name} ({customer.fiscal_code})"),
+            ("Cliente", f"{customer.full_name} ({cf})"),
             ("Beneficiario", _name(household, request.beneficiary_id)),
             ("Anno della prestazione", str(request.year)),
             ("Prestazione", f"{request.service_code} {request.service_name}"),
@@ -200,8 +239,8 @@ def _json(value: Any) -> str:
     return json.dumps(value, default=_plain, ensure_ascii=False, indent=2, sort_keys=True)
 
 
-def _request_dict(request: Request) -> dict[str, Any]:
-    return dataclasses.asdict(request)
+def _request_dict(request: Request, unmasked: bool = False) -> dict[str, Any]:
+    return dataclasses.asdict(request if unmasked else _masked(request))
 
 
 # -- commands -----------------------------------------------------------------------------
@@ -223,7 +262,9 @@ def requests_group() -> None:
 @requests_group.command("list")
 @click.option("--customer", "fiscal_code", help="Codice fiscale del cliente (titolare).")
 @click.option("--json", "as_json", is_flag=True, help="Stampa JSON stabile.")
-def list_command(fiscal_code: str | None, as_json: bool) -> None:
+@click.option("--unmasked", is_flag=True,
+              help="Mostra per intero codice fiscale, IBAN, email e cellulare (operatori).")
+def list_command(fiscal_code: str | None, as_json: bool, unmasked: bool) -> None:
     """Le richieste di un cliente (o di tutti), dalla più recente."""
 
     async def run() -> str:
@@ -240,13 +281,15 @@ def list_command(fiscal_code: str | None, as_json: bool) -> None:
                 customers = await store.customers()
             if as_json:
                 everything = [
-                    _request_dict(r) for c in customers for r in await store.list_requests(c.id)
+                    _request_dict(r, unmasked)
+                    for c in customers for r in await store.list_requests(c.id)
                 ]
                 return _json(everything)
             blocks = []
             for c in customers:
                 household = await store.household(c.id)
-                blocks.append("\n".join(_list_text(c, household, await store.list_requests(c.id))))
+                found = await store.list_requests(c.id)
+                blocks.append("\n".join(_list_text(c, household, found, unmasked)))
             return "\n\n".join(blocks) if blocks else "Nessun cliente."
         finally:
             await store.close()
@@ -257,8 +300,11 @@ def list_command(fiscal_code: str | None, as_json: bool) -> None:
 @requests_group.command("show")
 @click.argument("number")
 @click.option("--json", "as_json", is_flag=True, help="Stampa JSON stabile.")
-def show_command(number: str, as_json: bool) -> None:
-    """Una richiesta: ogni campo, i documenti e la storia degli stati."""
+@click.option("--unmasked", is_flag=True,
+              help="Mostra per intero codice fiscale, IBAN, email e cellulare (operatori).")
+def show_command(number: str, as_json: bool, unmasked: bool) -> None:
+    """Una richiesta: ogni campo, i documenti e la storia degli stati (codice fiscale, IBAN,
+    email e cellulare in parte nascosti, se non si chiede --unmasked)."""
 
     async def run() -> str:
         store = await _ready_store()
@@ -267,8 +313,8 @@ def show_command(number: str, as_json: bool) -> None:
             if request is None:
                 raise click.ClickException(f"richiesta {number} non trovata")
             if as_json:
-                return _json(_request_dict(request))
-            return "\n".join(await _show_text(store, request))
+                return _json(_request_dict(request, unmasked))
+            return "\n".join(await _show_text(store, request, unmasked))
         finally:
             await store.close()
 

@@ -99,9 +99,7 @@ async def _serve(settings: Settings, host: str, port: int) -> None:
     try:
         try:
             features = default_features(runtime)
-            back_office = BackOffice.from_runtime(runtime)
-            if back_office is not None:
-                features.append(back_office)
+            features.append(BackOffice.from_runtime(runtime))
             # Last: started after the channels it sends through, stopped before them.
             reminders = ReminderLoop.from_runtime(runtime, features)
             if reminders is not None:

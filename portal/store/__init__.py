@@ -12,6 +12,7 @@ from portal.store.handoffs import Handoffs
 from portal.store.inboxes import Inboxes
 from portal.store.links import Links
 from portal.store.notifications import Notifications
+from portal.store.operators import Operator, OperatorExists, Operators
 from portal.store.people import People
 from portal.store.rasa_messages import RasaMessages
 from portal.store.requests import Requests, format_request_number
@@ -21,6 +22,8 @@ __all__ = [
     "MIGRATIONS",
     "ConversationRecord",
     "NotFound",
+    "Operator",
+    "OperatorExists",
     "StaleConversation",
     "Store",
     "TurnResult",
@@ -40,6 +43,7 @@ class Store(
     Inboxes,
     RasaMessages,
     Notifications,
+    Operators,
     Revisions,
 ):
     """Every kind of record of the portal over one engine: `await Store.open(url, home)`."""

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from portal.schema import (
-    verification_codes,
-)
+from portal.schema import verification_codes, verification_sends
 from portal.store.database import Database, utc
 from portal.verification import (
     CODE_TTL,
@@ -19,6 +18,8 @@ from portal.verification import (
     RESEND_AFTER,
     SEND_WINDOW,
     SENDS_PER_WINDOW,
+    SUBJECT_LIMITS,
+    TARGET_LIMITS,
     CheckResult,
     CheckStatus,
     CodeRefused,
@@ -34,77 +35,115 @@ from portal.verification import (
 __all__ = ["Codes"]
 
 
-def _code_row(purpose: str, target: str) -> Any:
+# Stored for a decoy: no typed code ever matches it (code_hash gives lowercase hex).
+DECOY_HASH = "-" * 64
+# Sends older than this count for no limit any more.
+_FORGET_SENDS_AFTER = max(window for window, _ in (*SUBJECT_LIMITS, *TARGET_LIMITS))
+
+
+def _code_row(purpose: str, target: str, subject: str) -> Any:
     return select(verification_codes).where(
-        verification_codes.c.purpose == purpose, verification_codes.c.target == target
+        verification_codes.c.purpose == purpose, verification_codes.c.target == target,
+        verification_codes.c.subject == subject,
     )
 
 
+async def _within_limits(conn: AsyncConnection, purpose: str, who: Any,
+                         limits: tuple[tuple[timedelta, int], ...], now: datetime,
+                         *, by_target: bool) -> int:
+    """Raises CodeRefused("too_many") when `who` (a condition on verification_sends) had as
+    many codes as a window allows; else how many more this hour."""
+    left = SENDS_PER_WINDOW
+    for window, limit in limits:
+        sent = verification_sends.c.sent_at
+        found = (await conn.execute(
+            select(func.count(), func.min(sent)).where(
+                verification_sends.c.purpose == purpose, who, sent > now - window))).one()
+        count, oldest = int(found[0]), found[1]
+        if count >= limit:
+            raise CodeRefused("too_many", utc(oldest) + window, by_target=by_target)
+        if window <= SEND_WINDOW:
+            left = min(left, limit - count - 1)
+    return left
+
+
 class Codes(Database):
-    """One-time codes sent by SMS to prove a mobile or email."""
+    """One-time codes sent by SMS to prove a mobile or email.
+
+    One row per (purpose, target, asker): wrong tries lock that asker only, so nobody can
+    lock a customer out by guessing from elsewhere. The codes sent are logged for limits per
+    asker (SUBJECT_LIMITS) and per target (TARGET_LIMITS), kept in the store.
+    """
 
     async def issue_code(
         self,
         purpose: str,
         target: str,
-        customer_id: int,
+        customer_id: int | None,
         now: datetime | None = None,
         *,
         subject: str | None = None,
     ) -> IssuedCode:
-        """A new code for `target` (E.164 mobile or email), replacing any earlier one.
+        """A new code for `target` (E.164 mobile or email), replacing this asker's earlier one.
 
-        Raises `CodeRefused` when one was sent less than a minute ago, five were sent this
-        hour, or wrong tries locked the target. `subject` says who asked (e.g.
-        "telegram:12345"), so that channel can find its pending code with `pending_code`.
-        Only a salted HMAC of the code is stored; the caller sends `IssuedCode.code`.
+        Raises `CodeRefused` when one was sent to this asker less than a minute ago, wrong
+        tries locked this asker out, or too many codes went to this asker or to this target
+        (`by_target`). `subject` says who asked (e.g. "telegram:12345"), so that channel can
+        find its pending code with `pending_code`. Only a salted HMAC of the code is stored;
+        the caller sends `IssuedCode.code`. With `customer_id` None the code is a decoy: it
+        counts and behaves like any other but can never be right (and is not to be sent).
         """
         now = utc(now)
+        asker = subject or ""
         for _ in range(3):
             code, salt = new_code(), new_salt()
+            hashed = code_hash(salt, purpose, target, code) if customer_id is not None \
+                else DECOY_HASH
             values: dict[str, Any] = {
-                "customer_id": customer_id,
-                "subject": subject,
-                "code_hash": code_hash(salt, purpose, target, code),
-                "salt": salt,
-                "expires_at": now + CODE_TTL,
-                "last_sent_at": now,
-                "locked_until": None,
+                "customer_id": customer_id, "code_hash": hashed, "salt": salt,
+                "expires_at": now + CODE_TTL, "last_sent_at": now, "locked_until": None,
             }
             async with self._write() as conn:
-                row = (await conn.execute(_code_row(purpose, target))).first()
+                row = (await conn.execute(_code_row(purpose, target, asker))).first()
+                if row is not None and row.locked_until is not None and now < row.locked_until:
+                    raise CodeRefused("locked", row.locked_until)
+                if row is not None and now - row.last_sent_at < RESEND_AFTER:
+                    raise CodeRefused("too_soon", row.last_sent_at + RESEND_AFTER)
+                left = SENDS_PER_WINDOW
+                if asker:
+                    left = await _within_limits(conn, purpose,
+                                                verification_sends.c.subject == asker,
+                                                SUBJECT_LIMITS, now, by_target=False)
+                left = min(left, await _within_limits(
+                    conn, purpose, verification_sends.c.target == target, TARGET_LIMITS, now,
+                    by_target=True))
                 if row is None:
                     try:
                         async with conn.begin_nested():
                             await conn.execute(insert(verification_codes).values(
-                                purpose=purpose, target=target, attempts=0, sends=1,
-                                window_start=now, **values))
+                                purpose=purpose, target=target, subject=asker, attempts=0,
+                                sends=1, window_start=now, **values))
                     except IntegrityError:
                         continue  # issued concurrently: decide again on the stored row
-                    return IssuedCode(code, now + CODE_TTL, now + RESEND_AFTER,
-                                      SENDS_PER_WINDOW - 1)
-                if row.locked_until is not None and now < row.locked_until:
-                    raise CodeRefused("locked", row.locked_until)
-                window_start, sends = row.window_start, row.sends
-                if now - window_start >= SEND_WINDOW:
-                    window_start, sends = now, 0
-                if sends >= SENDS_PER_WINDOW:
-                    raise CodeRefused("too_many", window_start + SEND_WINDOW)
-                if now - row.last_sent_at < RESEND_AFTER:
-                    raise CodeRefused("too_soon", row.last_sent_at + RESEND_AFTER)
-                # A lock that has run out starts the wrong tries afresh.
-                attempts = 0 if row.locked_until is not None else row.attempts
-                done = await conn.execute(
-                    update(verification_codes)
-                    .where(verification_codes.c.id == row.id,
-                           verification_codes.c.sends == row.sends,
-                           verification_codes.c.last_sent_at == row.last_sent_at)
-                    .values(sends=sends + 1, window_start=window_start, attempts=attempts,
-                            **values)
-                )
-                if done.rowcount == 1:
-                    return IssuedCode(code, now + CODE_TTL, now + RESEND_AFTER,
-                                      SENDS_PER_WINDOW - sends - 1)
+                else:
+                    # A lock that has run out starts the wrong tries afresh.
+                    attempts = 0 if row.locked_until is not None else row.attempts
+                    fresh = now - row.window_start >= SEND_WINDOW
+                    done = await conn.execute(
+                        update(verification_codes)
+                        .where(verification_codes.c.id == row.id,
+                               verification_codes.c.last_sent_at == row.last_sent_at)
+                        .values(attempts=attempts, sends=1 if fresh else row.sends + 1,
+                                window_start=now if fresh else row.window_start, **values))
+                    if done.rowcount != 1:
+                        continue
+                await conn.execute(insert(verification_sends).values(
+                    purpose=purpose, subject=asker, target=target, sent_at=now))
+                await conn.execute(delete(verification_sends).where(
+                    verification_sends.c.purpose == purpose,
+                    verification_sends.c.target == target,
+                    verification_sends.c.sent_at < now - _FORGET_SENDS_AFTER))
+                return IssuedCode(code, now + CODE_TTL, now + RESEND_AFTER, max(left, 0))
         raise RuntimeError("verification code kept changing while issuing")
 
     async def check_code(
@@ -116,20 +155,19 @@ class Codes(Database):
         *,
         subject: str | None = None,
     ) -> CheckResult:
-        """Checks a typed code: OK uses it up; five wrong tries lock the target for 15 minutes.
-
-        With `subject`, a code issued to someone else counts as MISSING.
+        """Checks a typed code against the one issued to `subject` (or to nobody in
+        particular, for None): OK uses it up; five wrong tries lock this asker for 15 minutes.
         """
         now = utc(now)
         typed = normalise_code(code) or ""
         for _ in range(3):
             async with self._write() as conn:
-                row = (await conn.execute(_code_row(purpose, target))).first()
+                row = (await conn.execute(_code_row(purpose, target, subject or ""))).first()
                 if row is None:
                     return CheckResult(CheckStatus.MISSING, MAX_WRONG)
                 if row.locked_until is not None and now < row.locked_until:
                     return CheckResult(CheckStatus.LOCKED, 0, locked_until=row.locked_until)
-                if not row.code_hash or (subject is not None and row.subject != subject):
+                if not row.code_hash:
                     return CheckResult(CheckStatus.MISSING, MAX_WRONG)
                 if now >= row.expires_at:
                     return CheckResult(CheckStatus.EXPIRED, MAX_WRONG - row.attempts)

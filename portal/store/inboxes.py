@@ -15,6 +15,9 @@ from portal.schema import (
 )
 from portal.store.database import Database, utc
 
+# Meta's delivery statuses, in the order they can only move (unknown ones rank as "sent").
+_STATUS_ORDER = ("sent", "delivered", "read", "failed")
+
 __all__ = ["Inboxes"]
 
 
@@ -78,15 +81,22 @@ class Inboxes(Database):
         self, message_id: str, status: str, error_code: int | None = None,
         now: datetime | None = None,
     ) -> None:
-        """The latest delivery status Meta reported for a message the bot sent."""
+        """The furthest delivery status Meta reported for a message the bot sent: a status
+        delivered again (a replay, a late retry) never takes it back, "read" stays "read"."""
         values = {"status": status[:16], "error_code": error_code, "updated_at": utc(now)}
+        rank = _STATUS_ORDER.index(status) if status in _STATUS_ORDER else 0
         async with self._write() as conn:
-            done = await conn.execute(update(whatsapp_statuses)
-                                      .where(whatsapp_statuses.c.message_id == message_id)
-                                      .values(**values))
+            done = await conn.execute(
+                update(whatsapp_statuses)
+                .where(whatsapp_statuses.c.message_id == message_id,
+                       whatsapp_statuses.c.status.not_in(_STATUS_ORDER[rank + 1:]))
+                .values(**values))
             if done.rowcount == 0:
-                await conn.execute(insert(whatsapp_statuses).values(message_id=message_id,
-                                                                    **values))
+                known = await conn.scalar(select(whatsapp_statuses.c.message_id).where(
+                    whatsapp_statuses.c.message_id == message_id))
+                if known is None:
+                    await conn.execute(insert(whatsapp_statuses).values(
+                        message_id=message_id, **values))
 
     async def whatsapp_status(self, message_id: str) -> str | None:
         async with self._read() as conn:

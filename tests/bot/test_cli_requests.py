@@ -35,7 +35,7 @@ def test_list_human(demo: Path) -> None:
     result = _run("list")
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0] == "Mario Rossi (RSSMRA75D12H501J): 8 richieste"
+    assert lines[0] == "Mario Rossi (RSS••••••••••••J): 8 richieste"
     assert lines[1].split()[:3] == ["Numero", "Inviata", "il"]
     assert lines[2].startswith("26000112  20 novembre 2026")
     assert "Marco Rossi" in lines[2] and lines[2].endswith("Inviata")
@@ -63,7 +63,7 @@ def test_show_human(demo: Path) -> None:
         "Stato                        In lavorazione",
         "Beneficiario                 Anna Rossi",
         "Polizza                      Salute Più n. 400123456",
-        "IBAN                         IT69E0306903200000087654321",
+        "IBAN                         IT•••••••••••••••••••••4321",
         "Inviata il                   2 aprile 2026, 10:25",
         "Importo    € 4.850,00",
         "Data       27 marzo 2026",
@@ -71,6 +71,17 @@ def test_show_human(demo: Path) -> None:
         "3 aprile 2026, 08:50  In lavorazione (operatore)",
     ):
         assert expected in output, expected
+
+
+def test_identifiers_are_masked_unless_asked(demo: Path) -> None:
+    """codice fiscale, IBAN, email and mobile in part only, by default, in text and JSON."""
+    for args in (("show", "26000058"), ("show", "26000058", "--json"), ("list",),
+                 ("list", "--json")):
+        masked, whole = _run(*args).output, _run(*args, "--unmasked").output
+        for secret in ("RSSMRA75D12H501J", "IT69E0306903200000087654321", "3471234567",
+                       "mario.rossi@"):
+            assert secret not in masked, (args, secret)
+        assert "IT69E0306903200000087654321" in whole or "RSSMRA75D12H501J" in whole
 
 
 def test_show_direct_request(demo: Path) -> None:

@@ -36,10 +36,14 @@ async def test_issue_then_check_uses_the_code_up(store: Store) -> None:
     assert len(issued.code) == 6 and issued.code.isdigit()
     assert issued.expires_at == T0 + timedelta(minutes=10)
     assert issued.resend_at == T0 + timedelta(seconds=60)
-    assert issued.sends_left == 4
-    result = await store.check_code("link", MOBILE, issued.code, T0 + timedelta(minutes=9))
+    assert issued.sends_left == 2  # this asker may have three an hour
+    # Checked as the asker it went to (subject): anyone else has no code to check.
+    later = T0 + timedelta(minutes=9)
+    assert (await store.check_code("link", MOBILE, issued.code, later)).status \
+        is CheckStatus.MISSING
+    result = await store.check_code("link", MOBILE, issued.code, later, subject="telegram:1")
     assert result.ok and result.customer_id == mario
-    again = await store.check_code("link", MOBILE, issued.code, T0 + timedelta(minutes=9))
+    again = await store.check_code("link", MOBILE, issued.code, later, subject="telegram:1")
     assert again.status is CheckStatus.MISSING
 
 
@@ -160,3 +164,62 @@ async def test_link_relink_unlink(store: Store) -> None:
     assert await store.unlink_user("telegram", "42")
     assert not await store.unlink_user("telegram", "42")
     assert await store.linked_customer("telegram", "42") is None
+
+
+async def test_wrong_tries_lock_the_asker_not_the_customer(store: Store) -> None:
+    """Someone guessing from elsewhere locks themselves out, never the customer."""
+    mario = await _mario(store)
+    theirs = (await store.issue_code("link", MOBILE, mario, T0, subject="whatsapp:39333")).code
+    for _ in range(5):
+        await store.check_code("link", MOBILE, _wrong(theirs), T0, subject="whatsapp:39333")
+    locked = await store.pending_code("link", "whatsapp:39333", T0)
+    assert locked is not None and locked.locked_until is not None
+    mine = (await store.issue_code("link", MOBILE, mario, T0, subject="telegram:7")).code
+    assert (await store.check_code("link", MOBILE, mine, T0, subject="telegram:7")).ok
+    # Nor can a new code asked from elsewhere replace the customer's own.
+    mine = (await store.issue_code("link", MOBILE, mario, T0 + timedelta(minutes=2),
+                                   subject="telegram:7")).code
+    await store.issue_code("link", MOBILE, mario, T0 + timedelta(minutes=3),
+                           subject="whatsapp:39444")
+    assert (await store.check_code("link", MOBILE, mine, T0 + timedelta(minutes=3),
+                                   subject="telegram:7")).ok
+
+
+async def test_limits_per_asker_and_per_target(store: Store) -> None:
+    mario = await _mario(store)
+    for n, target in enumerate(("+393330000001", "+393330000002", "+393330000003")):
+        await store.issue_code("link", target, mario, T0 + timedelta(seconds=n),
+                               subject="whatsapp:1")
+    with pytest.raises(CodeRefused) as refused:  # a fourth mobile from the same asker
+        await store.issue_code("link", "+393330000004", mario, T0, subject="whatsapp:1")
+    assert refused.value.reason == "too_many" and not refused.value.by_target
+    assert refused.value.retry_at == T0 + timedelta(hours=1)
+    # Five askers may have a code for one mobile in an hour; the sixth is the target's limit.
+    for n in range(5):
+        await store.issue_code("link", MOBILE, mario, T0, subject=f"whatsapp:9{n}")
+    with pytest.raises(CodeRefused) as refused:
+        await store.issue_code("link", MOBILE, mario, T0, subject="whatsapp:96")
+    assert refused.value.reason == "too_many" and refused.value.by_target
+
+
+async def test_limits_survive_a_restart(store: Store) -> None:
+    mario = await _mario(store)
+    for n in range(3):
+        await store.issue_code("link", f"+39333000001{n}", mario, T0, subject="telegram:5")
+    again = await Store.open(store.url, store.home)
+    try:
+        with pytest.raises(CodeRefused):
+            await again.issue_code("link", "+393330000019", mario, T0, subject="telegram:5")
+    finally:
+        await again.close()
+
+
+async def test_a_decoy_behaves_like_a_code_but_is_never_right(store: Store) -> None:
+    issued = await store.issue_code("link", "decoy:abc", None, T0, subject="whatsapp:2")
+    pending = await store.pending_code("link", "whatsapp:2", T0)
+    assert pending is not None and pending.customer_id is None
+    result = await store.check_code("link", "decoy:abc", issued.code, T0, subject="whatsapp:2")
+    assert result.status is CheckStatus.WRONG and result.tries_left == 4
+    with pytest.raises(CodeRefused) as refused:
+        await store.issue_code("link", "decoy:abc", None, T0, subject="whatsapp:2")
+    assert refused.value.reason == "too_soon"

@@ -3,6 +3,7 @@ code when the number is not the customer's mobile on file."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Callable
@@ -78,13 +79,13 @@ class Linking:
                 log.info("whatsapp user gave a codice fiscale not matching their number")
                 return [Reply(t("link.not_this_customer", contact=self._contact))], None
             return [await self._link(wa_id, by_mobile.id)], by_mobile.id
+        # From any other number the answer must not tell whether the codice fiscale is a
+        # customer's, nor anything of their mobile: a customer without a mobile, or no
+        # customer at all, gets a decoy code that behaves like a real one but is never sent.
         customer = await self._store.customer_by_fiscal_code(cf)
-        if customer is None:
-            return [Reply(t("link.not_a_customer", contact=self._contact))], None
-        if not customer.mobile:
-            return [Reply(t("link.no_mobile", contact=self._contact))], None
-        return [await self._send_code(wa_id, customer.mobile, customer.id)], None
-
+        if customer is not None and customer.mobile:
+            return [await self._send_code(wa_id, customer.mobile, customer.id)], None
+        return [await self._send_code(wa_id, _decoy_target(cf), None)], None
     async def _check(self, wa_id: str, target: str, code: str,
                      ) -> tuple[list[Reply], int | None]:
         result = await self._store.check_code(PURPOSE, target, code, self._now(),
@@ -111,21 +112,30 @@ class Linking:
         log.info("whatsapp user linked to a customer")
         return Reply(t("link.linked", name=customer.first_name if customer else ""))
 
-    async def _send_code(self, wa_id: str, mobile: str, customer_id: int) -> Reply:
+    async def _send_code(self, wa_id: str, target: str, customer_id: int | None) -> Reply:
+        """The same answer whether a code went to a customer's mobile or to nobody."""
         try:
-            issued = await self._store.issue_code(PURPOSE, mobile, customer_id, self._now(),
+            issued = await self._store.issue_code(PURPOSE, target, customer_id, self._now(),
                                                   subject=_subject(wa_id))
         except CodeRefused as refused:
             if refused.reason == "locked":
                 return self._locked(refused.retry_at)
+            if refused.by_target:
+                # The target's own limit: telling would say there is a customer behind it.
+                log.info("whatsapp link code not sent: the target had enough codes")
+                return _code_sent()
             return Reply(t(f"link.{refused.reason}", time=self._clock(refused.retry_at),
                            contact=self._contact))
+        if customer_id is None:
+            return _code_sent()
         try:
-            await self._sms.send(mobile, t("link.sms", code=issued.code))
+            await self._sms.send(target, t("link.sms", code=issued.code))
         except SmsError:
-            return Reply(t("link.sms_failed"), _resend())
-        log.info("whatsapp link code sent by SMS to %s", mask_phone(mobile))
-        return Reply(t("link.code_sent", last_digits=mobile[-2:]))
+            # Said to nobody: a failure only real mobiles can have would tell them apart.
+            log.warning("whatsapp link code: the SMS could not be sent")
+        else:
+            log.info("whatsapp link code sent by SMS to %s", mask_phone(target))
+        return _code_sent()
 
     def _locked(self, until: datetime) -> Reply:
         return Reply(t("link.locked", time=self._clock(until), contact=self._contact))
@@ -142,6 +152,16 @@ def _fiscal_code(text: str) -> str | None:
         return parse_fiscal_code(found.group(0))
     except IdentifierError:
         return None
+
+
+def _code_sent() -> Reply:
+    return Reply(t("link.code_sent"), _resend())
+
+
+def _decoy_target(cf: str) -> str:
+    """Where a decoy code 'goes': derived from the codice fiscale, so asking again for the
+    same one finds the same row (and the same resend and lock rules) as a real one would."""
+    return "decoy:" + hashlib.sha256(cf.encode()).hexdigest()[:40]
 
 
 def _subject(wa_id: str) -> str:

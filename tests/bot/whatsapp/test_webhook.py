@@ -50,6 +50,22 @@ async def test_statuses_are_recorded(whatsapp: WhatsApp, mario: WaUser) -> None:
     assert await whatsapp.runtime.store.whatsapp_status("wamid.out.7") == "failed"
 
 
+async def test_a_replayed_status_never_moves_back(whatsapp: WhatsApp, mario: WaUser) -> None:
+    def status(name: str) -> dict[str, object]:
+        return webhook_body({"statuses": [{"id": "wamid.out.8", "status": name,
+                                           "timestamp": "1700000000",
+                                           "recipient_id": mario.wa_id}]})
+
+    sent, read = status("sent"), status("read")
+    for body in (sent, status("delivered"), read):
+        assert (await mario.post(body)).status_code == 200
+    for replayed in (sent, status("delivered")):  # signed, and delivered again
+        assert (await mario.post(replayed)).status_code == 200
+        assert await whatsapp.runtime.store.whatsapp_status("wamid.out.8") == "read"
+    assert (await mario.post(status("failed"))).status_code == 200
+    assert await whatsapp.runtime.store.whatsapp_status("wamid.out.8") == "failed"
+
+
 async def test_messages_accepted_before_a_stop_are_handled_at_the_next_start(
     whatsapp: WhatsApp, mario: WaUser,
 ) -> None:
