@@ -4,6 +4,7 @@ lines, and every line (tracebacks included) cleared of secrets and customer iden
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
 from collections.abc import Iterable
@@ -20,6 +21,7 @@ HIDDEN = "[nascosto]"
 SECRET_SETTINGS = ("telegram_token", "telegram_webhook_secret", "whatsapp_token",
                    "whatsapp_app_secret", "whatsapp_verify_token", "sms_token", "api_token",
                    "document_key", "rasa_token", "rasa_link_secret")
+_SECRET_NAME = re.compile(r"TOKEN|SECRET|KEY|PASSWORD")
 # What identifies a customer, wherever it turns up (an exception's message, a library's line).
 _PATTERNS = [
     # codice fiscale (omocodia letters included)
@@ -97,8 +99,10 @@ class _NoQueryString(logging.Filter):
 
 
 def secrets_of(settings: Settings) -> list[str]:
-    """The secret values the settings hold."""
-    found = []
+    """The secret values the settings hold, and those of any MEDBOT_* variable named as a
+    token, secret or key (features with settings of their own, such as Rasa's)."""
+    found = [value for name, value in os.environ.items()
+             if name.startswith("MEDBOT_") and _SECRET_NAME.search(name) and value]
     for name in SECRET_SETTINGS:
         value = getattr(settings, name, None)
         if value is None:
