@@ -26,6 +26,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 install: $(STAMP)
 
 chat: $(STAMP)
+	$(BIN)/medbot documents dev-key
 	$(BIN)/medbot db init --demo --if-missing
 	$(BIN)/medbot chat
 

@@ -58,11 +58,22 @@ class Settings(BaseSettings):
     # Back office (`medbot serve`, /api/v1): the bearer token operators' tools send; without
     # one the API is not served.
     api_token: SecretStr | None = None
+    # Documents are sealed (AES-256-GCM) with this key: 32 bytes in base64 (`medbot documents
+    # new-key`). Without it, a development key in `home` (document.key) is used, and created.
+    document_key: SecretStr | None = None
+    # Earlier keys, comma-separated, still read (rotation: see `medbot documents rekey`).
+    document_old_keys: SecretStr | None = None
     # Reminders wait out the night (Italian time): none from `quiet_start` to `quiet_end`.
     quiet_start: time = time(20, 30)
     quiet_end: time = time(8, 30)
     # How often the reminder loop looks for due messages, in seconds.
     reminders_every: float = 60.0
+
+    def document_keys(self) -> tuple[str | None, list[str]]:
+        """The current document key (None: the development key) and the older ones."""
+        current = self.document_key.get_secret_value() if self.document_key else None
+        old = self.document_old_keys.get_secret_value() if self.document_old_keys else ""
+        return current or None, [k.strip() for k in old.split(",") if k.strip()]
 
     @property
     def resolved_database_url(self) -> str:

@@ -43,8 +43,11 @@ class Runtime:
     async def open(cls, settings: Settings, sms: SmsSender | None = None) -> Runtime:
         """Everything a channel needs; `sms` replaces the provider the settings choose."""
         settings.home.mkdir(parents=True, exist_ok=True)
-        store = await Store.open(settings.resolved_database_url, settings.home)
+        key, old_keys = settings.document_keys()
+        store = await Store.open(settings.resolved_database_url, settings.home, key, old_keys)
         await store.migrate()
+        # Temporary files a writer that died left behind (the store writes atomically).
+        store.documents.clean_temporary()
         clock = Clock(ZoneInfo(settings.timezone), settings.today)
         engine = Engine([REIMBURSEMENT, DIRECT, DOCUMENTS],
                         support_contact=settings.support_contact)

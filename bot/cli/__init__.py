@@ -11,6 +11,7 @@ from bot.cli import (
     chat,
     db,
     dialogue,  # noqa: F401
+    documents,
     intents,  # noqa: F401
     nlu,
     operators,
@@ -34,6 +35,7 @@ for _command in (
     catalogue.catalogue_group,
     chat.chat_command,
     db.db_group,
+    documents.documents_group,
     facilities_group,
     nlu.nlu_group,
     operators.operators_group,

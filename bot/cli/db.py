@@ -18,7 +18,8 @@ __all__ = ["db_group", "open_store"]
 async def open_store(settings: Settings | None = None) -> Store:
     """The store the settings point at (not migrated: see `medbot db init`)."""
     settings = settings or get_settings()
-    return await Store.open(settings.resolved_database_url, settings.home)
+    key, old_keys = settings.document_keys()
+    return await Store.open(settings.resolved_database_url, settings.home, key, old_keys)
 
 
 def _where(settings: Settings) -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -13,7 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, CursorResult, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from portal.documents import DocumentStore
+from portal.documents import DocumentStore, Keyring, private_dir
 
 __all__ = ["ROME", "Database", "NotFound", "StaleConversation", "new_id"]
 
@@ -72,28 +73,45 @@ def _sqlite_pragmas(engine: AsyncEngine) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+def _private_sqlite(database: Path) -> None:
+    """The database file created for its owner only before SQLite opens it: SQLite gives
+    the WAL and shared-memory files the database's permissions. Older files are narrowed."""
+    if not database.parent.exists():
+        private_dir(database.parent)
+    if not database.exists():
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT, 0o600))
+    for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm"),
+                 Path(f"{database}-journal")):
+        if path.exists() and path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+
+
 class Database:
     """The engine (aiosqlite by default, asyncpg for PostgreSQL), the documents' folder, and
     the two ways in: `_read()` for queries, `_write()` for one all-or-nothing transaction."""
 
-    def __init__(self, url: str, home: Path) -> None:
+    def __init__(self, url: str, home: Path, document_key: str | None = None,
+                 old_document_keys: Sequence[str] = ()) -> None:
         self.url = url
-        self.home = Path(home)
-        self.home.mkdir(parents=True, exist_ok=True)
-        self.documents = DocumentStore(self.home / "documents")
+        self.home = private_dir(Path(home))
+        # Documents sealed with MEDBOT_DOCUMENT_KEY, else with the development key in home.
+        self.documents = DocumentStore(private_dir(self.home / "documents"),
+                                       Keyring.load(self.home, document_key, old_document_keys))
         parsed = make_url(url)
         # Plain "postgresql://" or "sqlite://" URLs get the async driver the store needs.
         if parsed.drivername in ASYNC_DRIVERS:
             parsed = parsed.set(drivername=ASYNC_DRIVERS[parsed.drivername])
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: AsyncEngine = create_async_engine(parsed)
+            _private_sqlite(Path(parsed.database))
+        # Statements that fail are logged without their parameters (names, phones, states).
+        self.engine: AsyncEngine = create_async_engine(parsed, hide_parameters=True)
         if self.engine.dialect.name == "sqlite":
             _sqlite_pragmas(self.engine)
 
     @classmethod
-    async def open(cls, url: str, home: Path) -> Self:
-        return cls(url, home)
+    async def open(cls, url: str, home: Path, document_key: str | None = None,
+                   old_document_keys: Sequence[str] = ()) -> Self:
+        return cls(url, home, document_key, old_document_keys)
 
     async def close(self) -> None:
         await self.engine.dispose()
