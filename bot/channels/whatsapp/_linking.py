@@ -11,7 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.channels.whatsapp._texts import t
-from bot.sms import SmsError, SmsSender, mask_phone
+from bot.sms import SmsError, SmsSender
 from dialogs.events import Choice, Reply
 from nlu.identifiers import IdentifierError, parse_fiscal_code
 from portal.store import Store
@@ -134,7 +134,7 @@ class Linking:
             # Said to nobody: a failure only real mobiles can have would tell them apart.
             log.warning("whatsapp link code: the SMS could not be sent")
         else:
-            log.info("whatsapp link code sent by SMS to %s", mask_phone(target))
+            log.info("whatsapp link code sent by SMS")
         return _code_sent()
 
     def _locked(self, until: datetime) -> Reply:
