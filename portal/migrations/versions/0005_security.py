@@ -1,8 +1,8 @@
 """Security (issue 15): verification codes per asker and target, with decoys; a log of codes
 sent for the limits per asker and per target; back-office operators with their own tokens.
 
-Revision ID: 0004_security
-Revises: 0003_merge
+Revision ID: 0005_security
+Revises: 0004_rasa_messages
 Create Date: 2026-12-02
 
 """
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_security"
-down_revision: str | Sequence[str] | None = "0003_merge"
+revision: str = "0005_security"
+down_revision: str | Sequence[str] | None = "0004_rasa_messages"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
