@@ -136,7 +136,8 @@ async def test_no_customer_data_in_any_log_line(logs: Everything, served: tuple)
     await client.get("/api/v1/requests", headers={"Authorization": "Bearer mbo_wrong"})
 
     everything = "\n".join(logs.lines)
-    assert len(logs.lines) > 10, everything  # the scan saw the service at work
+    for seen in ("linked to a customer", "turn failed", "back-office call refused"):
+        assert seen in everything, everything  # the scan saw the service at work
     leaks = [value for value in _customer_data() if value.casefold() in everything.casefold()]
     shapes = [m.group(0) for pattern in _PATTERNS for m in pattern.finditer(everything)]
     assert leaks == [] and shapes == [], "\n".join(
