@@ -47,6 +47,7 @@ _FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(dato|dati|rimborsato|rimborsati|pagato|pagati|liquidato|liquidati|riconosciuto|"
         r"restituito|restituiti|versato|bonificato)\b"
         r"|\bdi quanto (e|sara|era) (stato )?il (rimborso|bonifico|pagamento)\b"
+        r"|\bquanto (ho|abbiamo|ha) (ricevuto|preso|avuto|incassato)\b"
         r"|\bquanti soldi (mi |ci )?(avete|hanno|ha|sono)\b"
         r"|\b(importo|cifra|somma) (del rimborso|liquidat|rimborsat|pagat|ricevut|riconosciut)"
     )),
@@ -66,6 +67,10 @@ _FOLLOW_UP = re.compile(
     r"|\bstato del (mio )?(reclamo|ticket)\b|\bsto (ancora )?aspettando\b|\bancora niente\b"
     r"|\b(ho|avevo|abbiamo) (gia )?(fatto|presentato|mandato|inviato|aperto|chiesto|richiesto)"
     r" (un |il |l )?(reclam|operator|ticket)"
+    r"|\b(reclam[oi]|richiesta|ticket) (che|ke) (ho|abbiamo|avevo) (gia )?(fatto|mandato|presentato|"
+    r"inviato|scritto|aperto)\b"
+    r"|\b(ha|hanno|ho|abbiamo) (gia |mai |ancora )?(avuto|ricevuto) (una |la |nessuna )?risposta\b"
+    r"|\bnessuna risposta\b|\brisposta (al|sul|per il) (mio )?reclamo\b"
 )
 # A new complaint is being made, whatever else is said.
 _NEW_COMPLAINT = re.compile(

@@ -16,7 +16,7 @@ _ENGLISH = frozenset(
     italian understand sorry help money claim claims refund refunds insurance invoice
     receipt doctor visit appointment book booking paid pay status request requests sent
     send month ago week year son daughter wife husband dental cardiology hospital clinic
-    did does any some just yes yeah can
+    did does any some just yes yeah can call back anyone someone there speaks tell give
     """.split()
 )
 # Italian words common in chat, to weigh against the English ones.
