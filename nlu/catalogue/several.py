@@ -19,6 +19,8 @@ __all__ = ["assess_several", "several", "split_services"]
 # Where one service ends and the next may begin.
 _SEPARATORS = re.compile(r"\s*(?:[,;+\n]|\be\b|\bed\b|\bpiu\b|\bpiù\b|\bpoi\b|\banche\b)\s*",
                          re.IGNORECASE)
+# More pieces than this are a list to read, not services to file one by one.
+MAX_PIECES = 6
 # Joining two pieces that explain each other within this many points keeps them one service.
 _TIE = 3.0
 _ARTICLES = frozenset("il lo la i gli le l un uno una un degli delle dei del della".split())
@@ -66,7 +68,7 @@ def several(text: str, assess: Callable[[str], Assessment]) -> list[Assessment]:
     if whole.not_service is not None:
         return [whole]
     pieces = [p.strip(" .") for p in _SEPARATORS.split(text) if p and p.strip(" .")]
-    if len(pieces) < 2:
+    if not 2 <= len(pieces) <= MAX_PIECES:
         return [whole]
     found: list[Assessment] = []
     for piece in pieces:

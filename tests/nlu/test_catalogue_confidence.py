@@ -124,3 +124,8 @@ def test_several_services(text: str, services: list[str]) -> None:
 def test_one_service_with_an_and_stays_one(text: str) -> None:
     found = load_catalogue().assess_several(text)
     assert len(found) == 1 and found[0].confident
+
+
+def test_a_long_list_is_not_split_without_end() -> None:
+    text = ", ".join(["visita cardiologica", "ecg"] * 20)
+    assert len(load_catalogue().assess_several(text)) == 1
