@@ -20,7 +20,7 @@ from dialogs.acts._phrases import (
     says_send,
     starts_something,
 )
-from dialogs.matching import normalise
+from dialogs.matching import normalise, yes_or_no
 from nlu.dates import parse_date_detail
 from nlu.intents import Parsed, parse
 from nlu.money import AmountError, parse_amount
@@ -34,6 +34,12 @@ CLARIFY_LINE = 0.55
 # Intents that open a flow, and the flow each opens.
 START_INTENTS = {"reimbursement": "rimborso", "direct_service": "diretta",
                  "find_facility": "diretta"}
+_MONTHS = {"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
+           "settembre", "ottobre", "novembre", "dicembre"}
+# Intents that are commands when said plainly ("basta, lascia stare").
+_COMMAND_INTENTS = ("cancel", "help")
+# Below the line of acting, an opening is still worth the question "leave this request?".
+START_LINE = 0.3
 # Field kinds whose answer is a bare value (a number, an amount, a day).
 _VALUE_KINDS = {"number", "amount", "date", "year", "iban", "email"}
 # Words that name a person of the household besides first names.
@@ -96,6 +102,10 @@ def classify(text: str, expect: Expectation) -> Act:
     if parsed.intent in ("human", "complaint") and parsed.confidence >= ACT_LINE:
         return Act("command", intent=parsed.intent, parsed=parsed,
                    confidence=parsed.confidence)
+    if (parsed.intent in _COMMAND_INTENTS and parsed.confidence >= ACT_LINE
+            and not expect.free_text and yes_or_no(text) is None
+            and len(normalise(text).split()) <= 6):
+        return Act("command", intent=parsed.intent, parsed=parsed)
     correction = find_correction(text)
     if correction is not None:
         act = _correction_act(text, correction, expect)
@@ -122,7 +132,7 @@ def classify(text: str, expect: Expectation) -> Act:
     flow = START_INTENTS.get(parsed.intent)
     if (flow is not None and starts_something(text)
             and (flow != expect.flow or asks_another(text))
-            and (parsed.confidence >= CLARIFY_LINE or asks_another(text))):
+            and (parsed.confidence >= START_LINE or asks_another(text))):
         # Never acted upon blindly: the draft's fate is confirmed first.
         return Act("new_intent", text=text, intent=flow, parsed=parsed,
                    confidence=parsed.confidence)
@@ -184,7 +194,8 @@ def _kind_of_value(value: str | None, expect: Expectation) -> str | None:
         except AmountError:
             return None
     reading = parse_date_detail(value, expect.today, prefer="past")
-    if reading is not None and reading.literal:
+    if reading is not None and (reading.literal or "/" in value
+                                or set(words.split()) & _MONTHS):
         return "date"
     return None
 

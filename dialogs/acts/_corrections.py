@@ -10,7 +10,8 @@ from dialogs.matching import normalise
 
 # How people name what they correct, by field kind (see Flow.fields). Normalised words.
 FIELD_WORDS: dict[str, tuple[str, ...]] = {
-    "amount": ("importo", "importi", "cifra", "prezzo", "costo", "totale", "somma", "euro"),
+    "amount": ("importo", "importi", "cifra", "prezzo", "costo", "totale", "somma", "euro",
+               "costava", "costata", "costato", "ho pagato", "ho speso", "ho dato"),
     "date": ("data", "giorno", "giorni"),
     "number": ("numero fattura", "numero della fattura", "numero del documento",
                "numero documento", "numero della ricevuta", "numero"),
@@ -24,9 +25,13 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "policy": ("polizza",),
     "guarantee": ("garanzia",),
 }
+# Field names that are verbs: they say the value follows ("costava 45 euro").
+_VERB_FIELDS = ("costava", "costata", "costato", "ho pagato", "ho speso", "ho dato")
 # Openings that mark a correction ("anzi", "scusa", "ho sbagliato ...").
 _MARKERS = (
     "anzi", "scusa", "scusami", "scusate", "pardon", "ops", "oops", "no aspetta", "aspetta",
+    "perdona", "perdonami", "rettifico", "rettifica", "correzione", "mi correggo", "ah", "oh",
+    "ehm", "uh", "ho detto male", "sbagliavo", "errata corrige", "non era",
     "ho sbagliato", "mi sono sbagliato", "mi sono sbagliata", "ho scritto male", "errore",
     "in realta", "volevo dire", "intendevo", "correggo", "correggi", "correggere", "cambia",
     "cambiare", "modifica", "modificare", "metti", "sostituisci", "no",
@@ -100,15 +105,16 @@ def find_correction(text: str) -> Correction | None:
         rest = rest[len(marker):].strip()
     marker = markers[0] if markers else ""
     explicit = any(_MODAL.sub("", m) in _CHANGE_VERBS for m in markers)
-    field, field_end = _field(rest)
     item, rest_without_item = _item(rest)
+    field, field_end = _field(rest_without_item)
     if field is not None:
-        _, field_end = _field(rest_without_item)
         tail = rest_without_item[field_end:]
         value = _value(tail)
         # "<field> era 90" is a correction even without a marker; "importo 90" is not.
         said_was = bool(re.match(r"\s*(?:giust[oa]\s+|corrett[oa]\s+|ver[oa]\s+)?"
                                  r"(?:era|erano|e|sono|non era)\b", tail))
+        # "costava 45 euro", "ho pagato 45": the verb says what it was.
+        said_was = said_was or rest_without_item[:field_end].rstrip().endswith(_VERB_FIELDS)
         if not marker and not said_was:
             return None
         return Correction(field, _original(text, value), item, bool(marker), explicit)
@@ -123,6 +129,12 @@ def find_correction(text: str) -> Correction | None:
         return Correction("person", _original(text, match.group(1)), None, True, explicit)
     if marker == "no" and not rest:
         return None
+    if marker == "non era":
+        # "non era il 10, era il 12 novembre": the value after the second "era".
+        match = re.search(r"\b(?:ma|bensi)?\s*(?:era|erano|e)\s+(.+)$", rest)
+        if match is None:
+            return None
+        return Correction(None, _original(text, match.group(1)), item, True, False)
     value = _value(rest) or (rest or None)
     return Correction(None, _original(text, value), item, True, explicit)
 

@@ -80,6 +80,8 @@ class ActsLayer:
             await self._editor.correct(turn, act)
         elif act.kind == "removal":
             self._editor.remove(turn, act)
+        elif act.kind == "command" and act.intent not in ("human", "complaint"):
+            self._runner.command(turn, act.intent or "help")
         elif act.kind == "command":
             assert inbound.text is not None
             self._router.handoff(turn, act.intent or "human", inbound.text, act.parsed)

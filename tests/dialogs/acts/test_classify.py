@@ -136,3 +136,18 @@ def test_a_note_about_paying_is_a_note() -> None:
     notes = at("notes", "notes", ("year", "person", "amount", "date"))
     assert classify("ho pagato con bancomat e non mi hanno dato lo scontrino", notes).kind == "answer"
     assert classify("è stato pagato il rimborso di Luca?", notes).intent == "status"
+
+
+@pytest.mark.parametrize(("text", "kind", "intent"), [
+    ("basta, lascia stare", "command", "cancel"),
+    ("mi serve anche prenotare una risonanza", "new_intent", "diretta"),
+    ("dopo vorrei fare un altro rimborso per Anna", "new_intent", "rimborso"),
+])
+def test_commands_and_openings_said_loosely(text: str, kind: str, intent: str) -> None:
+    act = classify(text, AFTER_AMOUNT)
+    assert (act.kind, act.intent) == (kind, intent)
+
+
+def test_a_full_day_after_a_marker_is_a_date() -> None:
+    act = classify("non era il 10, era il 12 novembre", AFTER_AMOUNT)
+    assert (act.kind, act.field, act.value) == ("correction", "date", "il 12 novembre")

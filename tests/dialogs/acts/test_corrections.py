@@ -26,6 +26,10 @@ from dialogs.acts import find_correction, find_removal
     ("errore mio, la data giusta è 9/11/2026", "date", "9/11/2026"),
     ("puoi correggere la data? era il 4", "date", "il 4"),
     ("la visita l'ha fatta mia moglie", "person", "mia moglie"),
+    ("perdona, la cifra corretta è 75", "amount", "75"),
+    ("rettifico: importo 110 euro", "amount", "110 euro"),
+    ("ah no, il paziente era Luca", "person", "Luca"),
+    ("ho pagato 45 euro, non 30", "amount", "45 euro, non 30"),
 ])
 def test_field_and_value(text: str, field: str, value: str) -> None:
     found = find_correction(text)
@@ -54,6 +58,7 @@ def test_a_field_without_its_new_value(text: str, field: str | None) -> None:
     ("modifica la data del documento 2: 5 novembre", 2, "5 novembre"),
     ("l'importo della prima fattura era 40", 1, "40"),
     ("cambia l'importo dell'ultima ricevuta in 12,30", -1, "12,30"),
+    ("il secondo documento costava 45 euro", 2, "45 euro"),
 ])
 def test_an_item_of_a_list(text: str, item: int, value: str) -> None:
     found = find_correction(text)
@@ -89,3 +94,8 @@ def test_removals(text: str, item: int | None, noun: str) -> None:
 def test_not_removals(text: str) -> None:
     found = find_removal(text)
     assert found is None or found.item is None
+
+
+def test_not_the_old_value_but_the_new_one() -> None:
+    found = find_correction("non era il 10, era il 12 novembre")
+    assert found is not None and found.value == "il 12 novembre"
