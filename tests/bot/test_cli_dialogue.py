@@ -47,3 +47,13 @@ def test_a_wrong_expectation_fails_and_says_why(tmp_path: Path) -> None:
     assert "manca «pizza»" in result.output
     assert "0 pulsanti per «Bottone che non c'è»" in result.output
     assert "nessuna richiesta inviata" in result.output
+
+
+def test_issue_13_language_side_conversations_pass() -> None:
+    """The service question, the archive's one-fact answers, contacts and follow-ups, openings."""
+    result = _run(str(SCRIPTS.with_name("dialogue_understand.jsonl")))
+    assert result.exit_code == 0, result.output
+    figures = dict(re.findall(r"^(.+): (\d+/\d+)$", result.output, re.MULTILINE))
+    for family in ("servizio", "archivio", "contatti", "apertura"):
+        passed, total = figures[family].split("/")
+        assert int(total) >= 3 and passed == total, result.output
