@@ -14,8 +14,8 @@ from dialogs.services import Services
 from dialogs.state import State
 from dialogs.texts import t
 from dialogs.uploads import precheck_upload
-from portal.models import FollowUp, Handoff
-from portal.store import ConversationRecord, StaleConversation, Store
+from portal.models import FollowUp, Handoff, HandoffReason
+from portal.store import AlreadyHandled, ConversationRecord, StaleConversation, Store
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,8 @@ class TurnResult:
     flow: str | None
     step: str | None
     request_number: str | None = None
+    # The event was handled before (a redelivered message): nothing saved, nothing to say.
+    duplicate: bool = False
 
 
 class Conversations:
@@ -51,12 +53,20 @@ class Conversations:
         self._today = today
 
     async def handle(
-        self, channel: str, user_key: str, customer_id: int, inbound: Inbound
+        self, channel: str, user_key: str, customer_id: int, inbound: Inbound, *,
+        inbox_message: str | None = None,
     ) -> TurnResult:
         """The replies to one event. Never raises: a failure is apologised for and the
-        conversation stays where it was (nothing of the turn is saved)."""
+        conversation stays where it was (nothing of the turn is saved).
+
+        `inbox_message`: the accepted message (WhatsApp) this event comes from, marked
+        handled in the turn's own transaction; if it was handled already, nothing is saved
+        and there is nothing to say (`duplicate`)."""
         try:
-            return await self._handle(channel, user_key, customer_id, inbound)
+            return await self._handle(channel, user_key, customer_id, inbound, inbox_message)
+        except AlreadyHandled:
+            log.info("message on %s handled already, not applied again", channel)
+            return TurnResult([], None, None, duplicate=True)
         except Exception:
             # No customer data in the log: the event kind only, and the traceback.
             log.exception("turn failed on %s (event %s)", channel, inbound.kind)
@@ -82,46 +92,47 @@ class Conversations:
         return recent[-1] if recent else None
 
     async def _handle(
-        self, channel: str, user_key: str, customer_id: int, inbound: Inbound
+        self, channel: str, user_key: str, customer_id: int, inbound: Inbound,
+        inbox_message: str | None,
     ) -> TurnResult:
         if inbound.file is not None:
             # Decoded off the event loop: a heavy file never stalls other conversations.
             await precheck_upload(inbound.file)
+        # One read before the engine, one write after it (portal.store.conversations).
         for _ in range(ATTEMPTS):
-            record = await self._store.load_conversation(channel, user_key)
+            record, household = await self._store.load_turn(channel, user_key, customer_id)
             state = State.from_json(record.state if record else None)
             version = record.version if record else 0
-            household = await self._store.household(customer_id)
             outcome = await self._engine.handle(state, inbound, household, self._today(),
-                                          self._services)
+                                                self._services)
+            now = self._now()
+            followup = None
+            if outcome.followup and outcome.state.draft_id:
+                followup = FollowUp(outcome.followup, outcome.state.draft_id,
+                                    now + FOLLOW_UP_AFTER[outcome.followup])
+            asked, open_one, handoff = outcome.handoff, None, None
+            if asked is not None:
+                open_one = await self._open_handoff(customer_id, asked.reason, asked.text, now)
+                if open_one is None:  # recorded with the turn, in its transaction
+                    handoff = Handoff(
+                        id=0, customer_id=customer_id, channel=channel, user_key=user_key,
+                        reason=HandoffReason(asked.reason), text=asked.text, created_at=now,
+                        request_number=asked.request_number)
             try:
-                now = self._now()
-                followup = None
-                if outcome.followup and outcome.state.draft_id:
-                    followup = FollowUp(outcome.followup, outcome.state.draft_id,
-                                        now + FOLLOW_UP_AFTER[outcome.followup])
                 saved = await self._store.save_turn(
                     channel, user_key, customer_id, outcome.state.to_json(), version,
-                    submit=outcome.submit, now=now, followup=followup,
+                    submit=outcome.submit, now=now, followup=followup, handoff=handoff,
+                    inbox_message=inbox_message,
                 )
             except StaleConversation:
                 log.info("conversation %s advanced meanwhile, retrying the turn", channel)
                 continue
             replies = list(outcome.replies)
-            if outcome.handoff is not None:
-                handoff = outcome.handoff
-                open_one = await self._open_handoff(customer_id, handoff.reason, handoff.text, now)
-                if open_one is not None:
-                    # Asked again while a person has it already: followed up, not duplicated.
-                    replies.insert(handoff.position,
-                                   archive.follow_up(open_one, self._today()))
-                else:
-                    recorded = await self._store.record_handoff(
-                        channel=channel, user_key=user_key, reason=handoff.reason,
-                        text=handoff.text, customer_id=customer_id,
-                        request_number=handoff.request_number, now=now,
-                    )
-                    replies.insert(handoff.position, handoff.reply(str(recorded.id)))
+            if asked is not None and open_one is not None:
+                # Asked again while a person has it already: followed up, not duplicated.
+                replies.insert(asked.position, archive.follow_up(open_one, self._today()))
+            elif asked is not None:
+                replies.insert(asked.position, asked.reply(str(saved.handoff_id)))
             if outcome.after_submit is not None and saved.request_number is not None:
                 replies.append(outcome.after_submit(saved.request_number))
             return TurnResult(replies, outcome.state.flow, _step(outcome.state),

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Collection, Sequence
+from datetime import date, datetime
 
 from bot.sms import SmsError, SmsSender
 from dialogs.services import (
@@ -17,7 +17,15 @@ from dialogs.services import (
 from dialogs.texts import t
 from nlu.catalogue import Catalogue
 from portal import places
-from portal.models import Facility, FacilityMatch, Handoff, Request, StoredFile
+from portal.models import (
+    Facility,
+    FacilityMatch,
+    Handoff,
+    Request,
+    RequestRow,
+    RequestType,
+    StoredFile,
+)
 from portal.store import Store
 from portal.verification import CodeRefused
 
@@ -93,6 +101,21 @@ class PortalServices:
 
     async def list_requests(self, customer_id: int) -> list[Request]:
         return await self._store.list_requests(customer_id)
+
+    async def find_requests(
+        self, customer_id: int, *, beneficiary_ids: Collection[int] | None = None,
+        statuses: Collection[str] | None = None, passed_through: Collection[str] = (),
+        period: tuple[date, date] | None = None, types: Collection[RequestType] | None = None,
+        service: Callable[[str, str], bool] | None = None, limit: int | None = None,
+        counted: bool = True,
+    ) -> tuple[int, list[RequestRow]]:
+        return await self._store.find_requests(
+            customer_id, beneficiary_ids=beneficiary_ids, statuses=statuses,
+            passed_through=passed_through, period=period, types=types, service=service,
+            limit=limit, counted=counted)
+
+    async def requests_by_ids(self, ids: Sequence[int]) -> list[Request]:
+        return await self._store.requests_by_ids(ids)
 
     async def get_request(self, number: str) -> Request | None:
         return await self._store.get_request(number)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
-from portal.models import Handoff, Request, StoredFile
+from portal.models import Handoff, Request, RequestRow, RequestType, StoredFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +105,22 @@ class Services(Protocol):
 
     async def list_requests(self, customer_id: int) -> list[Request]:
         """The household's requests, newest first, with documents and history."""
+
+    async def find_requests(
+        self, customer_id: int, *, beneficiary_ids: Collection[int] | None = None,
+        statuses: Collection[str] | None = None, passed_through: Collection[str] = (),
+        period: tuple[date, date] | None = None, types: Collection[RequestType] | None = None,
+        service: Callable[[str, str], bool] | None = None, limit: int | None = None,
+        counted: bool = True,
+    ) -> tuple[int, list[RequestRow]]:
+        """How many of the household's requests match, and the first `limit` in brief,
+        newest first, found by the store: for these beneficiaries, in a status now (or now
+        in one of `passed_through` after it), sent, booked or paid in a period, of these
+        types, of a service (`service(code, name)`). Not `counted`: the count is the number of
+        rows returned."""
+
+    async def requests_by_ids(self, ids: Sequence[int]) -> list[Request]:
+        """Whole requests (documents, history, details) in the order of `ids`."""
 
     async def get_request(self, number: str) -> Request | None:
         """A request by number, whoever it belongs to: callers check `can_see`."""

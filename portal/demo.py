@@ -56,6 +56,7 @@ async def load_demo(store: Store, root: Path = DEMO_DIR) -> bool:
         for r in data["requests"]:
             await _request(conn, r, people[data["customer"]], people, pols, gars, places, stored)
         await _counters(conn, data["counters"], [r["number"] for r in data["requests"]])
+    store.forget_households()  # people and policies changed under the store's feet
     return True
 
 

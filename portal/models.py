@@ -358,3 +358,17 @@ class Request:
     # What the current status tells besides its name (missing documents, payment, reason,
     # authorisation): recorded with the latest history entry that set it.
     status_details: StatusDetails | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRow:
+    """A request in brief: what an archive list question filters on and a list shows."""
+
+    id: int
+    number: str
+    type: RequestType
+    status: str
+    beneficiary_id: int
+    created_at: datetime
+    service_code: str
+    service_name: str

@@ -7,6 +7,8 @@ import click
 # Each area module defines its own group and attaches its `eval` and `bench`
 # subcommands to the shared groups, so areas never edit each other's files.
 from bot.cli import (
+    bench_start,  # noqa: F401
+    bench_turns,  # noqa: F401
     catalogue,
     chat,
     db,

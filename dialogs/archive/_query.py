@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from dialogs.matching import normalise as fold
@@ -13,7 +14,7 @@ from nlu.intents import Parsed
 from portal.models import Household, Person, Relation, Request
 from portal.statuses import OPEN
 
-__all__ = ["ArchiveQuery", "can_see", "filters_from", "select"]
+__all__ = ["ArchiveQuery", "can_see", "filters_from", "same_service", "select", "sql_filters"]
 
 ROME = ZoneInfo("Europe/Rome")
 
@@ -129,11 +130,27 @@ def _in_period(request: Request, period: tuple[date, date]) -> bool:
 
 
 def _same_service(request: Request, query: ArchiveQuery) -> bool:
-    if request.service_code in query.service_codes:
+    return same_service(request.service_code, request.service_name, query)
+
+
+def same_service(code: str, name: str, query: ArchiveQuery) -> bool:
+    """The service asked about: one of its catalogue codes, or every word of it in the name."""
+    if code in query.service_codes:
         return True
     words = [w for w in fold(query.service or "").split() if len(w) > 3]
-    name = fold(request.service_name)
-    return bool(words) and all(w[:-1] in name for w in words)  # "visite" finds "visita"
+    folded = fold(name)
+    return bool(words) and all(w[:-1] in folded for w in words)  # "visite" finds "visita"
+
+
+def sql_filters(query: ArchiveQuery) -> dict[str, Any]:
+    """The filters the store applies itself (Services.request_rows): people, status (with
+    the statuses passed through), period; the service and the number are checked here."""
+    return {
+        "beneficiary_ids": query.beneficiary_ids,
+        "statuses": query.statuses,
+        "passed_through": () if query.status == "aperta" else _AFTERWARDS,
+        "period": query.period,
+    }
 
 
 def _catalogue_codes(words: str) -> set[str]:

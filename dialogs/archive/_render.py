@@ -11,7 +11,7 @@ Choice ids are keys only; the engine prefixes its question token ("<token>.<key>
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -39,9 +39,13 @@ __all__ = [
     "MAX_SHOWN",
     "complaint_text",
     "handoff_text",
+    "applies_to",
+    "asks_yes_no",
     "render_answer",
+    "render_candidates",
     "render_detail",
     "render_document",
+    "render_found",
     "render_list",
     "render_not_found",
 ]
@@ -70,14 +74,25 @@ def render_list(
     be shown, e.g. in the middle of another question): no choices and no "tocca" hints."""
     everything = list(requests)
     found = select(everything, query, household)
-    if not found:
-        return [_untappable(_empty(everything, household, query, today), tappable)]
+    visible = any(can_see(r, household) for r in everything)
+    return render_found(found[:MAX_SHOWN], len(found), visible, household, query, today,
+                        tappable=tappable)
+
+
+def render_found(
+    shown: Sequence[Request], count: int, any_visible: bool, household: Household,
+    query: ArchiveQuery, today: date, *, tappable: bool = True,
+) -> list[Reply]:
+    """`render_list` once the store has done the finding: the first MAX_SHOWN of the `count`
+    requests that match, and whether the household has any request at all."""
+    if not count:
+        return [_untappable(_empty(any_visible, household, query, today), tappable)]
     what = describe_filters(query, today)
     lines = [
-        t("list.title", what=what, count=len(found)) if what
-        else t("list.title_all", count=len(found))
+        t("list.title", what=what, count=count) if what
+        else t("list.title_all", count=count)
     ]
-    shown = found[:MAX_SHOWN]
+    shown = shown[:MAX_SHOWN]
     lines += [
         t(
             "list.line",
@@ -90,9 +105,9 @@ def render_list(
         for r in shown
     ]
     hint = []
-    if len(found) > len(shown):
+    if count > len(shown):
         example = household.members[-1].first_name
-        hint.append(t("list.more", shown=len(shown), count=len(found), name=example))
+        hint.append(t("list.more", shown=len(shown), count=count, name=example))
     if not tappable:
         return [Reply("\n".join(lines))]
     hint.append(t("list.pick"))
@@ -148,14 +163,30 @@ def render_answer(
     """A yes/no answer when the question names a status and a subject ("è stato pagato il
     rimborso di Luca?"): for each of at most 3 requests of that subject, "Sì: …", "Non
     ancora: …" or "No: …". None when the question is not that specific: show the list."""
-    if query.status is None or query.statuses is None or query.status == "aperta":
-        return None
-    if (query.number, query.beneficiary_ids, query.service, query.period) == (None,) * 4:
+    if not asks_yes_no(query):
         return None
     candidates = [
         r for r in select(requests, dataclasses.replace(query, status=None), household)
-        if r.type in _APPLIES_TO.get(query.status, _BOTH)
+        if r.type in applies_to(query)
     ]
+    return render_candidates(candidates, household, query, tappable=tappable)
+
+
+def asks_yes_no(query: ArchiveQuery) -> bool:
+    """A status asked about a subject ("è stato pagato il rimborso di Luca?")."""
+    if query.status is None or query.statuses is None or query.status == "aperta":
+        return False
+    return (query.number, query.beneficiary_ids, query.service, query.period) != (None,) * 4
+
+
+def applies_to(query: ArchiveQuery) -> frozenset[RequestType]:
+    """The request types the status asked about can apply to ("pagato": reimbursements)."""
+    return _APPLIES_TO.get(query.status or "", _BOTH)
+
+
+def render_candidates(candidates: Sequence[Request], household: Household,
+                      query: ArchiveQuery, *, tappable: bool = True) -> list[Reply] | None:
+    """`render_answer` for the requests of the subject asked about (None unless 1 to 3)."""
     if not candidates or len(candidates) > 3:
         return None
     lines = [_yes_no(r, household, query) for r in candidates]
@@ -194,13 +225,10 @@ def _short(label: str) -> str:
     return label if len(label) <= _LABEL else label[: _LABEL - 1].rstrip(" ·") + "…"
 
 
-def _empty(
-    requests: list[Request], household: Household, query: ArchiveQuery, today: date
-) -> Reply:
+def _empty(any_visible: bool, household: Household, query: ArchiveQuery, today: date) -> Reply:
     if query.number is not None:
         return render_not_found(query.number)
-    visible = [r for r in requests if can_see(r, household)]
-    if query.is_everything or not visible:
+    if query.is_everything or not any_visible:
         return Reply(t("list.empty_all"))
     what = describe_filters(query, today)
     return Reply(t("list.empty", what=what), (Choice("all", t("list.show_all")),))

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from dialogs.archive._facts import pick, render_fact, render_follow_up
-from dialogs.archive._query import ArchiveQuery, can_see, filters_from
+from dialogs.archive._query import ArchiveQuery, can_see, filters_from, same_service, sql_filters
 from dialogs.archive._render import (
-    render_answer,
+    MAX_SHOWN,
+    applies_to,
+    asks_yes_no,
+    render_candidates,
     render_detail,
     render_document,
-    render_list,
+    render_found,
     render_not_found,
 )
 from dialogs.events import Reply
 from dialogs.services import Services
 from nlu.intents import Parsed
-from portal.models import Household
+from portal.models import Household, RequestRow, RequestType
 
 
 async def answer_question(parsed: Parsed, household: Household, today: date,
@@ -35,14 +39,50 @@ async def answer_question(parsed: Parsed, household: Household, today: date,
     if query.number:
         return await show_request(query.number, household, today, services,
                                   tappable=tappable)
-    requests = await services.list_requests(household.customer.id)
-    return (render_answer(requests, household, query, today, tappable=tappable)
-            or render_list(requests, household, query, today, tappable=tappable))
+    if asks_yes_no(query):
+        count, subject = await _matching(dataclasses.replace(query, status=None), household,
+                                         services, types=applies_to(query), limit=4,
+                                         counted=False)
+        if 1 <= count <= 3:
+            whole = await services.requests_by_ids([r.id for r in subject])
+            answer = render_candidates(whole, household, query, tappable=tappable)
+            if answer is not None:
+                return answer
+    return await _list(query, household, today, services, tappable=tappable)
 
 
 async def show_all(household: Household, today: date, services: Services) -> list[Reply]:
-    requests = await services.list_requests(household.customer.id)
-    return render_list(requests, household, ArchiveQuery(), today)
+    return await _list(ArchiveQuery(), household, today, services)
+
+
+async def _list(query: ArchiveQuery, household: Household, today: date, services: Services,
+                *, tappable: bool = True) -> list[Reply]:
+    """The store finds and counts; only the requests shown are read whole."""
+    count, found = await _matching(query, household, services, limit=MAX_SHOWN)
+    shown = await services.requests_by_ids([r.id for r in found])
+    any_visible = bool(count) or (
+        not query.is_everything
+        and bool((await _matching(ArchiveQuery(), household, services, limit=1,
+                                  counted=False))[0]))
+    return render_found(shown, count, any_visible, household, query, today,
+                        tappable=tappable)
+
+
+async def _matching(query: ArchiveQuery, household: Household, services: Services, *,
+                    limit: int | None, types: frozenset[RequestType] | None = None,
+                    counted: bool = True) -> tuple[int, list[RequestRow]]:
+    """How many of the household's requests match `query`, and the first `limit` in brief,
+    newest first: what `select` finds among whole requests, found by the store."""
+    members = frozenset(m.id for m in household.members)  # only theirs, ever (can_see)
+    filters = sql_filters(query)
+    wanted = filters.pop("beneficiary_ids")
+    service = None
+    if query.service is not None:
+        def service(code: str, name: str) -> bool:
+            return same_service(code, name, query)
+    return await services.find_requests(
+        household.customer.id, beneficiary_ids=members if wanted is None else members & wanted,
+        types=types, service=service, limit=limit, counted=counted, **filters)
 
 
 async def show_request(number: str, household: Household, today: date,

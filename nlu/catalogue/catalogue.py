@@ -10,6 +10,7 @@ from pathlib import Path
 
 from nlu.catalogue.aliases import ALIASES
 from nlu.catalogue.analyse import Analyser
+from nlu.catalogue.cache import cached
 from nlu.catalogue.codes import find_codes, strip_codes
 from nlu.catalogue.confidence import (
     Assessment,
@@ -296,7 +297,9 @@ def _word_frequencies(records: Sequence[Record], analyser: Analyser) -> Counter[
 
 @lru_cache(maxsize=1)
 def _default_catalogue() -> Catalogue:
-    return Catalogue.from_directory(DEFAULT_DATA_DIR)
+    # Built once per data and code, then loaded from the cache file (nlu.catalogue.cache).
+    return cached("catalogue", DEFAULT_DATA_DIR,
+                  lambda: Catalogue.from_directory(DEFAULT_DATA_DIR))
 
 
 def load_catalogue(data_dir: Path | None = None) -> Catalogue:

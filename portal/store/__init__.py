@@ -9,7 +9,7 @@ from portal.store.conversations import ConversationRecord, Conversations, TurnRe
 from portal.store.database import NotFound, StaleConversation, new_id
 from portal.store.facilities import Facilities
 from portal.store.handoffs import Handoffs
-from portal.store.inboxes import Inboxes
+from portal.store.inboxes import AlreadyHandled, Inboxes
 from portal.store.links import Links
 from portal.store.notifications import Notifications
 from portal.store.operators import Operator, OperatorExists, Operators
@@ -20,6 +20,7 @@ from portal.store.revisions import MIGRATIONS, Revisions
 
 __all__ = [
     "MIGRATIONS",
+    "AlreadyHandled",
     "ConversationRecord",
     "NotFound",
     "Operator",

@@ -7,19 +7,25 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from portal.models import (
     DocumentsDraft,
     FollowUp,
+    Handoff,
+    Household,
     RequestDraft,
 )
 from portal.schema import (
     conversations,
     followups,
 )
-from portal.store.database import Database, StaleConversation, utc
+from portal.store.database import StaleConversation, utc
+from portal.store.handoffs import insert_handoff
+from portal.store.inboxes import mark_processed
+from portal.store.people import People, read_household
 from portal.store.requests import SUBMITTED_BY, attach, follow_up
 from portal.store.requests import submit as submit_request
 
@@ -39,29 +45,55 @@ class ConversationRecord:
 class TurnResult:
     version: int
     request_number: str | None = None
+    handoff_id: int | None = None
 
 
-class Conversations(Database):
+_ONE = select(conversations).where(conversations.c.channel == bindparam("channel"),
+                                   conversations.c.user_key == bindparam("user_key"))
+_ADVANCE = (update(conversations)
+            .where(conversations.c.channel == bindparam("w_channel"),
+                   conversations.c.user_key == bindparam("w_user_key"),
+                   conversations.c.version == bindparam("w_version")))
+
+
+def read_conversation(conn: Connection, channel: str, user_key: str) -> ConversationRecord | None:
+    row = conn.execute(_ONE, {"channel": channel, "user_key": user_key}).first()
+    if row is None:
+        return None
+    return ConversationRecord(
+        channel=row.channel,
+        user_key=row.user_key,
+        customer_id=row.customer_id,
+        state=json.loads(row.state),
+        version=row.version,
+    )
+
+
+class Conversations(People):
     """Each chat user's conversation; `save_turn` writes a turn and what it submits atomically."""
 
     async def load_conversation(self, channel: str, user_key: str) -> ConversationRecord | None:
-        async with self._read() as conn:
-            row = (
-                await conn.execute(
-                    select(conversations).where(
-                        conversations.c.channel == channel, conversations.c.user_key == user_key
-                    )
-                )
-            ).first()
-        if row is None:
-            return None
-        return ConversationRecord(
-            channel=row.channel,
-            user_key=row.user_key,
-            customer_id=row.customer_id,
-            state=json.loads(row.state),
-            version=row.version,
-        )
+        return await self._lanes.read(lambda conn: read_conversation(conn, channel, user_key))
+
+    async def load_turn(
+        self, channel: str, user_key: str, customer_id: int
+    ) -> tuple[ConversationRecord | None, Household]:
+        """What a turn reads before the engine, in one round trip: the conversation and the
+        customer's household. Raises NotFound for an unknown customer."""
+
+        known = self._known_household(customer_id)
+        if known is not None:  # the household changes seldom: kept per customer (People)
+            record = await self._lanes.read(
+                lambda conn: read_conversation(conn, channel, user_key))
+            return record, known
+
+        def read(conn: Connection) -> tuple[ConversationRecord | None, Household]:
+            return (read_conversation(conn, channel, user_key),
+                    read_household(conn, customer_id))
+
+        record, household = await self._lanes.read(read)
+        self._remember_household(household)
+        return record, household
 
     async def save_turn(
         self,
@@ -73,62 +105,68 @@ class Conversations(Database):
         submit: RequestDraft | DocumentsDraft | None = None,
         now: datetime | None = None,
         followup: FollowUp | None = None,
+        *,
+        handoff: Handoff | None = None,
+        inbox_message: str | None = None,
     ) -> TurnResult:
         """Save the conversation state and, if given, submit the request: all or nothing.
 
         A `followup` is recorded with the turn (once per kind and subject); submitting the
-        draft it follows marks it done.
+        draft it follows marks it done. A `handoff` (its id ignored) is recorded with the
+        turn, its id in the result. `inbox_message`: the accepted WhatsApp message this
+        turn handles, marked processed in the same transaction (`AlreadyHandled` if it was
+        already, and then nothing is written).
 
         `expected_version` is the version loaded (0: no conversation yet). Raises
         `StaleConversation` if the stored version moved on; then nothing is written.
         Submitting a draft whose `submission_key` is already stored creates nothing and
         returns the existing request's number.
+
+        Concurrent turns share one transaction and one commit (portal.store.lanes); each
+        turn is undone alone if it fails. Returns once the turn is committed.
         """
         now = utc(now)
         text = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
         version = expected_version + 1
         values = {"customer_id": customer_id, "state": text, "version": version, "updated_at": now}
-        number: str | None = None
-        try:
-            async with self._write() as conn:
-                # The conversation first: it takes the write lock and checks the version
-                # before anything else is written.
-                if expected_version == 0:
-                    await conn.execute(
-                        insert(conversations).values(channel=channel, user_key=user_key, **values)
-                    )
-                else:
-                    result = await conn.execute(
-                        update(conversations)
-                        .where(
-                            conversations.c.channel == channel,
-                            conversations.c.user_key == user_key,
-                            conversations.c.version == expected_version,
-                        )
-                        .values(**values)
-                    )
-                    if result.rowcount != 1:
-                        raise StaleConversation()
-                if followup is not None and customer_id is not None:
-                    await follow_up(conn, channel, user_key, customer_id, followup, now)
-                if isinstance(submit, DocumentsDraft):
-                    await attach(conn, submit.number, submit.documents, SUBMITTED_BY, now)
-                    number = submit.number
-                elif submit is not None:
-                    number = await submit_request(conn, submit, now)
-                    await conn.execute(
-                        update(followups)
-                        .where(followups.c.customer_id == submit.customer_id,
-                               followups.c.subject == submit.submission_key,
-                               followups.c.done_at.is_(None))
-                        .values(done_at=now)
-                    )
-        except IntegrityError:
-            # A concurrent first turn inserted the same conversation.
-            if expected_version == 0 and await self.load_conversation(channel, user_key):
-                raise StaleConversation() from None
-            raise
-        return TurnResult(version=version, request_number=number)
+
+        def write(conn: Connection) -> tuple[str | None, int | None]:
+            # The conversation first: it checks the version before anything else is written.
+            if expected_version == 0:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(insert(conversations).values(
+                            channel=channel, user_key=user_key, **values))
+                except IntegrityError:
+                    raise StaleConversation() from None  # a concurrent first turn
+            else:
+                result = conn.execute(_ADVANCE, {
+                    "w_channel": channel, "w_user_key": user_key,
+                    "w_version": expected_version, **values})
+                if result.rowcount != 1:
+                    raise StaleConversation()
+            if inbox_message is not None:
+                mark_processed(conn, inbox_message, now)
+            handoff_id = None if handoff is None else insert_handoff(conn, handoff)
+            if followup is not None and customer_id is not None:
+                follow_up(conn, channel, user_key, customer_id, followup, now)
+            if isinstance(submit, DocumentsDraft):
+                attach(conn, submit.number, submit.documents, SUBMITTED_BY, now)
+                return submit.number, handoff_id
+            if submit is not None:
+                number = submit_request(conn, submit, now)
+                conn.execute(
+                    update(followups)
+                    .where(followups.c.customer_id == submit.customer_id,
+                           followups.c.subject == submit.submission_key,
+                           followups.c.done_at.is_(None))
+                    .values(done_at=now)
+                )
+                return number, handoff_id
+            return None, handoff_id
+
+        number, handoff_id = await self._lanes.write(write)
+        return TurnResult(version=version, request_number=number, handoff_id=handoff_id)
 
     async def open_drafts(self) -> list[tuple[ConversationRecord, datetime]]:
         """Conversations of a customer with a request being written (a flow and its draft),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -10,11 +11,14 @@ from pathlib import Path
 from typing import Any, Self
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event
-from sqlalchemy.engine import Connection, CursorResult, make_url
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Connection, CursorResult, Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from portal.documents import DocumentStore, Keyring, private_dir
+from portal.store.lanes import LOCK_RETRIES, AsyncLanes, Lanes, SqliteLanes, is_lock_error
 
 __all__ = ["ROME", "Database", "NotFound", "StaleConversation", "new_id"]
 
@@ -52,25 +56,31 @@ def day_start(day: date) -> datetime:
     return datetime.combine(day, time(), ROME).astimezone(UTC)
 
 
-def _sqlite_pragmas(engine: AsyncEngine) -> None:
-    """WAL and foreign keys on every connection; transactions opened by SQLAlchemy.
+def _sqlite_pragmas(engine: Engine) -> None:
+    """WAL, synchronous=FULL and foreign keys on every connection; transactions opened by
+    SQLAlchemy, writers' with the write lock.
 
     The driver's own transaction handling starts transactions only before writes, so reads
-    would run outside them and DDL would not be transactional: take that over.
+    would run outside them and DDL would not be transactional: take that over. A write
+    transaction begins IMMEDIATE: a deferred one that reads first and then writes cannot
+    wait for the lock when it upgrades ("database is locked" at once, busy_timeout unused).
+    synchronous=FULL: a commit returns once the WAL is on disk (see portal.store.lanes).
     """
 
-    @event.listens_for(engine.sync_engine, "connect")
+    @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        mode = connection.get_execution_options().get("medbot_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def _private_sqlite(database: Path) -> None:
@@ -105,8 +115,19 @@ class Database:
             _private_sqlite(Path(parsed.database))
         # Statements that fail are logged without their parameters (names, phones, states).
         self.engine: AsyncEngine = create_async_engine(parsed, hide_parameters=True)
+        # Households read for turns, by customer: (when read, household); see People.
+        self._households: dict[int, tuple[float, Any]] = {}
+        self._lanes: Lanes
         if self.engine.dialect.name == "sqlite":
-            _sqlite_pragmas(self.engine)
+            _sqlite_pragmas(self.engine.sync_engine)
+        if self.engine.dialect.name == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            # The turn's path: synchronous Core on connections of its own (portal.store.lanes).
+            sync_engine = create_engine(parsed.set(drivername="sqlite+pysqlite"), poolclass=NullPool,
+                                        hide_parameters=True)
+            _sqlite_pragmas(sync_engine)
+            self._lanes = SqliteLanes(sync_engine)
+        else:
+            self._lanes = AsyncLanes(self.engine)
 
     @classmethod
     async def open(cls, url: str, home: Path, document_key: str | None = None,
@@ -114,6 +135,7 @@ class Database:
         return cls(url, home, document_key, old_document_keys)
 
     async def close(self) -> None:
+        await self._lanes.close()
         await self.engine.dispose()
 
     async def __aenter__(self) -> Self:
@@ -128,6 +150,23 @@ class Database:
 
     @asynccontextmanager
     async def _write(self) -> AsyncIterator[AsyncConnection]:
-        """One transaction: committed when the block ends, rolled back if it raises."""
-        async with self.engine.begin() as conn:
-            yield conn
+        """One transaction holding the write lock from its start (BEGIN IMMEDIATE on
+        SQLite): committed when the block ends, rolled back if it raises. Taking the lock is
+        tried again a few times when another writer holds it past busy_timeout."""
+        async with self.engine.connect() as conn:
+            await conn.execution_options(medbot_begin="IMMEDIATE")
+            for pause in (*LOCK_RETRIES, None):
+                try:
+                    await conn.begin()
+                    break
+                except OperationalError as error:
+                    if pause is None or not is_lock_error(error):
+                        raise
+                    await conn.rollback()
+                    await asyncio.sleep(pause)
+            try:
+                yield conn
+            except BaseException:
+                await conn.rollback()
+                raise
+            await conn.commit()

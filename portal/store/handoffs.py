@@ -6,6 +6,7 @@ import dataclasses
 from datetime import datetime
 
 from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
 
 from portal import rows
 from portal.models import (
@@ -17,7 +18,14 @@ from portal.schema import (
 )
 from portal.store.database import Database, new_id, utc
 
-__all__ = ["Handoffs"]
+__all__ = ["Handoffs", "insert_handoff"]
+
+
+def insert_handoff(conn: Connection, handoff: Handoff) -> int:
+    """Stores the handoff (its `id` is ignored) in the caller's transaction; its new id."""
+    values = {k: getattr(handoff, k) for k in Handoff.__slots__ if k != "id"}
+    values["reason"] = HandoffReason(handoff.reason).value
+    return new_id(conn.execute(insert(handoffs).values(**values)))
 
 
 class Handoffs(Database):
@@ -46,10 +54,8 @@ class Handoffs(Database):
             created_at=utc(now),
             request_number=request_number,
         )
-        values = {k: getattr(handoff, k) for k in Handoff.__slots__ if k != "id"}
-        values["reason"] = handoff.reason.value
         async with self._write() as conn:
-            handoff_id = new_id(await conn.execute(insert(handoffs).values(**values)))
+            handoff_id = await conn.run_sync(insert_handoff, handoff)
         return dataclasses.replace(handoff, id=handoff_id)
 
     async def handoffs(

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from portal.schema import (
@@ -15,10 +16,27 @@ from portal.schema import (
 )
 from portal.store.database import Database, utc
 
+__all__ = ["AlreadyHandled", "Inboxes", "mark_processed"]
+
 # Meta's delivery statuses, in the order they can only move (unknown ones rank as "sent").
 _STATUS_ORDER = ("sent", "delivered", "read", "failed")
 
-__all__ = ["Inboxes"]
+
+class AlreadyHandled(Exception):
+    """The WhatsApp message was handled already (by another worker): its turn is not saved."""
+
+
+def mark_processed(conn: Connection, message_id: str, now: datetime) -> None:
+    """Marks the accepted message handled, in the caller's transaction; raises
+    AlreadyHandled if it was handled already."""
+    done = conn.execute(
+        update(whatsapp_inbox)
+        .where(whatsapp_inbox.c.message_id == message_id,
+               whatsapp_inbox.c.processed_at.is_(None))
+        .values(processed_at=now))
+    if done.rowcount != 1 and conn.scalar(
+            select(whatsapp_inbox.c.id).where(whatsapp_inbox.c.message_id == message_id)):
+        raise AlreadyHandled(message_id)  # (a message never accepted is not the inbox's)
 
 
 class Inboxes(Database):
@@ -66,7 +84,8 @@ class Inboxes(Database):
     async def whatsapp_processed(self, message_id: str, now: datetime | None = None) -> None:
         async with self._write() as conn:
             await conn.execute(update(whatsapp_inbox)
-                               .where(whatsapp_inbox.c.message_id == message_id)
+                               .where(whatsapp_inbox.c.message_id == message_id,
+                                      whatsapp_inbox.c.processed_at.is_(None))
                                .values(processed_at=utc(now)))
 
     async def whatsapp_last_inbound(self, wa_id: str) -> datetime | None:

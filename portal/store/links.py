@@ -34,11 +34,9 @@ class Links(Database):
 
     async def linked_customer(self, channel: str, user_key: str) -> int | None:
         """The id of the customer this chat user speaks for, or None if not linked."""
-        async with self._read() as conn:
-            found = await conn.scalar(
-                select(channel_links.c.customer_id).where(
-                    channel_links.c.channel == channel, channel_links.c.user_key == user_key)
-            )
+        found = await self._lanes.read(lambda conn: conn.scalar(
+            select(channel_links.c.customer_id).where(
+                channel_links.c.channel == channel, channel_links.c.user_key == user_key)))
         return None if found is None else int(found)
 
     async def unlink_user(self, channel: str, user_key: str) -> bool:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from portal import notifications as queue
 from portal import rows
@@ -20,6 +20,7 @@ from portal.models import (
     FollowUp,
     Request,
     RequestDraft,
+    RequestRow,
     RequestStatus,
     RequestType,
     StatusChange,
@@ -83,9 +84,9 @@ def _status_payload(number: str, status: str, service: str, note: str,
     }
 
 
-async def follow_up(conn: AsyncConnection, channel: str, user_key: str,
-                    customer_id: int, followup: FollowUp, now: datetime) -> None:
-    exists = await conn.scalar(
+def follow_up(conn: Connection, channel: str, user_key: str,
+              customer_id: int, followup: FollowUp, now: datetime) -> None:
+    exists = conn.scalar(
         select(func.count()).select_from(followups).where(
             followups.c.customer_id == customer_id,
             followups.c.kind == followup.kind,
@@ -93,31 +94,31 @@ async def follow_up(conn: AsyncConnection, channel: str, user_key: str,
         )
     )
     if not exists:
-        await conn.execute(insert(followups).values(
+        conn.execute(insert(followups).values(
             customer_id=customer_id, channel=channel, user_key=user_key, kind=followup.kind,
             subject=followup.subject, due_at=followup.due_at, created_at=now,
         ))
 
 
-async def submit(conn: AsyncConnection, draft: RequestDraft, now: datetime) -> str:
-    existing = await conn.scalar(
+def submit(conn: Connection, draft: RequestDraft, now: datetime) -> str:
+    existing = conn.scalar(
         select(requests.c.number).where(requests.c.submission_key == draft.submission_key)
     )
     if existing is not None:
         return str(existing)
-    number = await next_number(conn, now.astimezone(ROME).year)
+    number = next_number(conn, now.astimezone(ROME).year)
     # A direct service waits for the insurer's authorisation; a reimbursement is just sent.
     status = (RequestStatus.SENT.value if draft.type == RequestType.REIMBURSEMENT
               else "in_attesa_autorizzazione")
-    result = await conn.execute(
+    result = conn.execute(
         insert(requests).values(rows.request_values(draft, number, status, now))
     )
     request_id = new_id(result)
     if draft.documents:
-        await conn.execute(
+        conn.execute(
             insert(documents), [rows.document_values(request_id, d) for d in draft.documents]
         )
-    await conn.execute(
+    conn.execute(
         insert(status_history).values(
             request_id=request_id,
             status=status,
@@ -129,42 +130,42 @@ async def submit(conn: AsyncConnection, draft: RequestDraft, now: datetime) -> s
     return number
 
 
-async def next_number(conn: AsyncConnection, year: int) -> str:
+def next_number(conn: Connection, year: int) -> str:
     """The next request number of `year`, allocated inside the caller's transaction."""
     bump = (
         update(request_counters)
         .where(request_counters.c.year == year)
         .values(last=request_counters.c.last + 1)
     )
-    if (await conn.execute(bump)).rowcount == 0:
+    if (conn.execute(bump)).rowcount == 0:
         try:
-            async with conn.begin_nested():
-                await conn.execute(insert(request_counters).values(year=year, last=1))
+            with conn.begin_nested():
+                conn.execute(insert(request_counters).values(year=year, last=1))
             return format_request_number(year, 1)
         except IntegrityError:
             # Another transaction opened the year first: take the next one after it.
-            await conn.execute(bump)
-    sequence = await conn.scalar(
+            conn.execute(bump)
+    sequence = conn.scalar(
         select(request_counters.c.last).where(request_counters.c.year == year)
     )
     assert sequence is not None  # the row was just updated or inserted
     return format_request_number(year, int(sequence))
 
 
-async def documents_and_history(
-    conn: AsyncConnection, request_ids: Sequence[int]
+def documents_and_history(
+    conn: Connection, request_ids: Sequence[int]
 ) -> tuple[dict[int, list[Document]], dict[int, list[StatusChange]]]:
     docs: dict[int, list[Document]] = defaultdict(list)
     history: dict[int, list[StatusChange]] = defaultdict(list)
     if not request_ids:
         return docs, history
-    for r in await conn.execute(
+    for r in conn.execute(
         select(documents)
         .where(documents.c.request_id.in_(request_ids))
         .order_by(documents.c.id)
     ):
         docs[r.request_id].append(rows.document(r))
-    for r in await conn.execute(
+    for r in conn.execute(
         select(status_history)
         .where(status_history.c.request_id.in_(request_ids))
         .order_by(status_history.c.changed_at, status_history.c.id)
@@ -173,35 +174,35 @@ async def documents_and_history(
     return docs, history
 
 
-async def attach(conn: AsyncConnection, number: str,
-                 documents_: Sequence[DocumentDraft], by: str, now: datetime) -> None:
+def attach(conn: Connection, number: str,
+           documents_: Sequence[DocumentDraft], by: str, now: datetime) -> None:
     """add_documents inside the caller's transaction (also used by save_turn)."""
     if not documents_:
         raise ValueError("no documents to add")
-    current = await status_of(conn, number)
+    current = status_of(conn, number)
     if current.status not in _TAKES_DOCUMENTS:
         raise TransitionError(f"request {number} is {current.status}: no documents")
-    await conn.execute(
+    conn.execute(
         insert(documents), [rows.document_values(current.id, d) for d in documents_]
     )
     if current.status == RequestStatus.SUSPENDED:
         check_transition(current.type, current.status, RequestStatus.IN_PROGRESS)
-        await set_status(conn, current, RequestStatus.IN_PROGRESS.value, by, "", None, now)
+        set_status(conn, current, RequestStatus.IN_PROGRESS.value, by, "", None, now)
     else:
-        await conn.execute(
+        conn.execute(
             update(requests).where(requests.c.id == current.id).values(updated_at=now)
         )
 
 
-async def current_details(
-    conn: AsyncConnection, request_ids: Sequence[int]
+def current_details(
+    conn: Connection, request_ids: Sequence[int]
 ) -> dict[int, StatusDetails]:
     """The details of each request's current status: those of the latest history entry
     that set it, if it recorded any."""
     found: dict[int, StatusDetails] = {}
     if not request_ids:
         return found
-    for r in await conn.execute(
+    for r in conn.execute(
         select(status_history.c.request_id, status_details)
         .join(status_details, status_details.c.history_id == status_history.c.id)
         .join(requests, requests.c.id == status_history.c.request_id)
@@ -215,9 +216,9 @@ async def current_details(
     return found
 
 
-async def status_of(conn: AsyncConnection, number: str) -> Any:
+def status_of(conn: Connection, number: str) -> Any:
     row = (
-        await conn.execute(
+        conn.execute(
             select(requests.c.id, requests.c.type, requests.c.status,
                    requests.c.customer_id, requests.c.service_name).where(
                 requests.c.number == number
@@ -229,8 +230,8 @@ async def status_of(conn: AsyncConnection, number: str) -> Any:
     return row
 
 
-async def set_status(
-    conn: AsyncConnection,
+def set_status(
+    conn: Connection,
     current: Any,
     status: str,
     by: str,
@@ -239,7 +240,7 @@ async def set_status(
     now: datetime,
 ) -> int:
     # Only from the status just read: a concurrent change makes this one fail.
-    moved = await conn.execute(
+    moved = conn.execute(
         update(requests)
         .where(requests.c.id == current.id, requests.c.status == current.status)
         .values(status=status, updated_at=now)
@@ -247,17 +248,33 @@ async def set_status(
     if moved.rowcount != 1:
         raise TransitionError(f"request {current.id} changed status meanwhile")
     history_id = new_id(
-        await conn.execute(
+        conn.execute(
             insert(status_history).values(
                 request_id=current.id, status=status, changed_at=now, changed_by=by, note=note
             )
         )
     )
     if details is not None:
-        await conn.execute(
+        conn.execute(
             insert(status_details).values(rows.status_details_values(history_id, details))
         )
     return history_id
+
+
+_ROW_COLUMNS = (requests.c.id, requests.c.number, requests.c.type, requests.c.status,
+                requests.c.beneficiary_id, requests.c.created_at, requests.c.service_code,
+                requests.c.service_name)
+_BY_NUMBER = select(requests).where(requests.c.number == bindparam("number"))
+
+
+def whole_requests(conn: Connection, found: Iterable[Any]) -> list[Request]:
+    """Request rows made whole: documents, history, the current status's details."""
+    found = list(found)
+    ids = [r.id for r in found]
+    docs, history = documents_and_history(conn, ids)
+    current = current_details(conn, ids)
+    return [dataclasses.replace(rows.request(r, docs[r.id], history[r.id]),
+                                status_details=current.get(r.id)) for r in found]
 
 
 class Requests(Database):
@@ -299,27 +316,88 @@ class Requests(Database):
         if year is not None:
             query = query.where(requests.c.year == year)
         query = query.order_by(requests.c.created_at.desc(), requests.c.id.desc())
-        async with self._read() as conn:
-            found = (await conn.execute(query)).all()
-            docs, history = await documents_and_history(conn, [r.id for r in found])
-            current = await current_details(conn, [r.id for r in found])
-        return [
-            dataclasses.replace(
-                rows.request(r, docs[r.id], history[r.id]), status_details=current.get(r.id)
-            )
-            for r in found
-        ]
+        return await self._lanes.read(lambda conn: whole_requests(conn, conn.execute(query)))
 
     async def get_request(self, number: str) -> Request | None:
-        async with self._read() as conn:
-            row = (await conn.execute(select(requests).where(requests.c.number == number))).first()
-            if row is None:
-                return None
-            docs, history = await documents_and_history(conn, [row.id])
-            current = await current_details(conn, [row.id])
-        return dataclasses.replace(
-            rows.request(row, docs[row.id], history[row.id]), status_details=current.get(row.id)
-        )
+        found = await self._lanes.read(lambda conn: whole_requests(
+            conn, conn.execute(_BY_NUMBER, {"number": number})))
+        return found[0] if found else None
+
+    async def requests_by_ids(self, ids: Sequence[int]) -> list[Request]:
+        """Whole requests (documents, history, details), in the order of `ids`."""
+        if not ids:
+            return []
+        found = await self._lanes.read(lambda conn: whole_requests(
+            conn, conn.execute(select(requests).where(requests.c.id.in_(ids)))))
+        by_id = {r.id: r for r in found}
+        return [by_id[i] for i in ids if i in by_id]
+
+    async def find_requests(
+        self,
+        customer_id: int,
+        *,
+        beneficiary_ids: Collection[int] | None = None,
+        statuses: Collection[str] | None = None,
+        passed_through: Collection[str] = (),
+        period: tuple[date, date] | None = None,
+        types: Collection[RequestType] | None = None,
+        service: Callable[[str, str], bool] | None = None,
+        limit: int | None = None,
+        counted: bool = True,
+    ) -> tuple[int, list[RequestRow]]:
+        """How many of the household's requests match, and the first `limit` of them in
+        brief, newest first (the archive's list questions: only those shown are then read
+        whole, with `requests_by_ids`). Filtered and counted in SQL, except `service`
+        (code, name -> bool), which only narrows the few columns it needs.
+
+        `statuses`: in one of them now, or now in one of `passed_through` after having been
+        in one of them. `period` (first and last day, Italian time): sent in it, booked in
+        it, or with a receipt dated in it. Not `counted`: the count is just how many rows
+        came back (enough to tell "at most `limit`" and much cheaper in a large archive).
+        """
+        where = [requests.c.customer_id == customer_id]
+        if types is not None:
+            where.append(requests.c.type.in_([RequestType(t).value for t in types]))
+        if beneficiary_ids is not None:
+            where.append(requests.c.beneficiary_id.in_(list(beneficiary_ids)))
+        if statuses is not None:
+            now_in = requests.c.status.in_(list(statuses))
+            if passed_through:
+                went_through = exists().where(status_history.c.request_id == requests.c.id,
+                                              status_history.c.status.in_(list(statuses)))
+                now_in = or_(now_in, and_(requests.c.status.in_(list(passed_through)),
+                                          went_through))
+            where.append(now_in)
+        if period is not None:
+            first, last = period
+            start, end = day_start(first), day_start(last + timedelta(days=1))
+            receipt = exists().where(documents.c.request_id == requests.c.id,
+                                     documents.c.expense_date.between(first, last))
+            where.append(or_(
+                and_(requests.c.created_at >= start, requests.c.created_at < end),
+                and_(requests.c.appointment >= start, requests.c.appointment < end),
+                receipt))
+        newest = (requests.c.created_at.desc(), requests.c.id.desc())
+
+        def find(conn: Connection) -> tuple[int, list[RequestRow]]:
+            if service is None:
+                count = conn.scalar(select(func.count()).select_from(requests)
+                                    .where(*where)) if counted else None
+                query = select(*_ROW_COLUMNS).where(*where).order_by(*newest)
+            else:
+                ids = [r.id for r in conn.execute(
+                    select(requests.c.id, requests.c.service_code, requests.c.service_name)
+                    .where(*where).order_by(*newest)) if service(r.service_code, r.service_name)]
+                count, ids = len(ids), ids[:limit]
+                query = select(*_ROW_COLUMNS).where(requests.c.id.in_(ids)).order_by(*newest)
+            if limit is not None:
+                query = query.limit(limit)
+            found = [RequestRow(r.id, r.number, RequestType(r.type), r.status, r.beneficiary_id,
+                                r.created_at, r.service_code, r.service_name)
+                     for r in conn.execute(query)] if limit != 0 else []
+            return (len(found) if count is None else int(count)), found
+
+        return await self._lanes.read(find)
 
     async def change_status(
         self,
@@ -343,9 +421,10 @@ class Requests(Database):
         now = utc(now)
         check_details(new_status, details)
         async with self._write() as conn:
-            current = await status_of(conn, number)
+            current = await conn.run_sync(status_of, number)
             check_transition(current.type, current.status, new_status)
-            history_id = await set_status(conn, current, new_status, by, note, details, now)
+            history_id = await conn.run_sync(set_status, current, new_status, by, note,
+                                             details, now)
             if notify:
                 await queue.enqueue(conn, Notice(
                     current.customer_id, "status_changed", number, str(history_id), now,
@@ -368,7 +447,7 @@ class Requests(Database):
         """
         now = utc(now)
         async with self._write() as conn:
-            await attach(conn, number, documents_, by, now)
+            await conn.run_sync(attach, number, documents_, by, now)
         return await self._request_or_fail(number)
 
     async def _request_or_fail(self, number: str) -> Request:

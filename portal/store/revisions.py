@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import column, func, select, table
 from sqlalchemy.engine import Connection
 
@@ -17,20 +18,54 @@ MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 _ALEMBIC_VERSION = table("alembic_version", column("version_num"))
 
 
-def _upgrade(connection: Connection, config: Config) -> None:
+def _upgrade(connection: Connection) -> None:
+    # Alembic (and mako, pygments) is imported only when there is something to migrate.
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
     command.upgrade(config, "heads")
+
+
+@lru_cache(maxsize=1)
+def script_heads() -> frozenset[str]:
+    """The revisions no other revision builds on, read from the scripts' source."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            target = node.target if isinstance(node, ast.AnnAssign) else (
+                node.targets[0] if isinstance(node, ast.Assign) else None)
+            value: Any = getattr(node, "value", None)
+            if not isinstance(target, ast.Name) or value is None:
+                continue
+            if target.id == "revision":
+                revisions.add(ast.literal_eval(value))
+            elif target.id == "down_revision":
+                down = ast.literal_eval(value)
+                parents.update([down] if isinstance(down, str) else down or ())
+    return frozenset(revisions - parents)
+
+
+def _applied(connection: Connection) -> frozenset[str]:
+    if not connection.dialect.has_table(connection, "alembic_version"):
+        return frozenset()
+    return frozenset(connection.scalars(select(_ALEMBIC_VERSION.c.version_num)))
 
 
 class Revisions(Database):
     """Migrating the database to the code's schema."""
 
     async def migrate(self) -> None:
-        """`alembic upgrade heads` on this database: every feature's branch of revisions."""
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
+        """`alembic upgrade heads` on this database: every feature's branch of revisions.
+        A database already at the scripts' heads is left alone without loading Alembic."""
+        async with self.engine.connect() as conn:
+            if await conn.run_sync(_applied) == script_heads():
+                return
         async with self.engine.begin() as conn:
-            await conn.run_sync(_upgrade, config)
+            await conn.run_sync(_upgrade)
 
     async def schema_revision(self) -> str | None:
         """The applied migration, or None for an empty database."""

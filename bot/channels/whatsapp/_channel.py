@@ -42,7 +42,7 @@ class WhatsAppChannel:
         wa_id = str(message["from"])
         try:
             await self._quietly_read(str(message["id"]))
-            await self._process(wa_id, read_message(message))
+            await self._process(wa_id, read_message(message), str(message["id"]))
         except Exception as exc:
             log.exception("whatsapp message failed: %s", type(exc).__name__)
             try:
@@ -51,51 +51,59 @@ class WhatsAppChannel:
             except GraphError:
                 log.error("could not apologise to a whatsapp user")
 
-    async def _process(self, wa_id: str, incoming: Incoming) -> None:
+    async def _process(self, wa_id: str, incoming: Incoming, message_id: str) -> None:
+        """`message_id`: the accepted message, marked handled in its turn's transaction."""
         customer = await self.store.linked_customer(CHANNEL, wa_id)
         if customer is None:
-            await self._unlinked(wa_id, incoming)
+            await self._unlinked(wa_id, incoming, message_id)
             return
         if incoming.kind == "choice" and incoming.choice.startswith(MORE):
-            await self._next_page(wa_id, customer, incoming.choice)
+            await self._next_page(wa_id, customer, incoming.choice, message_id)
         elif incoming.kind == "choice" and incoming.choice == RESUME:
-            await self._turn(wa_id, customer, Inbound())
+            await self._turn(wa_id, customer, Inbound(), message_id)
         elif incoming.kind == "choice":
-            await self._turn(wa_id, customer, Inbound(choice=incoming.choice))
+            await self._turn(wa_id, customer, Inbound(choice=incoming.choice), message_id)
         elif incoming.kind == "media":
             got = await self._download(incoming)
             if isinstance(got, str):
                 await self.send(wa_id, [Reply(got)])
             else:
-                await self._turn(wa_id, customer, Inbound(file=got))
+                await self._turn(wa_id, customer, Inbound(file=got), message_id)
         elif incoming.kind == "location":
-            await self._turn(wa_id, customer, Inbound(location=incoming.location))
+            await self._turn(wa_id, customer, Inbound(location=incoming.location),
+                             message_id)
         elif incoming.kind == "contact":
-            await self._turn(wa_id, customer, Inbound(contact=incoming.contact))
+            await self._turn(wa_id, customer, Inbound(contact=incoming.contact),
+                             message_id)
         elif incoming.kind == "text":
-            await self._turn(wa_id, customer, Inbound(text=incoming.text))
+            await self._turn(wa_id, customer, Inbound(text=incoming.text), message_id)
         else:
             await self.send(wa_id, [Reply(t("files.not_supported"))])
 
-    async def _unlinked(self, wa_id: str, incoming: Incoming) -> None:
+    async def _unlinked(self, wa_id: str, incoming: Incoming, message_id: str) -> None:
         if incoming.kind == "media":
             await self.send(wa_id, [Reply(t("files.link_first"))])
             return
         replies, customer = await self.linking.on_message(wa_id, incoming.text, incoming.choice)
         await self.send(wa_id, replies)
         if customer is not None:  # just recognised: the conversation starts
-            await self._turn(wa_id, customer, Inbound())
+            await self._turn(wa_id, customer, Inbound(), message_id)
 
-    async def _turn(self, wa_id: str, customer_id: int, inbound: Inbound) -> None:
-        result = await self.runtime.conversations.handle(CHANNEL, wa_id, customer_id, inbound)
+    async def _turn(self, wa_id: str, customer_id: int, inbound: Inbound,
+                    message_id: str) -> None:
+        # The turn and "message handled" are saved together: a restart never applies a
+        # message twice (a redelivered one is a duplicate, and says nothing).
+        result = await self.runtime.conversations.handle(CHANNEL, wa_id, customer_id, inbound,
+                                                         inbox_message=message_id)
         await self.send(wa_id, result.replies)
 
-    async def _next_page(self, wa_id: str, customer_id: int, choice: str) -> None:
+    async def _next_page(self, wa_id: str, customer_id: int, choice: str,
+                         message_id: str) -> None:
         shown = self._lists.get(wa_id)
         start = choice.removeprefix(MORE)
         if shown is None or not start.isdigit() or int(start) >= len(shown.choices):
             # Forgotten (a restart): the current question, asked again, has its own list.
-            await self._turn(wa_id, customer_id, Inbound())
+            await self._turn(wa_id, customer_id, Inbound(), message_id)
             return
         await self._post(wa_id, choice_messages(t("chat.list_body"), shown.choices, int(start)))
 

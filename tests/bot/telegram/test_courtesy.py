@@ -192,6 +192,14 @@ async def test_a_slow_turn_answers_though_typing_gets_no_answer(
 ) -> None:
     no_answer(telegram.api, "sendChatAction")
     monkeypatch.setattr("bot.channels.telegram._courtesy.TYPING_AFTER", 0.0)
+    conversations = telegram.runtime.conversations
+    handle = conversations.handle
+
+    async def slow(*args: Any, **kwargs: Any) -> Any:  # a turn is quick: make this one slow
+        await asyncio.sleep(0.3)
+        return await handle(*args, **kwargs)
+
+    monkeypatch.setattr(conversations, "handle", slow)
     turn = await mario.says("/rimborso")
     assert turn.of("sendChatAction")
     assert "In che anno" in turn.text and APOLOGY not in turn.text

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.channels.whatsapp import Inbox
 from tests.auxil.fake_graph import APP_SECRET, VERIFY_TOKEN, WAIT, WaUser, webhook_body
 from tests.bot.whatsapp.conftest import WhatsApp
@@ -86,3 +88,51 @@ async def test_messages_accepted_before_a_stop_are_handled_at_the_next_start(
                or "Ciao Mario!" in m.get("interactive", {}).get("body", {}).get("text", "")
                for m in whatsapp.api.messages_to(mario.wa_id))
     assert await whatsapp.runtime.store.unprocessed_whatsapp() == []
+
+
+async def test_a_message_is_applied_once_even_if_the_process_dies_right_after_its_turn(
+    whatsapp: WhatsApp, mario: WaUser, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = whatsapp.runtime.store
+    await mario.says("vorrei un rimborso")
+    before = await store.load_conversation("whatsapp", mario.wa_id)
+    assert before is not None
+
+    async def dies(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("killed between the turn and marking the message handled")
+
+    # The turn of "2025" is saved, then the process "dies" before the inbox's own mark.
+    monkeypatch.setattr(store, "whatsapp_processed", dies)
+    await mario.says("2025")
+    monkeypatch.undo()
+    answered = await store.load_conversation("whatsapp", mario.wa_id)
+    assert answered is not None and answered.version == before.version + 1
+
+    restarted = Inbox(store, whatsapp.feature.channel.process, whatsapp.runtime.clock.now)
+    await restarted.start()
+    try:
+        await asyncio.wait_for(restarted.drained(), WAIT)
+    finally:
+        await restarted.stop()
+    after = await store.load_conversation("whatsapp", mario.wa_id)
+    assert after == answered  # not applied a second time (the next question keeps its answer)
+    assert await store.unprocessed_whatsapp() == []
+
+
+async def test_a_message_handled_by_another_worker_is_not_applied_again(
+    whatsapp: WhatsApp, mario: WaUser,
+) -> None:
+    store = whatsapp.runtime.store
+    await mario.says("vorrei un rimborso")
+    message = mario.message("text", {"body": "2025"})
+    await whatsapp.feature.inbox.stop()  # accepted only
+    assert (await mario.post(mario.update(message))).status_code == 200
+    record = await store.load_conversation("whatsapp", mario.wa_id)
+    # Two workers (replicas) picked the same message: the first one's turn counts.
+    await whatsapp.feature.channel.process(message)
+    once = await store.load_conversation("whatsapp", mario.wa_id)
+    sent = len(whatsapp.api.messages_to(mario.wa_id))
+    await whatsapp.feature.channel.process(message)
+    assert record is not None and once is not None and once.version == record.version + 1
+    assert await store.load_conversation("whatsapp", mario.wa_id) == once
+    assert len(whatsapp.api.messages_to(mario.wa_id)) == sent  # and it says nothing
