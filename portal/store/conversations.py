@@ -138,7 +138,9 @@ class Conversations(People):
                         conn.execute(insert(conversations).values(
                             channel=channel, user_key=user_key, **values))
                 except IntegrityError:
-                    raise StaleConversation() from None  # a concurrent first turn
+                    if read_conversation(conn, channel, user_key) is not None:
+                        raise StaleConversation() from None  # a concurrent first turn
+                    raise  # anything else (an unknown customer) is not a race
             else:
                 result = conn.execute(_ADVANCE, {
                     "w_channel": channel, "w_user_key": user_key,
