@@ -42,6 +42,9 @@ __all__ = [
 # What the customer reads when an identifier cannot be taken, by error code.
 MESSAGES = {
     "iban_missing": "Non ho trovato l'IBAN: scrivilo per intero, inizia con IT.",
+    "iban_not_iban": "Questo non è un IBAN. L'IBAN è il codice del conto: inizia con la sigla "
+    "del paese e per un conto italiano ha 27 caratteri, per esempio "
+    "IT60 X054 2811 1010 0000 0123 456. Lo trovi nell'app della banca o sull'estratto conto.",
     "iban_characters": "L'IBAN contiene caratteri che non possono esserci ({wrong}): "
     "solo lettere e cifre.",
     "iban_country_missing": "L'IBAN inizia con la sigla del paese, per esempio IT per l'Italia.",
@@ -130,13 +133,41 @@ def _digits(count: int) -> str:
 # --- IBAN ---------------------------------------------------------------------------------
 
 
+# Where an IBAN starts in a message: the country code and the check digits ("IT60", "it 60").
+_IBAN_START = re.compile(r"(?<![^\W\d_])(?:[A-Za-z]{2}|[Ii][Tt][\s.\-_/]+)\d{2}")
+
+
+def _iban_text(text: str) -> str | None:
+    """The part of a message meant as an IBAN, from the country code to its last group ("il
+    mio IBAN è IT60 X054 …, grazie"); None when nothing in it looks like one (a sentence)."""
+    stripped = _LABEL.sub("", text).strip()
+    match = _IBAN_START.search(stripped)
+    if match is None:
+        # Many digits without a country code: an IBAN missing its start, explained as such.
+        return stripped if sum(c.isdigit() for c in stripped) >= 10 else None
+    kept: list[str] = []
+    for token in stripped[match.start():].split():
+        # A word after the groups ("grazie") ends the IBAN; groups have digits or are short.
+        if kept and len(token) > 4 and not any(c.isdigit() for c in token):
+            break
+        kept.append(token)
+    return " ".join(kept).rstrip(".,;:!?)")
+
+
 def parse_iban(text: str) -> str:
     """The IBAN compact and upper case ('IT60X0542811101000000123456').
 
-    Spaces, dashes and lower case are accepted. Italian IBANs are checked in full, including
-    the CIN (the national check letter); others by length, structure and check digits.
+    Spaces, dashes and lower case are accepted, and words around it ("ecco l'IBAN: …").
+    Italian IBANs are checked in full, including the CIN (the national check letter); others
+    by length, structure and check digits. A sentence with nothing like an IBAN in it is
+    refused as such ("iban_not_iban"), not as an IBAN with wrong characters.
     """
-    iban = _compact(text)
+    if not text.strip():
+        raise _error("iban_missing")
+    found = _iban_text(text)
+    if found is None:
+        raise _error("iban_not_iban")
+    iban = _compact(found)
     if not iban:
         raise _error("iban_missing")
     if not iban.isalnum() or not iban.isascii():

@@ -341,7 +341,9 @@ class Appointment(BaseStep):
         value = {"date": reading.day.isoformat(),
                  "time": reading.time.strftime("%H:%M") if reading.time else None,
                  "literal": reading.literal}
-        return Accept(value)
+        if not reading.literal:
+            return Accept(value)  # the confirmation that follows says it back
+        return Accept(value, say(ctx, "booking.date_taken", day=appointment_text(value)))
 
     def describe(self, ctx: Context, value: Any) -> str:
         return appointment_text(value)
@@ -408,9 +410,8 @@ def preferred_dates(text: str, today: date) -> list[date]:
     """Days in "3, 5 o 10 dicembre" or "lunedì 7 e martedì 8 dicembre": bare numbers take the
     month (and year) of the last day written in full."""
     parts = [p.strip() for p in re.split(r",|;|\bo\b|\boppure\b|\be\b|/(?!\d)", text) if p.strip()]
-    # "7 9 e 11 dicembre": days written one after the other, without commas.
-    parts = [day for part in parts for day in (
-        part.split() if re.fullmatch(r"\d{1,2}(?:\s+\d{1,2})+", part) else [part])]
+    # "7 9 e 11 dicembre", "7 9 11 dicembre": days written one after the other, no commas.
+    parts = [day for part in parts for day in _leading_days(part)]
     if not parts:
         return []
     last = parse_date(parts[-1], today, prefer="future")
@@ -428,6 +429,15 @@ def preferred_dates(text: str, today: date) -> list[date]:
         if day not in days:
             days.append(day)
     return sorted(days)
+
+
+def _leading_days(part: str) -> list[str]:
+    """"7 9 11 dicembre" -> "7", "9", "11 dicembre"."""
+    days = []
+    while match := re.fullmatch(r"(\d{1,2})\s+(\d{1,2}\b.*)", part):
+        days.append(match.group(1))
+        part = match.group(2)
+    return [*days, part]
 
 
 def appointment_text(value: dict[str, Any]) -> str:

@@ -38,8 +38,16 @@ class Beneficiary(BaseStep):
 
     async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         if option is None:
-            return self._by_relation(ctx, inbound.text or "")
-        return Accept(int(option[1:]))
+            chosen = self._by_relation(ctx, inbound.text or "")
+        else:
+            chosen = Accept(int(option[1:]))
+        if not isinstance(chosen, Accept) or inbound.text is None:
+            return chosen
+        # Typed: said back unless the text is the person's name ("luca", "Luca Rossi").
+        person = ctx.household.member(chosen.value)
+        if normalise(inbound.text) in {normalise(person.first_name), normalise(person.full_name)}:
+            return chosen
+        return Accept(chosen.value, say(ctx, "beneficiary.understood", name=person.full_name))
 
     def _by_relation(self, ctx: Context, text: str) -> Outcome:
         """"mio figlio", "il più grande", "la piccola": the child meant, or which ones."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from dialogs.events import Inbound
 from dialogs.flows.reimbursement.answers import email_of, iban_of, payee_of
+from dialogs.flows.reimbursement.people import Payee, named_payee, payee_understood
 from dialogs.matching import yes_or_no
 from dialogs.steps import Accept, BaseStep, Context, Invalid, Option, Outcome, Question, Stay
 from dialogs.texts import t
@@ -50,9 +51,15 @@ class NewIban(BaseStep):
         return Question(t("reimbursement.contacts.new_iban", name=payee.full_name))
 
     async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+        text = inbound.text or ""
         try:
-            iban = parse_iban(inbound.text or "")
+            iban = parse_iban(text)
         except IdentifierError as exc:
+            if exc.code == "iban_not_iban":
+                # Not an IBAN but who gets the money ("puoi mandarlo a me?"): the payee changes.
+                changed = _payee_change(ctx, text)
+                if changed is not None:
+                    return changed
             return Invalid(str(exc))
         return Accept(iban, t("reimbursement.contacts.iban_taken", iban=mask_iban(iban)),
                       also={"contacts_change": None})
@@ -65,6 +72,19 @@ class NewIban(BaseStep):
 
     def help(self, ctx: Context) -> str:
         return t("reimbursement.contacts.iban_help")
+
+
+def _payee_change(ctx: Context, text: str) -> Stay | None:
+    """When the words at the IBAN question name the other possible payee: that payee, said
+    back; the authorisation and the contacts are asked again for them."""
+    if Payee().implied(ctx) is not None:
+        return None  # nobody else can receive it (the customer's own or a minor's service)
+    chosen = named_payee(ctx, text)
+    if chosen is None or chosen == ctx.answers.get("payee"):
+        return None
+    return Stay(payee_understood(ctx, chosen),
+                also={"payee": chosen, "authorisation": None, "new_iban": None,
+                      "contacts": None, "contacts_change": None})
 
 
 class Contacts(BaseStep):

@@ -8,9 +8,10 @@ from typing import Any
 
 from dialogs.events import Inbound
 from dialogs.flows.common import show_amount, show_date, store_upload
+from dialogs.flows.parts.answers import quote
 from dialogs.flows.parts.confirm import ConfirmDate
-from dialogs.matching import yes_or_no
-from dialogs.steps import Accept, BaseStep, Context, Invalid, Option, Outcome, Question, Stay
+from dialogs.matching import normalise, yes_or_no
+from dialogs.steps import Accept, BaseStep, Context, Invalid, Option, Outcome, Question
 from dialogs.texts import t
 from nlu.dates import describe_date, parse_date_detail
 from nlu.money import AmountError, format_amount, parse_amount
@@ -119,6 +120,10 @@ class ExpenseDateCheck(_ExpenseStep, ConfirmDate):
         return t("reimbursement.expense.date_retry")
 
 
+# An amount written as it is shown: "130", "120,50", "€ 99,90", "45 euro".
+_LITERAL_AMOUNT = re.compile(r"\s*(?:€\s*)?\d{1,5}(?:,\d{2})?\s*(?:€|euro)?\s*", re.IGNORECASE)
+
+
 class ExpenseAmount(_ExpenseStep):
     name = "exp_amount"
 
@@ -126,11 +131,16 @@ class ExpenseAmount(_ExpenseStep):
         return Question(t("reimbursement.expense.amount_ask"))
 
     async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
+        text = inbound.text or ""
         try:
-            amount = parse_amount(inbound.text or "")
+            amount = parse_amount(text)
         except AmountError as exc:
             return Invalid(str(exc))
-        return Accept(str(amount))
+        if _LITERAL_AMOUNT.fullmatch(text):
+            return Accept(str(amount))
+        # "centotrenta", "1.234", "120 euro e 50": what was understood is said back.
+        return Accept(str(amount), t("reimbursement.expense.amount_taken",
+                                     amount=format_amount(amount)))
 
     def describe(self, ctx: Context, value: Any) -> str:
         return show_amount(value)
@@ -148,20 +158,45 @@ class ExpenseNumber(_ExpenseStep):
                                 ("nessuno", "non c'e", "non ce l'ha", "senza numero")),))
 
     async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
-        if option == "none":
+        if inbound.choice is not None and option == "none":
             return Accept("")
-        number = " ".join((inbound.text or "").split())
-        if not number:
+        text = " ".join((inbound.text or "").split())
+        if _says_no_number(text):
+            return Accept("", t("reimbursement.expense.number_none_taken"))
+        if not any(c.isdigit() for c in text):
+            if option == "none":  # "nessuno", "non c'è": the button's own words
+                return Accept("", t("reimbursement.expense.number_none_taken"))
+            # "boh non lo trovo", "non so": not a number; say where it is, or how to skip it.
+            return Invalid(t("reimbursement.expense.number_no_digit", text=quote(text)))
+        number = _NUMBER_WORDS.sub("", text).strip(" .:")
+        if (not number or len(number) > DOCUMENT_NUMBER_MAX
+                or not re.fullmatch(r"[\w./\- ]+", number)):
             return Invalid(t("reimbursement.expense.number_invalid"))
-        if len(number) > DOCUMENT_NUMBER_MAX or not re.fullmatch(r"[\w./\- ]+", number):
-            return Invalid(t("reimbursement.expense.number_invalid"))
-        return Accept(number.removeprefix("n. ").removeprefix("N. "))
+        if number != text:
+            return Accept(number, t("reimbursement.expense.number_taken", number=number))
+        return Accept(number)
 
     def describe(self, ctx: Context, value: Any) -> str:
         return value or t("reimbursement.expense.number_missing")
 
     def help(self, ctx: Context) -> str:
         return t("reimbursement.expense.number_help")
+
+
+# "nessun numero", "non ha numero", "senza numero", "non c'è il numero": there is none.
+_NO_NUMBER = re.compile(
+    r"\b(?:nessun numero|senza (?:alcun )?numero|non (?:ha|riporta|porta|c e|ce|c è) "
+    r"(?:nessun |un |il |alcun )?numero|non ce l ha|non ne ha|numero non c e|manca il numero"
+    r"|non e numerat[ao]|non c e)\b")
+# "n. 123", "numero 45/2026", "fattura n° 7", "il numero è 12": the number alone is kept.
+_NUMBER_WORDS = re.compile(
+    r"^(?:(?:il|e|è)\s+)*(?:(?:fattura|ricevuta|scontrino|documento)\s+)?"
+    r"(?:numero|num\.?|nr\.?|n\.|n°|n\b|no\.)\s*(?:(?:e|è|:)\s+)?",
+    re.IGNORECASE)
+
+
+def _says_no_number(text: str) -> bool:
+    return bool(_NO_NUMBER.search(normalise(text)))
 
 
 class ExpenseMore(_ExpenseStep):
@@ -189,19 +224,41 @@ class ExpenseMore(_ExpenseStep):
             stored = store_upload(ctx, inbound)
             if isinstance(stored, Invalid):
                 return stored
-            return Stay(t("reimbursement.expense.file_received", n=len(expenses) + 1),
-                        also={**cleared, "expenses": expenses, "exp_file": stored})
+            return Accept("add", t("reimbursement.expense.file_received", n=len(expenses) + 1),
+                          also={**cleared, "expenses": expenses, "exp_file": stored})
         if option is None and inbound.text:
             verdict = yes_or_no(inbound.text)
             option = None if verdict is None else ("add" if verdict else "done")
+        # Accepted, so «indietro» comes back here, but not kept (`cleared` forgets it): the
+        # question belongs to the document just moved into the list.
         if option == "add":
-            return Stay(also={**cleared, "expenses": expenses})
+            return Accept("add", also={**cleared, "expenses": expenses})
         if option == "done":
             total = sum((Decimal(e["amount"]) for e in expenses), Decimal(0))
-            return Stay(t("reimbursement.expense.done", count=len(expenses),
-                          total=format_amount(total)),
-                        also={**cleared, "expenses": expenses, "expenses_done": True})
+            # Kept as the answer, so «indietro» from the questions after it comes back here.
+            return Accept("done", t("reimbursement.expense.done", count=len(expenses),
+                                    total=format_amount(total)),
+                          also={**cleared, "exp_more": "done", "expenses": expenses,
+                                "expenses_done": True})
         return Invalid(t("reimbursement.expense.more_invalid"))
+
+    def applies(self, ctx: Context) -> bool:
+        # Also once the documents are done: its "done" is the answer «indietro» reopens.
+        return "exp_more" in ctx.answers or super().applies(ctx)
+
+    def describe(self, ctx: Context, value: Any) -> str:
+        return t("common.continue")
+
+    def reopen(self, ctx: Context) -> None:
+        # Back to "another document?" from the next document: what it already has is kept as
+        # the answers offered, and the previous document is reopened.
+        if ctx.get("expenses") and not ctx.answers.get("expenses_done"):
+            for name in _EXPENSE_FIELDS:
+                value = ctx.answers.pop(name, None)
+                if value is not None and name in ("exp_file", "exp_date", "exp_amount",
+                                                  "exp_number"):
+                    ctx.defaults[name] = value
+        super().reopen(ctx)
 
     def help(self, ctx: Context) -> str:
         return t("reimbursement.expense.more_help")

@@ -8,7 +8,7 @@ from typing import Any
 from dialogs.events import Inbound
 from dialogs.flows.common import person_aliases
 from dialogs.flows.parts.answers import beneficiary_of, or_list
-from dialogs.matching import yes_or_no
+from dialogs.matching import normalise, yes_or_no
 from dialogs.steps import Accept, BaseStep, Context, Invalid, Option, Outcome, Question, Stay
 from dialogs.texts import t
 
@@ -33,9 +33,10 @@ class Year(BaseStep):
             return Accept(int(option))
         text = (inbound.text or "").casefold()
         if re.search(r"\b(quest'?\s?anno|questo anno|anno corrente)\b", text):
-            return Accept(ctx.today.year)
+            return Accept(ctx.today.year, t("reimbursement.year.understood", year=ctx.today.year))
         if re.search(r"\b(anno scorso|l'?anno passato|scorso anno)\b", text):
-            return Accept(ctx.today.year - 1)
+            return Accept(ctx.today.year - 1,
+                          t("reimbursement.year.understood", year=ctx.today.year - 1))
         found = re.findall(r"\b(19\d\d|20\d\d)\b", text)
         if len(found) == 1:
             year = int(found[0])
@@ -81,9 +82,19 @@ class Payee(BaseStep):
         ))
 
     async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
-        if option is None:
+        if inbound.choice is not None:
+            if option is None:
+                return Invalid(t("reimbursement.payee.invalid",
+                                 name=beneficiary_of(ctx).first_name))
+            return Accept(int(option[1:]))
+        # Typed: the words decide ("sul mio conto" is the customer's account, whatever it
+        # resembles), then the option the text names; what was understood is said back.
+        chosen = named_payee(ctx, inbound.text or "")
+        if chosen is None and option is not None:
+            chosen = int(option[1:])
+        if chosen is None:
             return Invalid(t("reimbursement.payee.invalid", name=beneficiary_of(ctx).first_name))
-        return Accept(int(option[1:]))
+        return Accept(chosen, payee_understood(ctx, chosen))
 
     def still_valid(self, ctx: Context, value: Any) -> bool:
         beneficiary = beneficiary_of(ctx)
@@ -96,6 +107,41 @@ class Payee(BaseStep):
 
     def help(self, ctx: Context) -> str:
         return t("reimbursement.payee.help")
+
+
+# "a me", "sul mio conto", "a mio nome", "mandamelo": the customer. "sul suo", "a lui": the
+# family member, as do a family word or the member's name ("sul conto di mio figlio").
+_FIRST_PERSON = frozenset({"io", "me", "mio", "mia", "miei", "mie", "sottoscritto",
+                           "sottoscritta"})
+_THIRD_PERSON = frozenset({"lui", "lei", "suo", "sua", "suoi", "sue"})
+_FAMILY_WORDS = frozenset({"figlio", "figlia", "moglie", "marito", "coniuge", "compagna",
+                           "compagno", "ragazzo", "ragazza"})
+_TO_ME = re.compile(r"\b(?:manda|da|paga|accredita|versa|gira|fa|bonifica|invia|rimborsa|"
+                    r"intesta|dai|fai)(?:mi|melo|mela|meli|mele)\b")
+
+
+def named_payee(ctx: Context, text: str) -> int | None:
+    """Who the words say receives the money: the customer's or the beneficiary's id, or None
+    when they name neither or both."""
+    customer, beneficiary = ctx.household.customer, beneficiary_of(ctx)
+    words = set(normalise(text).split())
+    them = bool(words & _THIRD_PERSON or words & _FAMILY_WORDS
+                or normalise(beneficiary.first_name) in words)
+    me = bool(words & _FIRST_PERSON - ({"mio", "mia"} if words & _FAMILY_WORDS else set())
+              or normalise(customer.first_name) in words or _TO_ME.search(normalise(text)))
+    if me == them:
+        return None
+    return customer.id if me else beneficiary.id
+
+
+def payee_understood(ctx: Context, payee: int) -> str:
+    """«Ho capito: …» for a payee chosen in words."""
+    if payee == ctx.household.customer.id:
+        return t("reimbursement.payee.understood_me")
+    name = ctx.household.member(payee).full_name
+    # "ad Anna", "a Luca": the preposition takes a d before the same vowel.
+    to = "ad" if name[:1].casefold() == "a" else "a"
+    return t("reimbursement.payee.understood_them", to=to, name=name)
 
 
 class Authorisation(BaseStep):
