@@ -61,6 +61,7 @@ class Router:
             self.handoff(turn, "human", inbound.text, None)
             ask_menu(turn)
             return
+        turn.opening = inbound.text
         menu_key = menu_from_text(inbound.text)
         parsed = parse(inbound.text, today, [m.first_name for m in household.members])
         if parsed.entities.get("language") == "en":

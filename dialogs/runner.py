@@ -10,7 +10,7 @@ from typing import Any
 from dialogs.events import Inbound, Reply
 from dialogs.matching import keeps_previous, match_choice, normalise, position_in
 from dialogs.menu import ask_menu
-from dialogs.prefill import prefill_answers, said_date
+from dialogs.prefill import read_opening, said_date
 from dialogs.services import Services
 from dialogs.state import State
 from dialogs.steps import Accept, Context, Flow, Invalid, Option, Question, Stay, Step
@@ -56,25 +56,25 @@ class FlowRunner:
         turn.say(t(flow.intro))
         if parsed is not None:
             state.answers.update(said_date(parsed, flow.name))
-            state.prefill = prefill_answers(parsed, flow.name)
+            opening = read_opening(parsed, flow.name, turn.opening, today, household)
+            state.prefill = opening.typed
+            turn.say(opening.recap)  # said once: its answers are then used without a word
         await self.proceed(turn, flow)
 
     async def proceed(self, turn: Turn, flow: Flow) -> None:
         """Asks the next question, after answering the ones the opening sentence answers."""
-        understood = await self._prefill(turn, flow)
-        if understood:
-            turn.say(t("engine.prefilled", what=", ".join(understood)))
+        await self._prefill(turn, flow)
         self.ask_next(turn, fresh=True)
 
     async def _prefill(self, turn: Turn, flow: Flow) -> list[str]:
         """Answers the flow's questions with what the opening sentence said, as if typed, when
-        they come up and while they take it; one that doesn't is asked. Their notices are kept
-        quiet: the summary of what was understood says it."""
+        they come up and while they take it; one that doesn't is asked, saying why. Their own
+        notices are not said: the recap at the start said what was understood."""
         ctx = turn.ctx
         assert ctx is not None
         typed = turn.state.prefill
         understood: list[str] = []
-        before = len(turn.notices)
+        refused = ""
         while typed:
             step = self.current(turn, flow)
             if step is None or step.name not in typed:
@@ -82,14 +82,15 @@ class FlowRunner:
             text = typed.pop(step.name)
             options = self.options(step, ctx, step.ask(ctx))
             outcome = await step.answer(ctx, Inbound(text=text), typed_key(text, options))
+            if isinstance(outcome, Invalid):
+                refused = outcome.message  # why what the sentence said is asked after all
             if not isinstance(outcome, Accept):
                 break
             ctx.answers[step.name] = outcome.value
             apply(ctx, outcome.also)
             turn.state.trail.append(step.name)
             understood.append(step.describe(ctx, outcome.value))
-        if understood:
-            del turn.notices[before:]
+        turn.say(refused)
         return understood
 
     def resume(self, turn: Turn) -> None:

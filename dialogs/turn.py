@@ -52,6 +52,8 @@ class Turn:
     after_submit: Callable[[str], Reply] | None = None
     followup: str | None = None
     handoff: HandoffRequest | None = None
+    # The message that opened a request, read for what it already answers.
+    opening: str = ""
 
     def say(self, text: str) -> None:
         if text:

@@ -10,7 +10,7 @@ from babel.numbers import format_currency
 
 from nlu.numbers import strip_accents, words_to_digits
 
-__all__ = ["AmountError", "format_amount", "parse_amount"]
+__all__ = ["AmountError", "find_amount", "format_amount", "parse_amount"]
 
 _CENT = Decimal("0.01")
 
@@ -160,6 +160,31 @@ def parse_amount(text: str, max_amount: Decimal = Decimal(100000)) -> Decimal:
     if amount > max_amount:
         raise _error("too_high", amount=format_amount(amount), maximum=format_amount(max_amount))
     return amount
+
+
+def find_amount(text: str, max_amount: Decimal = Decimal(100000)) -> Decimal | None:
+    """The one amount a sentence names next to a currency ("... del 12 novembre 130 euro per
+    Marco"), or None: a number alone in a sentence may be a day, a count or a code.
+
+    >>> find_amount("rimborso visita del 12 novembre, 130 euro")
+    Decimal('130.00')
+    """
+    normalised = _normalise(text)
+    if _OTHER_CURRENCY.search(normalised) or _NEGATIVE.search(normalised):
+        return None
+    split = _EURO_AND_CENTS.search(normalised)
+    if split and re.search(r"€|eur", split.group()):  # "120 euro e 50"
+        amount = (Decimal(split["euro"]) + Decimal(split["cents"]) / 100).quantize(_CENT)
+        return amount if 0 < amount <= max_amount else None
+    found = {token.group() for token in _NUMBER.finditer(normalised)
+             if _next_to_currency(normalised, token)}
+    if len(found) != 1:
+        return None
+    try:
+        amount = _value(found.pop()).quantize(_CENT)
+    except AmountError:
+        return None
+    return amount if 0 < amount <= max_amount else None
 
 
 def format_amount(amount: Decimal) -> str:

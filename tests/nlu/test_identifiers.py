@@ -68,6 +68,23 @@ def test_iban_refused(text: str, code: str) -> None:
     assert _code(parse_iban, text) == code
 
 
+@pytest.mark.parametrize("text", [
+    "puoi mandarlo a me?", "non lo so", "boh", "sul mio conto", "te lo mando dopo", "ho 20 euro",
+    "dove lo trovo?", "IBAN?",
+])
+def test_a_sentence_is_not_an_iban(text: str) -> None:
+    assert _code(parse_iban, text) == "iban_not_iban"
+
+
+@pytest.mark.parametrize("text", [
+    f"il mio iban è {IBAN}", "ecco: IT60 X054 2811 1010 0000 0123 456, grazie",
+    f"{IBAN} grazie mille", "IBAN: it60 x054 2811 1010 0000 0123 456.",
+    "it 60 x 05428 11101 000000123456",
+])
+def test_an_iban_inside_a_sentence(text: str) -> None:
+    assert parse_iban(text) == IBAN
+
+
 def test_iban_messages_say_exactly_what_is_wrong() -> None:
     with pytest.raises(IdentifierError) as raised:
         parse_iban("IT60 X054 2811 1010 0000 0123 45")

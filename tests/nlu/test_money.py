@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from nlu.money import MESSAGES, AmountError, format_amount, parse_amount
+from nlu.money import MESSAGES, AmountError, find_amount, format_amount, parse_amount
 
 
 @pytest.mark.parametrize(
@@ -136,3 +136,17 @@ def test_only_amounts_are_read(text: str) -> None:
 )
 def test_amounts_next_to_words_and_codes(text: str, amount: str) -> None:
     assert parse_amount(text) == Decimal(amount)
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("rimborso visita dermatologica del 12 novembre 130 euro per Marco", Decimal("130.00")),
+    ("ho pagato € 1.234,50 il 3/12", Decimal("1234.50")),
+    ("120 euro e 50 per la visita", Decimal("120.50")),
+    ("ho speso centotrenta euro", Decimal("130.00")),
+    ("rimborso 85,50 eur", Decimal("85.50")),
+    ("rimborso di 2 visite del 12 novembre", None),   # no currency: no amount
+    ("ho speso 80€ e poi 20€", None),                   # two amounts: not one
+    ("visita pagata 90 dollari", None),
+    ("rimborso visita del 12 novembre", None),
+])
+def test_find_amount_in_a_sentence(text: str, expected: Decimal | None) -> None:
+    assert find_amount(text) == expected
