@@ -182,3 +182,44 @@ async def test_a_receipt_number_like_the_old_one_is_not_kept(chat: EngineChat, r
     await chat.tap("Continua")
     request = await submitted(chat, runtime)
     assert request.documents[0].number == "FT 13/2026"
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("nessuna nota particolare, ma la fattura è intestata a mia moglie",
+     "nessuna nota particolare, ma la fattura è intestata a mia moglie"),
+    ("niente di che, solo la mattina", "niente di che, solo la mattina"),
+    ("nessuna", ""), ("no grazie", ""), ("nessuna nota", ""), ("non ho note da aggiungere", ""),
+])
+async def test_a_note_that_starts_like_no_note_is_a_note(chat: EngineChat, runtime: Runtime,
+                                                         typed: str, stored: str) -> None:
+    await checkup_summary(chat, "7, 9 e 18 dicembre")
+    await chat.tap("Modifica")
+    await chat.tap("Note")
+    turn = await chat.say(typed)
+    assert turn.step == "summary", turn.text
+    request = await submitted(chat, runtime)
+    assert request.notes == stored
+
+
+@pytest.mark.parametrize(("typed", "day"), [
+    ("13 marzo 2026", 13), ("il 13 marzo", 13), ("12 marzo", 12), ("giovedì 12 marzo", 12),
+])
+async def test_a_date_next_to_the_said_one_is_taken_as_typed(chat: EngineChat, runtime: Runtime,
+                                                             tmp_path: Path, typed: str,
+                                                             day: int) -> None:
+    turn = await chat.say("rimborso visita cardiologica del 12 marzo per me")
+    await chat.say("1")
+    await chat.tap("Salute Più")
+    await chat.tap("Sì, continua")
+    await chat.upload(files.write(tmp_path, "f.jpg", files.jpeg("Fattura 3")))
+    turn = await chat.say("indietro")  # the date said at the start was used: go back to it
+    assert turn.step == "exp_date" and turn.labels == ["giovedì 12 marzo 2026"]
+    turn = await chat.say(typed)
+    if turn.step == "exp_date_ok":
+        turn = await chat.say("sì")
+    assert turn.step == "exp_amount", turn.text
+    await chat.say("50")
+    await chat.say("7")
+    await chat.tap("Continua")
+    request = await submitted(chat, runtime)
+    assert request.documents[0].expense_date == date(2026, 3, day)

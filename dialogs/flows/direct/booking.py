@@ -330,9 +330,11 @@ class Appointment(BaseStep):
                         (Option("later", say(ctx, "booking.date_later")),))
 
     async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
-        if option == "later" or _not_yet(inbound.text or ""):
-            return Stay(say(ctx, "booking.date_waiting"))
         reading = parse_date_detail(inbound.text or "", ctx.today, prefer="future")
+        # "Lo scrivo dopo", "non ancora": waiting, unless a day is written ("dopo le 15").
+        if inbound.choice is not None and option == "later" or reading is None and (
+                option == "later" or _not_yet(inbound.text or "")):
+            return Stay(say(ctx, "booking.date_waiting"))
         if reading is None:
             return Invalid(say(ctx, "booking.date_invalid"))
         refused = _check_day(ctx, reading.day)

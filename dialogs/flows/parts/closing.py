@@ -84,9 +84,11 @@ class Notes(BaseStep):
                                 ("no", "nessuna", "niente", "no grazie", "nulla")),))
 
     async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
-        if option == "none":
-            return Accept("")
         text = (inbound.text or "").strip()
+        # "Nessuna nota" when tapped or said in so many words; a note that merely starts like
+        # it ("nessuna nota particolare, ma la fattura è di mia moglie") is a note.
+        if option == "none" and inbound.choice is not None or _no_note(text):
+            return Accept("")
         if len(text) > NOTES_MAX:
             return Invalid(say(ctx, "notes.too_long", limit=NOTES_MAX, length=len(text)))
         return Accept(text)
@@ -96,6 +98,17 @@ class Notes(BaseStep):
 
     def help(self, ctx: Context) -> str:
         return say(ctx, "notes.help")
+
+
+_NO_NOTE_WORDS = frozenset({"no", "nessuna", "nessun", "niente", "nulla", "grazie", "nota",
+                            "note", "non", "ho", "altro", "aggiungere", "da", "aggiungo",
+                            "ok", "va", "bene", "cosi", "direi", "di", "particolare", "per",
+                            "ora", "il", "momento"})
+
+
+def _no_note(text: str) -> bool:
+    words = normalise(text).split()
+    return 0 < len(words) <= 6 and all(w in _NO_NOTE_WORDS for w in words)
 
 
 class Summary(BaseStep):

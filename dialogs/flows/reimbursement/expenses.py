@@ -80,9 +80,11 @@ class ExpenseDate(_ExpenseStep):
         return Question(t("reimbursement.expense.date_ask"))
 
     async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
-        if option == "said":
-            inbound = Inbound(text=ctx.answers["said_date"])
         reading = parse_date_detail(inbound.text or "", ctx.today, prefer="past")
+        # The day named at the start, when tapped or named in words that give no other day:
+        # "13 marzo" typed next to the button «giovedì 12 marzo» is the 13th.
+        if option == "said" and (inbound.choice is not None or reading is None):
+            reading = parse_date_detail(ctx.answers["said_date"], ctx.today, prefer="past")
         if reading is None:
             return Invalid(t("reimbursement.expense.date_invalid"))
         day = reading.day
