@@ -85,6 +85,26 @@ async def test_my_wife_as_payee_of_her_own_visit(chat: EngineChat) -> None:
     assert "Ho capito: il rimborso sarà accreditato ad Anna Rossi, sul suo conto" in turn.text
 
 
+@pytest.mark.parametrize("typed", ["a mia moglie", "sul conto di mia moglie"])
+async def test_another_family_member_is_not_a_payee(chat: EngineChat, typed: str) -> None:
+    await to_service(chat, "luca", "visita dermatologica")
+    turn = await chat.say(typed)
+    assert turn.step == "payee" and "Dimmi chi riceve il rimborso" in turn.text
+
+
+@pytest.mark.parametrize("typed", ["no, sul mio conto", "mandalo a me", "a mio nome"])
+async def test_my_account_said_when_hers_is_shown(chat: EngineChat, typed: str) -> None:
+    await to_service(chat, "anna", "visita oculistica")
+    await chat.tap("Anna Rossi, sul suo conto")
+    turn = await chat.say("salute più")
+    assert turn.step == "contacts" and "IT69" in turn.text
+    turn = await chat.say(typed)
+    assert turn.step == "authorisation", turn.text
+    assert "Ho capito: il rimborso sarà accreditato a te" in turn.text
+    turn = await chat.tap("Sì")
+    assert turn.step == "contacts" and "IT60" in turn.text and "Mario Rossi" in turn.text
+
+
 # -- the IBAN question ---------------------------------------------------------------------------
 
 async def to_luca_iban(chat: EngineChat) -> None:

@@ -126,6 +126,10 @@ class Contacts(BaseStep):
                             also={"new_iban": iban})
             if yes_or_no(text):
                 option = "ok"
+            elif option is None:
+                changed = _payee_change(ctx, text)  # "no, sul mio conto": the other payee
+                if changed is not None:
+                    return changed
         if option == "ok":
             return Accept("ok")
         if option in ("email", "iban"):

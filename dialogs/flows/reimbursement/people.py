@@ -11,6 +11,7 @@ from dialogs.flows.parts.answers import beneficiary_of, or_list
 from dialogs.matching import normalise, yes_or_no
 from dialogs.steps import Accept, BaseStep, Context, Invalid, Option, Outcome, Question, Stay
 from dialogs.texts import t
+from portal.models import Relation
 
 # How many past years a reimbursement can be asked for, besides the current one.
 PAST_YEARS = 1
@@ -89,8 +90,9 @@ class Payee(BaseStep):
             return Accept(int(option[1:]))
         # Typed: the words decide ("sul mio conto" is the customer's account, whatever it
         # resembles), then the option the text names; what was understood is said back.
-        chosen = named_payee(ctx, inbound.text or "")
-        if chosen is None and option is not None:
+        text = inbound.text or ""
+        chosen = named_payee(ctx, text)
+        if chosen is None and option is not None and not names_someone_else(ctx, text):
             chosen = int(option[1:])
         if chosen is None:
             return Invalid(t("reimbursement.payee.invalid", name=beneficiary_of(ctx).first_name))
@@ -114,8 +116,11 @@ class Payee(BaseStep):
 _FIRST_PERSON = frozenset({"io", "me", "mio", "mia", "miei", "mie", "sottoscritto",
                            "sottoscritta"})
 _THIRD_PERSON = frozenset({"lui", "lei", "suo", "sua", "suoi", "sue"})
-_FAMILY_WORDS = frozenset({"figlio", "figlia", "moglie", "marito", "coniuge", "compagna",
-                           "compagno", "ragazzo", "ragazza"})
+_FAMILY_WORDS = {
+    Relation.CHILD: frozenset({"figlio", "figlia", "ragazzo", "ragazza", "bambino", "bambina"}),
+    Relation.SPOUSE: frozenset({"moglie", "marito", "coniuge", "compagna", "compagno"}),
+}
+_ANY_FAMILY_WORD = frozenset().union(*_FAMILY_WORDS.values())
 _TO_ME = re.compile(r"\b(?:manda|da|paga|accredita|versa|gira|fa|bonifica|invia|rimborsa|"
                     r"intesta|dai|fai)(?:mi|melo|mela|meli|mele)\b")
 
@@ -125,13 +130,22 @@ def named_payee(ctx: Context, text: str) -> int | None:
     when they name neither or both."""
     customer, beneficiary = ctx.household.customer, beneficiary_of(ctx)
     words = set(normalise(text).split())
-    them = bool(words & _THIRD_PERSON or words & _FAMILY_WORDS
-                or normalise(beneficiary.first_name) in words)
-    me = bool(words & _FIRST_PERSON - ({"mio", "mia"} if words & _FAMILY_WORDS else set())
+    family = words & _ANY_FAMILY_WORD
+    if names_someone_else(ctx, text):
+        return None
+    them = bool(words & _THIRD_PERSON or family or normalise(beneficiary.first_name) in words)
+    me = bool(words & _FIRST_PERSON - ({"mio", "mia"} if family else set())
               or normalise(customer.first_name) in words or _TO_ME.search(normalise(text)))
     if me == them:
         return None
     return customer.id if me else beneficiary.id
+
+
+def names_someone_else(ctx: Context, text: str) -> bool:
+    """A family word for neither possible payee ("a mia moglie" for Luca's visit)."""
+    words = set(normalise(text).split())
+    own = _FAMILY_WORDS.get(beneficiary_of(ctx).relation, frozenset())
+    return bool(words & _ANY_FAMILY_WORD - own)
 
 
 def payee_understood(ctx: Context, payee: int) -> str:
