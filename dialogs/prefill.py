@@ -125,9 +125,14 @@ def _direct(entities: dict, text: str, today: date, facility: str | None,
             typed: dict[str, str], items: list[str]) -> None:
     words = normalise(text)
     service = typed.get("service_query", "")
+    place = entities.get("place")
     if _CHECKUP.search(words):
         typed["category"] = "check-up"
-    elif service:
+        if place:  # the insurer books a check-up: the facility is searched near the town
+            typed["search"] = str(place)
+            items.append(t("opening.search", town=place))
+        return
+    if service:
         hospital = set(normalise(service).split()) & _HOSPITAL
         typed["category"] = "ricovero" if hospital else "visite"
     booked = bool(_BOOKED.search(words))
@@ -135,7 +140,6 @@ def _direct(entities: dict, text: str, today: date, facility: str | None,
         return  # neither said, or both: asked
     typed["booked"] = "sì" if booked else "no"
     items.append(t("opening.booked" if booked else "opening.not_booked"))
-    place = entities.get("place")
     if booked:
         if place:
             typed["booked_town"] = str(place)

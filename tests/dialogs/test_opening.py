@@ -137,3 +137,17 @@ async def test_a_said_value_that_does_not_hold_is_asked_with_the_reason(
                           "di Milano per il 26 novembre alle 10 per Luca")
     turn = await through(chat, turn, "appointment", {"service": "1"})
     assert "almeno 3 giorni" in turn.text
+
+
+@pytest.mark.parametrize("opening", [
+    "vorrei fare il check-up di Anna a Torino",
+    "devo prenotare il checkup annuale per mia moglie vicino a Torino",
+])
+async def test_a_checkup_opening_searches_the_town_said(chat: EngineChat, opening: str) -> None:
+    turn = await chat.say(opening)
+    assert turn.flow == "diretta" and "Anna Rossi" in turn.text, turn.text
+    turn = await through(chat, turn, "facility", {})
+    assert not asked(chat, "Di che tipo di prestazione") and not asked(chat, "Cerca la struttura")
+    assert "Torino" in turn.text
+    turn = await chat.say("1")
+    assert turn.step == "checkup_dates"
