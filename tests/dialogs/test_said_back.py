@@ -62,6 +62,14 @@ async def test_my_account_is_the_customer(chat: EngineChat, runtime: Runtime,
     assert turn.step == "contacts" and "Mario Rossi" in turn.text
 
 
+@pytest.mark.parametrize("typed", ["sul mio conto", "a me", "a mio nome", "sul conto mio"])
+async def test_my_account_is_not_my_wifes(chat: EngineChat, typed: str) -> None:
+    await to_service(chat, "anna", "visita oculistica")
+    turn = await chat.say(typed)
+    assert turn.step == "authorisation", turn.text
+    assert "Ho capito: il rimborso sarà accreditato a te" in turn.text
+
+
 @pytest.mark.parametrize("typed", [
     "sul suo conto", "a lui", "a Luca", "sul conto di mio figlio", "luca", "a nome suo",
 ])
