@@ -174,11 +174,13 @@ def _facility(text: str) -> str | None:
 
 
 def _before(service: str, facility: str | None) -> str:
-    """The service's words without the facility the entity may have run into."""
-    cut = re.split(r"\s+(?:al|allo|alla|all'|presso|dal|dalla|nel|nella)\b", service,
-                   maxsplit=1, flags=re.IGNORECASE)[0]
-    if facility:
-        cut = cut.split(facility.split()[0], 1)[0]
+    """The service's words without the facility the entity may have run into ("visita
+    cardiologica al Centro…"); "visita dal dentista" names no facility and stays whole."""
+    if not facility:
+        return service
+    head = facility.split()[0]
+    cut = re.split(r"\s+(?:al|allo|alla|all'|presso|dal|dalla|nel|nella)?\s*"
+                   + re.escape(head) + r"\b", service, maxsplit=1, flags=re.IGNORECASE)[0]
     return cut.strip() or service
 
 

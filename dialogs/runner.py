@@ -58,18 +58,24 @@ class FlowRunner:
             state.answers.update(said_date(parsed, flow.name))
             opening = read_opening(parsed, flow.name, turn.opening, today, household)
             state.prefill = opening.typed
-            turn.say(opening.recap)  # said once: its answers are then used without a word
+            turn.say(opening.recap)  # the recap says what the first questions took
+            await self._prefill(turn, flow)
+            self.ask_next(turn, fresh=True)
+            return
         await self.proceed(turn, flow)
 
     async def proceed(self, turn: Turn, flow: Flow) -> None:
-        """Asks the next question, after answering the ones the opening sentence answers."""
-        await self._prefill(turn, flow)
+        """Asks the next question, after answering the ones the opening sentence answers
+        (said briefly: the recap was some messages ago)."""
+        understood = await self._prefill(turn, flow)
+        if understood:
+            turn.say(t("engine.prefilled", what=", ".join(understood)))
         self.ask_next(turn, fresh=True)
 
     async def _prefill(self, turn: Turn, flow: Flow) -> list[str]:
         """Answers the flow's questions with what the opening sentence said, as if typed, when
         they come up and while they take it; one that doesn't is asked, saying why. Their own
-        notices are not said: the recap at the start said what was understood."""
+        notices are not said: the recap, or the list of what was used, says it."""
         ctx = turn.ctx
         assert ctx is not None
         typed = turn.state.prefill

@@ -24,6 +24,7 @@ def typed(text: str, flow: str) -> dict[str, str]:
     ("rimborso della visita oculistica di Luca del 3 novembre, 120 euro e 50",
      {"exp_date": "03/11/2026", "exp_amount": "120,50"}),
     ("rimborso di 2 visite del 12 novembre", {"exp_date": "12/11/2026"}),
+    ("vorrei il rimborso della visita dal dentista", {"service_query": "visita dal dentista"}),
 ])
 def test_reimbursement(text: str, expected: dict[str, str]) -> None:
     found = typed(text, "rimborso")
