@@ -123,7 +123,7 @@ async def to_luca_iban(chat: EngineChat) -> None:
 
 @pytest.mark.parametrize("typed", [
     "puoi mandarlo a me?", "mandalo a me", "sul mio conto", "accreditamelo a me",
-    "no, a me",
+    "a me, per favore",
 ])
 async def test_who_gets_the_money_at_the_iban_question(chat: EngineChat, runtime: Runtime,
                                                        typed: str) -> None:
@@ -198,7 +198,7 @@ async def test_no_number_said_in_words(chat: EngineChat, runtime: Runtime, recei
     ("n. 123", "123", True),
     ("numero 45/2026", "45/2026", True),
     ("fattura n° 7", "7", True),
-    ("il numero è R-2", "R-2", True),
+    ("nr. R-2", "R-2", True),
 ])
 async def test_receipt_numbers(chat: EngineChat, runtime: Runtime, receipt: Path, typed: str,
                                stored: str, echo: bool) -> None:
