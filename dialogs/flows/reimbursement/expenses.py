@@ -251,7 +251,14 @@ class ExpenseMore(_ExpenseStep):
     def describe(self, ctx: Context, value: Any) -> str:
         return t("common.continue")
 
+    def still_valid(self, ctx: Context, value: Any) -> bool:
+        # "done" given before a document was removed and another started: asked again.
+        return value != "done" or "exp_file" not in ctx.answers
+
     def reopen(self, ctx: Context) -> None:
+        if ctx.answers.get("exp_more") == "done" and "exp_file" in ctx.answers:
+            ctx.answers.pop("exp_more")  # that stale "done": the document in progress stays
+            return
         # Back to "another document?" from the next document: what it already has is kept as
         # the answers offered, and the previous document is reopened.
         if ctx.get("expenses") and not ctx.answers.get("expenses_done"):
