@@ -16,6 +16,7 @@ from dialogs.acts._phrases import (
     asks_for_contact,
     asks_for_person,
     asks_for_recap,
+    asks_to_go_back,
     asks_why,
     says_send,
     starts_something,
@@ -40,6 +41,8 @@ _MONTHS = {"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio
 _COMMAND_INTENTS = ("cancel", "help")
 # Below the line of acting, an opening is still worth the question "leave this request?".
 START_LINE = 0.3
+# Entities that say which request a question is about.
+_REQUEST_ENTITIES = ("person", "relation", "request_id", "status")
 # Field kinds whose answer is a bare value (a number, an amount, a day).
 _VALUE_KINDS = {"number", "amount", "date", "year", "iban", "email"}
 # Words that name a person of the household besides first names.
@@ -99,6 +102,8 @@ def classify(text: str, expect: Expectation) -> Act:
             return Act("removal", item=removal.item, noun=removal.noun)
     if asks_for_person(text):
         return Act("command", intent="human", parsed=parsed)
+    if asks_to_go_back(text):
+        return Act("command", intent="back", parsed=parsed)
     if parsed.intent in ("human", "complaint") and parsed.confidence >= ACT_LINE:
         return Act("command", intent=parsed.intent, parsed=parsed,
                    confidence=parsed.confidence)
@@ -124,7 +129,9 @@ def classify(text: str, expect: Expectation) -> Act:
     if asks_why(text) and ("?" in text or not expect.free_text):
         return Act("question", intent="why")
     if parsed.intent == "status" and not _is_a_value(text, expect):
-        if parsed.confidence >= ACT_LINE:
+        # A question that names whose or which request it is about is sure enough.
+        named = "?" in text and any(parsed.entities.get(k) for k in _REQUEST_ENTITIES)
+        if parsed.confidence >= ACT_LINE or named and parsed.confidence >= CLARIFY_LINE:
             return Act("question", intent="status", parsed=parsed, confidence=parsed.confidence)
         if parsed.confidence >= CLARIFY_LINE and "?" in text and not expect.free_text:
             return Act("clarify", text=text, intent="status", parsed=parsed,

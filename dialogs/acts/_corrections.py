@@ -118,6 +118,13 @@ def find_correction(text: str) -> Correction | None:
         if not marker and not said_was:
             return None
         return Correction(field, _original(text, value), item, bool(marker), explicit)
+    if item is not None:
+        # "la seconda fattura era di 35 euro": an item and its new value, the field unnamed.
+        match = re.search(r"\b(?:era|erano|e|costava|costa|vale|valeva)\s+(?:di\s+|da\s+)?(.+)$",
+                          rest_without_item)
+        if match:
+            value = _value(match.group(1)) or match.group(1)
+            return Correction(None, _original(text, value), item, bool(marker), False)
     if not marker:
         # "era per Luca" with no opening word still corrects who it was for.
         match = _FOR_PERSON.search(words)

@@ -11,6 +11,7 @@ _PERSON = re.compile(
     r"\b(?:operatore|operatrice|operatori|persona|umano|qualcuno|consulente|addetto|addetta)\b")
 _ASK_PERSON = re.compile(
     r"\b(?:parlare|parlo|parla|passi|passa|passami|passare|passate|chiamare|chiami|chiamami"
+    r"|metti|mettimi|mettere|contatto|collegami|collega|collegare|sentire"
     r"|contattare|voglio|vorrei|volevo|posso|potrei|c e|serve|mettermi|sentire|scrivere)\b")
 # "è coperta?", "me la rimborsate?", "quanto mi rimborsano?", "la polizza la copre?"
 _COVER = re.compile(
@@ -29,6 +30,10 @@ _CONTACT = re.compile(
 _WHY = re.compile(r"^(?:ma |scusa |e )?(?:perche|come mai|a cosa serve|a che serve|cosa vuol dire"
                   r"|che vuol dire|cosa significa|che significa|cosa intendi|in che senso"
                   r"|cosa devo (?:mettere|scrivere|rispondere))\b")
+_BACK = re.compile(r"^(?:(?:per favore|scusa|puoi|possiamo)\s+)?(?:torna|tornare|torniamo|vai|andiamo"
+                   r"|ritorna|ritorniamo)\s+(?:indietro|alla domanda (?:di prima|precedente|prima)"
+                   r"|a prima|al passo (?:di prima|precedente)|alla precedente)"
+                   r"(?:\s+per favore)?$")
 _QUESTION_START = {"come", "cosa", "che", "quando", "quanto", "quanti", "quale", "quali",
                    "perche", "dove", "chi", "posso", "potete", "puoi", "e", "ma", "mi", "la",
                    "lo", "il"}
@@ -81,6 +86,11 @@ def asks_for_contact(text: str) -> bool:
     return len(words.split()) <= 14 and bool(_CONTACT.search(words))
 
 
+def asks_to_go_back(text: str) -> bool:
+    """"torna alla domanda di prima", "torniamo indietro", "vai a prima": «indietro» in words."""
+    return bool(_BACK.match(normalise(text)))
+
+
 def asks_why(text: str) -> bool:
     """"perché mi chiedi l'IBAN?", "a cosa serve?": a question about the pending question."""
     words = normalise(text)
@@ -95,7 +105,7 @@ def says_send(text: str) -> bool:
     if not all(w in _SEND or w in _SEND_FILLER for w in words):
         return False
     # A verb of sending, or a whole-hearted yes ("ok", "sì, va bene", "tutto giusto").
-    return bool(set(words) & _SEND_VERBS) or len(words) <= 3
+    return bool(set(words) & _SEND_VERBS) or len(words) <= 5
 
 
 def starts_something(text: str) -> bool:

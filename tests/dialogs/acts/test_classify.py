@@ -151,3 +151,13 @@ def test_commands_and_openings_said_loosely(text: str, kind: str, intent: str) -
 def test_a_full_day_after_a_marker_is_a_date() -> None:
     act = classify("non era il 10, era il 12 novembre", AFTER_AMOUNT)
     assert (act.kind, act.field, act.value) == ("correction", "date", "il 12 novembre")
+
+
+def test_a_status_question_naming_its_request_is_answered() -> None:
+    act = classify("a che punto è il rimborso di Anna?", AFTER_AMOUNT)
+    assert (act.kind, act.intent) == ("question", "status")
+
+
+def test_going_back_in_words() -> None:
+    act = classify("torna alla domanda di prima", AFTER_AMOUNT)
+    assert (act.kind, act.intent) == ("command", "back")

@@ -59,6 +59,7 @@ def test_a_field_without_its_new_value(text: str, field: str | None) -> None:
     ("l'importo della prima fattura era 40", 1, "40"),
     ("cambia l'importo dell'ultima ricevuta in 12,30", -1, "12,30"),
     ("il secondo documento costava 45 euro", 2, "45 euro"),
+    ("la seconda fattura era di 35 euro", 2, "35 euro"),
 ])
 def test_an_item_of_a_list(text: str, item: int, value: str) -> None:
     found = find_correction(text)

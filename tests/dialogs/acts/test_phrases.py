@@ -9,6 +9,7 @@ from dialogs.acts import (
     asks_for_contact,
     asks_for_person,
     asks_for_recap,
+    asks_to_go_back,
     asks_why,
     says_send,
     starts_something,
@@ -18,7 +19,7 @@ from dialogs.acts import (
 @pytest.mark.parametrize("text", [
     "mi passi un operatore per favore", "posso parlare con qualcuno?",
     "vorrei parlare con una persona", "c'è un operatore?", "passami un consulente",
-    "voglio parlare con un umano",
+    "voglio parlare con un umano", "mi metti in contatto con un operatore?",
 ])
 def test_asks_for_person(text: str) -> None:
     assert asks_for_person(text)
@@ -31,7 +32,7 @@ def test_not_a_person_request(text: str) -> None:
 
 @pytest.mark.parametrize("text", [
     "ok manda", "vai", "sì invia", "invia pure", "confermo", "ok", "tutto ok, manda pure",
-    "sì, va bene, inviala", "procedi", "perfetto",
+    "sì, va bene, inviala", "procedi", "perfetto", "sì è tutto corretto", "ok, mandala pure",
 ])
 def test_says_send(text: str) -> None:
     assert says_send(text)
@@ -54,6 +55,8 @@ def test_not_send(text: str) -> None:
     (asks_for_contact, "qual è il numero verde?"),
     (asks_for_contact, "come vi contatto?"),
     (asks_why, "perché mi chiedi l'IBAN?"),
+    (asks_to_go_back, "torna alla domanda di prima"),
+    (asks_to_go_back, "torniamo indietro per favore"),
     (asks_why, "a cosa serve il numero?"),
     (starts_something, "voglio prenotare una visita"),
     (starts_something, "devo chiedere un altro rimborso"),
@@ -66,4 +69,5 @@ def test_questions_and_openings(check: object, text: str) -> None:
 @pytest.mark.parametrize("text", ["visita cardiologica", "80 euro", "luca", "sì"])
 def test_plain_answers_ask_nothing(text: str) -> None:
     assert not any(check(text) for check in (asks_about_cover, asks_for_recap, asks_why,
+                                             asks_to_go_back,
                                              asks_for_contact, starts_something))
