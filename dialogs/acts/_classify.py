@@ -50,6 +50,9 @@ _RELATIONS = {"io", "me", "moglie", "marito", "figlio", "figlia", "coniuge", "st
 # Markers after which the rest of the message is the answer itself ("anzi 90", "scusa, il 3").
 # The old value, said after the new one ("era per Luca, non per Marco").
 _NOT_THE_OLD = re.compile(r"[\s,]+(?:e )?(?:non|anziche|invece di|al posto di)\b.*$")
+# A bare value that names whom the money goes to ("a me", "ad Anna", "sul mio conto",
+# "mandalo a me", "intestato a Luca").
+_TO_SOMEONE = re.compile(r"\b(?:a|ad|al|alla|all|sul|sulla)\s+(.+)$")
 _RESTATING = {"anzi", "scusa", "scusami", "volevo dire", "intendevo", "in realta", "pardon",
               "ops", "oops", "no aspetta", "aspetta"}
 
@@ -120,7 +123,8 @@ def classify(text: str, expect: Expectation) -> Act:
         removal = find_removal(text)
         if removal is not None and removal.item is not None:
             return Act("removal", item=removal.item, noun=removal.noun)
-    if asks_for_contact(text) or parsed.intent == "contact" and parsed.confidence >= ACT_LINE:
+    if asks_for_contact(text) or (parsed.intent == "contact" and parsed.confidence >= ACT_LINE
+                                  and not _about_the_number_asked(text, expect)):
         return Act("question", intent="contact")
     if asks_for_recap(text):
         return Act("question", intent="recap")
@@ -151,6 +155,12 @@ def classify(text: str, expect: Expectation) -> Act:
     return Act("answer", text=text)
 
 
+def _about_the_number_asked(text: str, expect: Expectation) -> bool:
+    """"non c'è il numero", "il numero non lo trovo" where a document's number is asked: about
+    that number, not a question about how to reach the insurer."""
+    return expect.kind == "number" and "?" not in text
+
+
 def _is_a_value(text: str, expect: Expectation) -> bool:
     """A status-like message that is more likely the value asked: a bare number where a
     document number is asked ("26000112"), a statement where a note is asked ("ho pagato...")."""
@@ -162,6 +172,13 @@ def _is_a_value(text: str, expect: Expectation) -> bool:
 
 
 def _correction_act(text: str, correction: Correction, expect: Expectation) -> Act | None:
+    to_someone = _money_goes_to(text, expect) if correction.field is None else None
+    if to_someone is not None:
+        # "no, a me", "anzi mandalo ad Anna": who receives the money, never whose service it
+        # was ("era per Luca"); the payee's own question reads the words.
+        if "payee" not in expect.fields:
+            return None
+        correction = dataclasses.replace(correction, field="payee", value=to_someone)
     kind = correction.field or _kind_of_value(correction.value, expect)
     if kind is None:
         return None
@@ -185,6 +202,18 @@ def _correction_act(text: str, correction: Correction, expect: Expectation) -> A
         return Act("clarify", text=text, intent="correction", field=kind,
                    item=correction.item, value=correction.value)
     return Act("correction", field=kind, item=correction.item, value=correction.value)
+
+
+def _money_goes_to(text: str, expect: Expectation) -> str | None:
+    """The words that say whom the money goes to ("a me", "sul mio conto", "ad Anna"), if the
+    message says it."""
+    found = _TO_SOMEONE.search(normalise(text))
+    if found is None:
+        return None
+    whom = found[1]
+    if _names_person(whom, expect) or {"conto", "nome", "lui", "lei"} & set(whom.split()):
+        return found[0]
+    return None
 
 
 def _kind_of_value(value: str | None, expect: Expectation) -> str | None:

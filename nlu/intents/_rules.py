@@ -178,7 +178,7 @@ _COMPLAINT: _R = (
 _WAYS = r"(numer[oi]|telefon[oi]|recapit[oi]|email|mail|indirizz[oi]|orari[oi]?|contatt[oi])"
 _CONTACT: _R = (
     (3.5, (r"\b(qual e|quali sono|qual era|mi (date|dai|dite|dice|dici|puoi dare|potete dare|"
-          r"potreste dare|lasci|lasciate|sapete dire|sai dire)|sapete dirmi|sai dirmi|dammi|datemi|avete|hai|c e|ci e|esiste|ci sono|a che|a quale|che|"
+          r"potreste dare|lasci|lasciate|sapete dire|sai dire)|sapete dirmi|sai dirmi|dammi|datemi|avete|hai|(?<!non )c e|(?<!non )ci e|esiste|ci sono|a che|a quale|che|"
           rf"quale) (\w+ ){{0,3}}{_WAYS}\b")),
     (3.5, (r"\bcome (vi|posso|faccio a|si fa a|si puo|posso fare a|potrei) (\w+ ){0,2}"
           r"(contatt|chiam|telefon|scriv|raggiung|sentir)")),

@@ -327,3 +327,34 @@ async def test_back_from_the_notes_reopens_the_last_receipt(chat: EngineChat,
     assert turn.step == "notes"
     turn = await chat.say("indietro")
     assert turn.step == "exp_more" and "Documento n. 2" in turn.text
+
+
+@pytest.mark.parametrize("typed", ["no, a me", "no a me", "no, mandalo a me"])
+async def test_money_to_me_at_the_iban_question_changes_the_payee_not_the_person(
+    chat: EngineChat, runtime: Runtime, typed: str
+) -> None:
+    await to_luca_iban(chat)
+    turn = await chat.say(typed)
+    assert turn.step == "authorisation", turn.text
+    assert "accreditato a te" in turn.text and "persona che ha fatto" not in turn.text
+    await chat.tap("Sì")
+    await chat.tap("Sì, continua")
+    await chat.upload(files.write(runtime.settings.home, "r.jpg", files.jpeg("R 7")))
+    await chat.say("10/11/2026")
+    await chat.say("80")
+    await chat.say("44")
+    request = await send(chat, runtime)
+    mario = await runtime.store.person_by_fiscal_code("RSSMRA75D12H501J")
+    assert mario is not None and request.payee_id == mario.id
+    assert request.beneficiary_id != mario.id  # still Luca's visit
+
+
+@pytest.mark.parametrize("typed", ["non c'è il numero", "il numero non c'è"])
+async def test_a_missing_number_said_in_words_is_not_a_contact_question(
+    chat: EngineChat, receipt: Path, typed: str
+) -> None:
+    await to_receipt_number(chat, receipt)
+    turn = await chat.say(typed)
+    assert turn.step == "exp_more", turn.text
+    assert "Ho capito: il documento non ha un numero" in turn.text
+    assert "Servizio Clienti" not in turn.text

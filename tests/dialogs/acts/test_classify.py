@@ -161,3 +161,32 @@ def test_a_status_question_naming_its_request_is_answered() -> None:
 def test_going_back_in_words() -> None:
     act = classify("torna alla domanda di prima", AFTER_AMOUNT)
     assert (act.kind, act.intent) == ("command", "back")
+
+
+AT_IBAN = at("new_iban", "iban", ("year", "person", "service", "payee"))
+
+
+@pytest.mark.parametrize("text", [
+    "no, a me", "no a me", "anzi mandalo a me", "no, ad Anna", "anzi, sul mio conto",
+    "no, a mio nome",
+])
+def test_whom_the_money_goes_to_is_the_payee_never_the_person(text: str) -> None:
+    act = classify(text, AT_IBAN)
+    assert act.kind != "correction" or act.field == "payee", act
+    assert act.field != "person"
+
+
+def test_a_service_for_someone_is_still_the_person() -> None:
+    act = classify("no, era per Luca", AT_IBAN)
+    assert act.kind == "correction" and act.field == "person"
+
+
+@pytest.mark.parametrize("text", ["non c'è il numero", "il numero non c'è", "non c'è numero"])
+def test_a_missing_document_number_is_not_a_contact_question(text: str) -> None:
+    act = classify(text, AFTER_AMOUNT)
+    assert act.kind == "answer", act
+
+
+def test_the_support_number_asked_at_the_number_question_is_still_answered() -> None:
+    act = classify("qual è il numero verde?", AFTER_AMOUNT)
+    assert act.kind == "question" and act.intent == "contact"
