@@ -91,7 +91,9 @@ class Router:
         intent = parsed.intent
         if intent == "status":
             replies = await archive.answer_question(parsed, household, today, services)
-            self.show_archive(turn, replies, None)
+            # A request asked for by its number is the one whose document buttons are shown.
+            number = parsed.entities.get("request_id")
+            self.show_archive(turn, replies, f"r{number}" if number else None)
         elif intent in ("reimbursement", "direct_service", "find_facility"):
             await self._runner.start(turn, flow_of_intent(intent), household, today, services,
                                      parsed)

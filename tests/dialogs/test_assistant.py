@@ -33,6 +33,18 @@ async def test_detail_and_document_from_the_buttons(chat: EngineChat) -> None:
     assert "26000087" in turn.text
 
 
+async def test_document_buttons_work_after_a_typed_request_number(chat: EngineChat) -> None:
+    turn = await chat.say("pratica 26000112")
+    assert "Cronologia" in turn.text
+    turn = await chat.tap("1. Documento di spesa")
+    sent = [r for r in turn.replies if "file" in r]
+    assert sent, turn.text
+    turn = await chat.say("a che punto è la 26000087?")
+    assert "26000087" in turn.text
+    turn = await chat.tap("1. Documento")
+    assert [r for r in turn.replies if "file" in r], turn.text
+
+
 async def test_a_status_question_in_the_middle_of_a_request(chat: EngineChat) -> None:
     await chat.say("rimborso")
     await chat.say("2026")
