@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any
 
 # Bump when the shape changes; `from_json` upgrades older shapes.
@@ -61,7 +62,8 @@ class State:
         self.token = token
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # What asdict gives, without its generic walk: the state is copied twice a turn.
+        return {f.name: _copied(getattr(self, f.name)) for f in _FIELDS}
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> State:
@@ -70,3 +72,23 @@ class State:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         known["schema"] = STATE_SCHEMA
         return cls(**known)
+
+
+_FIELDS = fields(State)
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def _copied(value: Any) -> Any:
+    """A deep copy of a JSON-like value, nested dataclasses as dicts (as dataclasses.asdict)."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is dict:
+        return {_copied(k): _copied(v) for k, v in value.items()}
+    if kind is list:
+        return [_copied(v) for v in value]
+    if kind is tuple:
+        return tuple(_copied(v) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    return copy.deepcopy(value)
