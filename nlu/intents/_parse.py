@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from nlu.dates import parse_period
@@ -69,6 +71,18 @@ class Parsed:
 def parse(text: str, today: date, people: Sequence[str] = ()) -> Parsed:
     """The intent and entities of `text`; `people` are the household's first names."""
     text = text[:_MAX_CHARS]
+    found = _parse_cached(text, today, tuple(people))
+    # A copy: callers may change what they got, the cached reading stays as parsed.
+    return Parsed(found.intent, copy.deepcopy(found.entities), found.confidence)
+
+
+# One turn reads the same message several times (acts layer, routing, steps): parse it once.
+@lru_cache(maxsize=256)
+def _parse_cached(text: str, today: date, people: tuple[str, ...]) -> Parsed:
+    return _parse(text, today, people)
+
+
+def _parse(text: str, today: date, people: Sequence[str]) -> Parsed:
     protected = frozenset(fold(p) for p in people) | FIRST_NAMES | frozenset(TOWN_ALIASES)
     tokens = tokenise(text, protected)
     norm = " ".join(t.norm for t in tokens)
