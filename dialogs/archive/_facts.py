@@ -5,6 +5,7 @@ hand-off already open."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -84,7 +85,8 @@ def render_fact(request: Request | None, others: int, household: Household,
         key = {"where_when": "fact.no_appointment", "code": "fact.no_code",
                "reason": "fact.no_reason", "missing": "fact.no_missing",
                "amount": "fact.no_paid"}[asks]
-        return Reply(" ".join(t(key, who=who).split()))
+        # "di Anna " before a word or before the full stop: one space, none before punctuation.
+        return Reply(re.sub(r" ([.,;:])", r"\1", " ".join(t(key, who=who).split())))
     values = {"number": request.number, "name": person_name(request.beneficiary_id, household),
               "service": request.service_name, "status": status_word(request.status)}
     what = t("fact.what", **values)

@@ -151,3 +151,13 @@ async def test_a_fact_in_the_middle_of_a_request(chat: EngineChat, question: str
     turn = await chat.say(question)
     assert said in turn.text and "Torniamo alla richiesta" in turn.text
     assert turn.flow == "rimborso" and turn.step == "beneficiary"
+
+
+@pytest.mark.parametrize("question", [
+    "quanto mi hanno dato per la visita di Marco?", "perché è sospesa la pratica di Marco?",
+    "il codice di autorizzazione di Luca",
+])
+async def test_nothing_found_for_a_person_reads_well(chat: EngineChat, question: str) -> None:
+    turn = await chat.say(question)
+    assert "Non trovo" in turn.text, turn.text
+    assert " ." not in turn.text and "  " not in turn.text
