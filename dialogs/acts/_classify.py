@@ -43,6 +43,8 @@ _COMMAND_INTENTS = ("cancel", "help")
 START_LINE = 0.3
 # Entities that say which request a question is about.
 _REQUEST_ENTITIES = ("person", "relation", "request_id", "status")
+# What an opening sentence says besides its intent: each answers a question of the flow.
+_OPENING_ENTITIES = ("person", "relation", "service", "date", "amount")
 # Field kinds whose answer is a bare value (a number, an amount, a day).
 _VALUE_KINDS = {"number", "amount", "date", "year", "iban", "email"}
 # Words that name a person of the household besides first names.
@@ -141,6 +143,11 @@ def classify(text: str, expect: Expectation) -> Act:
             return Act("clarify", text=text, intent="status", parsed=parsed,
                        confidence=parsed.confidence)
     flow = START_INTENTS.get(parsed.intent)
+    if _opens_again(parsed, flow, expect):
+        # Nothing answered yet and the message tells the whole request ("rimborso visita
+        # dermatologica del 12 novembre per Marco"): read it as the opening it is.
+        return Act("new_intent", text=text, intent=expect.flow, parsed=parsed, option="fresh",
+                   confidence=parsed.confidence)
     if (flow is not None and starts_something(text)
             and (flow != expect.flow or asks_another(text))
             and (parsed.confidence >= START_LINE or asks_another(text))):
@@ -159,6 +166,17 @@ def _about_the_number_asked(text: str, expect: Expectation) -> bool:
     """"non c'è il numero", "il numero non lo trovo" where a document's number is asked: about
     that number, not a question about how to reach the insurer."""
     return expect.kind == "number" and "?" not in text
+
+
+def _opens_again(parsed: Parsed, flow: str | None, expect: Expectation) -> bool:
+    """Whether a message typed before any answer says several things an opening says (who,
+    what, when, how much), of this flow or of none."""
+    if expect.answered or expect.free_text or expect.at_summary:
+        return False
+    if flow != expect.flow and not (flow is None and parsed.intent == "unknown"):
+        return False
+    said = sum(1 for key in _OPENING_ENTITIES if parsed.entities.get(key))
+    return said >= 2 and parsed.confidence >= CLARIFY_LINE
 
 
 def _is_a_value(text: str, expect: Expectation) -> bool:

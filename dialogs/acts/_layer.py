@@ -102,6 +102,11 @@ class ActsLayer:
             else:
                 turn.say(cover(flow, ctx, self._runner.support_contact))
             self._runner.ask_next(turn, fresh=False)
+        elif act.kind == "new_intent" and act.option == "fresh":
+            # Nothing was answered yet, so nothing is lost: the message opens the flow again.
+            turn.opening = act.text
+            await self._runner.start(turn, act.intent or flow.name, household, today, services,
+                                     act.parsed)
         elif act.kind == "new_intent":
             assert act.intent is not None and act.text is not None
             new = self._runner.flows.get(act.intent)

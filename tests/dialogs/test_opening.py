@@ -151,3 +151,17 @@ async def test_a_checkup_opening_searches_the_town_said(chat: EngineChat, openin
     assert "Torino" in turn.text
     turn = await chat.say("1")
     assert turn.step == "checkup_dates"
+
+
+@pytest.mark.parametrize(("typed", "said"), [
+    ("rimborso visita dermatologica del 12 novembre per Marco 80 euro",
+     "per Marco Rossi, visita dermatologica, giovedì 12 novembre 2026, € 80,00"),
+    ("ecografia addome di Anna, 120 euro", "per Anna Rossi, ecografia addome, € 120,00"),
+])
+async def test_the_whole_request_told_at_the_first_question_is_taken_as_an_opening(
+    chat: EngineChat, typed: str, said: str
+) -> None:
+    await chat.say("rimborso")
+    turn = await chat.say(typed)
+    assert "Non ho capito" not in turn.text, turn.text
+    assert f"Dal tuo messaggio ho preso nota di: {said}." in turn.text

@@ -190,3 +190,18 @@ def test_a_missing_document_number_is_not_a_contact_question(text: str) -> None:
 def test_the_support_number_asked_at_the_number_question_is_still_answered() -> None:
     act = classify("qual è il numero verde?", AFTER_AMOUNT)
     assert act.kind == "question" and act.intent == "contact"
+
+
+@pytest.mark.parametrize("text", [
+    "rimborso visita dermatologica del 12 novembre per Marco 80 euro",
+    "ecografia addome del 12 novembre per anna",
+])
+def test_a_whole_request_before_any_answer_opens_the_flow_again(text: str) -> None:
+    act = classify(text, at("year", "year"))
+    assert act.kind == "new_intent" and act.option == "fresh" and act.intent == "rimborso"
+
+
+def test_a_whole_request_after_an_answer_is_not_an_opening() -> None:
+    act = classify("ecografia addome del 12 novembre per anna", at("beneficiary", "person",
+                                                                  ("year",)))
+    assert act.option != "fresh"
