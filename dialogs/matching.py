@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -32,6 +33,22 @@ _FILLER = {
 
 def normalise(text: str) -> str:
     """Lower case, no accents, punctuation as spaces, single spaces."""
+    # A turn normalises the same message and option labels many times over: remember the
+    # short ones (a huge message is not kept).
+    if len(text) <= _REMEMBERED_CHARS:
+        return _normalise_remembered(text)
+    return _normalise(text)
+
+
+_REMEMBERED_CHARS = 300
+
+
+@lru_cache(maxsize=2048)
+def _normalise_remembered(text: str) -> str:
+    return _normalise(text)
+
+
+def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"[^\w@.+]+|_", " ", text)
