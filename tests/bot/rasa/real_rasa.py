@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from tests.bot.rasa.servers import TOKEN, free_port, stop
+from tests.bot.rasa.servers import TOKEN, free_port, stop, wait_until_up
 
 EXAMPLE = Path(__file__).parents[3] / "rasa"
 TRAIN_TIMEOUT = 1800.0
@@ -76,17 +76,8 @@ def rasa_run(venv: Path, model: Path, endpoints: Path,
         cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            try:
-                if httpx.get(f"{base}/webhooks/rest/", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("rasa run did not start:\n"
-                                   + (home / "rasa-run.log").read_text(errors="replace")[-4000:])
-            time.sleep(1)
+        wait_until_up(process, f"{base}/webhooks/rest/", home / "rasa-run.log", "rasa run",
+                      START_TIMEOUT, every=1)
         yield base
     finally:
         stop(process)

@@ -109,21 +109,29 @@ def rasa_actions(home: Path, env: dict[str, str], port: int | None = None,
                                env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the action server did not start:\n"
-                                   + (home / log_name).read_text(errors="replace"))
-            time.sleep(0.1)
+        wait_until_up(process, f"{base}/health", home / log_name, "the action server",
+                      START_TIMEOUT, every=0.1)
         yield base, process
     finally:
         stop(process)
         log.close()
+
+
+def wait_until_up(process: subprocess.Popen[bytes], url: str, log: Path, what: str,
+                  timeout: float, every: float) -> None:
+    """Returns once `url` answers 200; raises with the end of `log` if the process exits or
+    `timeout` seconds pass first."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(url, timeout=5).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not start:\n"
+                               + log.read_text(errors="replace")[-4000:])
+        time.sleep(every)
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
