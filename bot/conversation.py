@@ -14,6 +14,7 @@ from dialogs.services import Services
 from dialogs.state import State
 from dialogs.texts import t
 from dialogs.uploads import precheck_upload
+from nlu.language import DEFAULT, adopt, speaking
 from portal.models import FollowUp, Handoff, HandoffReason
 from portal.store import AlreadyHandled, ConversationRecord, StaleConversation, Store
 
@@ -33,6 +34,8 @@ class TurnResult:
     request_number: str | None = None
     # The event was handled before (a redelivered message): nothing saved, nothing to say.
     duplicate: bool = False
+    # The conversation's language after the turn ("it", "en").
+    language: str = DEFAULT
 
 
 class Conversations:
@@ -61,7 +64,16 @@ class Conversations:
 
         `inbox_message`: the accepted message (WhatsApp) this event comes from, marked
         handled in the turn's own transaction; if it was handled already, nothing is saved
-        and there is nothing to say (`duplicate`)."""
+        and there is nothing to say (`duplicate`).
+
+        The conversation's language stays the current one (nlu.language) for the rest of the
+        caller's task, so what the channel adds to the replies is in it too."""
+        result = await self._result(channel, user_key, customer_id, inbound, inbox_message)
+        adopt(result.language)
+        return result
+
+    async def _result(self, channel: str, user_key: str, customer_id: int, inbound: Inbound,
+                      inbox_message: str | None) -> TurnResult:
         try:
             return await self._handle(channel, user_key, customer_id, inbound, inbox_message)
         except AlreadyHandled:
@@ -72,7 +84,9 @@ class Conversations:
             log.exception("turn failed on %s (event %s)", channel, inbound.kind)
             record = await self._safe_load(channel, user_key)
             state = State.from_json(record.state if record else None)
-            return TurnResult([Reply(t("engine.failure"))], state.flow, _step(state))
+            with speaking(state.language):
+                return TurnResult([Reply(t("engine.failure"))], state.flow, _step(state),
+                                  language=state.language)
 
     async def _safe_load(self, channel: str, user_key: str) -> ConversationRecord | None:
         try:
@@ -128,15 +142,20 @@ class Conversations:
                 log.info("conversation %s advanced meanwhile, retrying the turn", channel)
                 continue
             replies = list(outcome.replies)
-            if asked is not None and open_one is not None:
-                # Asked again while a person has it already: followed up, not duplicated.
-                replies.insert(asked.position, archive.follow_up(open_one, self._today()))
-            elif asked is not None:
-                replies.insert(asked.position, asked.reply(str(saved.handoff_id)))
-            if outcome.after_submit is not None and saved.request_number is not None:
-                replies.append(outcome.after_submit(saved.request_number))
+            language = outcome.state.language
+            with speaking(language):
+                if asked is not None and open_one is not None:
+                    # Asked again while a person has it already: followed up, not duplicated.
+                    replies.insert(asked.position, archive.follow_up(open_one, self._today()))
+                elif asked is not None:
+                    replies.insert(asked.position, asked.reply(str(saved.handoff_id)))
+                if outcome.after_submit is not None and saved.request_number is not None:
+                    replies.append(outcome.after_submit(saved.request_number))
+            if language != state.language:
+                # Kept where the messages the bot starts (reminders, status changes) read it.
+                await self._store.set_link_language(channel, user_key, language)
             return TurnResult(replies, outcome.state.flow, _step(outcome.state),
-                              saved.request_number)
+                              saved.request_number, language=language)
         raise RuntimeError("conversation kept changing under this turn")
 
 

@@ -16,6 +16,7 @@ from dialogs.state import State
 from dialogs.steps import Context, Flow, Option
 from dialogs.texts import t
 from dialogs.turn import HandoffRequest, Turn, TurnOutcome
+from nlu.language import chosen, only_asks_for_language, speaking
 from portal.models import Household
 
 __all__ = ["Engine", "HandoffRequest", "TurnOutcome"]
@@ -44,8 +45,23 @@ class Engine:
         elif state.flow is not None:
             state.reset()  # a flow that no longer exists: start over rather than crash
         turn = Turn(state, ctx, household.customer.first_name)
-        await self._dispatch(turn, inbound, household, today, services)
+        state.language = chosen(state.language, inbound.text)
+        with speaking(state.language):
+            if inbound.text and only_asks_for_language(inbound.text):
+                self._language_asked(turn)
+            else:
+                await self._dispatch(turn, inbound, household, today, services)
         return turn.outcome()
+
+    def _language_asked(self, turn: Turn) -> None:
+        """"in English please", "parla italiano": said in the new language, and the question
+        the conversation is at asked again in it."""
+        turn.say(t("engine.language"))
+        if turn.ctx is None:
+            ask_menu(turn)
+        else:
+            turn.state.pending, turn.state.held = None, {}
+            self._runner.ask_next(turn, fresh=True)
 
     async def _dispatch(
         self, turn: Turn, inbound: Inbound, household: Household, today: date, services: Services

@@ -221,13 +221,14 @@ def reminder_command(text: str) -> str | None:
     if not words or len(words) > 8:
         return None
     subject = ("reminders" if {"promemoria", "reminder", "reminders"} & set(words)
-               else "status" if {"aggiornamenti", "notifiche"} & set(words) else None)
+               else "status" if {"aggiornamenti", "notifiche", "updates", "notifications"}
+               & set(words) else None)
     if subject is None:
         return None
     negative = bool({"no", "non", "basta", "disattiva", "disattivare", "togli", "stop", "off",
                      "smetti", "niente"} & set(words))
     positive = bool({"si", "attiva", "riattiva", "attivare", "riattivare", "rimetti", "on",
-                     "voglio", "vorrei"} & set(words))
+                     "voglio", "vorrei", "yes", "want"} & set(words))
     if negative:
         return f"{subject}_off"
     if positive:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dialogs.matching import match_choice, normalise
 from dialogs.steps import Option, Question
-from dialogs.texts import t
+from dialogs.texts import label, t
 from dialogs.turn import MAX_TEXT, Turn
 
 # Short labels, so every channel shows them whole (WhatsApp buttons: 20 characters).
 MENU = (
-    Option("rimborso", "Rimborso", ("si", "sì", "si devo richiedere un rimborso")),
+    Option("rimborso", "Rimborso", ("si", "sì", "si devo richiedere un rimborso", "refund",
+                                    "reimbursement", "claim")),
     Option("diretta", "Prestazione diretta",
-           ("diretta", "no", "no devo richiedere una prestazione diretta")),
-    Option("richieste", "Le mie richieste", ("richieste", "archivio", "pratiche")),
+           ("diretta", "no", "no devo richiedere una prestazione diretta", "direct service")),
+    Option("richieste", "Le mie richieste", ("richieste", "archivio", "pratiche", "my requests",
+                                             "requests")),
 )
 MENU_KEYS = {o.key for o in MENU}
 
@@ -20,7 +22,8 @@ MENU_KEYS = {o.key for o in MENU}
 def ask_menu(turn: Turn) -> None:
     turn.state.token += 1
     turn.state.asked = "menu"
-    turn.flush(Question(t("menu.question"), MENU), turn.state.token)
+    options = tuple(Option(o.key, label(o.label), o.aliases) for o in MENU)
+    turn.flush(Question(t("menu.question"), options), turn.state.token)
 
 
 def menu_from_text(text: str) -> str | None:

@@ -64,11 +64,12 @@ class Router:
         turn.opening = inbound.text
         menu_key = menu_from_text(inbound.text)
         parsed = parse(inbound.text, today, [m.first_name for m in household.members])
-        if parsed.entities.get("language") == "en":
-            turn.say(t("menu.english", contact=self.support_contact))
-            if parsed.intent in ("unknown", "greeting", "help", "thanks"):
-                ask_menu(turn)
-                return
+        if parsed.intent in ("unknown", "greeting") and turn.state.language == "en" \
+                and parsed.entities.get("language") == "en":
+            # An English opening the bot cannot place: greeted in English with the menu.
+            turn.say(t("menu.greeting", name=household.customer.first_name))
+            ask_menu(turn)
+            return
         if menu_key is not None and parsed.intent not in ("status", "human", "complaint"):
             await self.menu_choice(turn, menu_key, household, today, services, parsed)
             return

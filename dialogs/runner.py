@@ -14,7 +14,7 @@ from dialogs.prefill import read_opening, said_date
 from dialogs.services import Services
 from dialogs.state import State
 from dialogs.steps import Accept, Context, Flow, Invalid, Option, Question, Stay, Step
-from dialogs.texts import t
+from dialogs.texts import label, t
 from dialogs.turn import MAX_TEXT, Turn
 from nlu.intents import Parsed
 from portal.models import Household
@@ -123,7 +123,7 @@ class FlowRunner:
             self.resume(turn)
             return
         if command in ("cancel", "restart"):
-            self.confirm(turn, command, t(f"engine.{command}_confirm", flow=flow.title),
+            self.confirm(turn, command, t(f"engine.{command}_confirm", flow=label(flow.title)),
                          t(f"engine.{command}_yes"))
             return
         if command == "back":

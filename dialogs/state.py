@@ -40,6 +40,9 @@ class State:
     # What a confirmation of the acts layer is about (pending "switch" or "clarify"): leave the
     # draft for a new request, a question or a correction the customer may be asking.
     held: dict[str, Any] = field(default_factory=dict)
+    # The language the conversation is in ("it", "en"): chosen from the customer's messages
+    # or asked for, kept when a request ends or starts over.
+    language: str = "it"
     schema: int = STATE_SCHEMA
 
     def start(self, flow: str) -> None:

@@ -1,4 +1,6 @@
-"""Italian message catalogues: every customer-facing sentence lives in a texts_it.toml file."""
+"""Message catalogues: every customer-facing sentence lives in a texts_it.toml file, and in
+English in the texts_en.toml beside it; a lookup answers in the language of the turn
+(nlu.language.current)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Messages", "joined", "t"]
+from nlu.language import DEFAULT, LANGUAGES, current
+
+__all__ = ["Messages", "joined", "label", "t"]
 
 # A preposition right before a placeholder: "vicino a {where}", "intestato a {name}".
 _PREPOSITION_SLOT = re.compile(r"\b([Aa]|[Dd]i|[Dd]a|[Ii]n|[Ss]u) \{(\w+)\}")
@@ -41,34 +45,66 @@ def joined(preposition: str, value: str) -> str:
 
 
 class Messages:
-    """A TOML file of sections and sentences; `messages("section.name", **values)`.
+    """A TOML file of sections and sentences, one per language: `messages("section.name",
+    **values)` in the language of the turn.
 
-    `keep_spaces` trims only line breaks, for pieces that continue a sentence and so keep a
-    leading space; otherwise all surrounding whitespace is trimmed.
+    `path` is the Italian catalogue (`texts_it.toml`); the others are beside it with their
+    language in the name (`texts_en.toml`). A key missing from one falls back to Italian, so
+    a sentence added in Italian alone never breaks a conversation (tests/dialogs/
+    test_texts_parity.py says which are missing). `keep_spaces` trims only line breaks, for
+    pieces that continue a sentence and so keep a leading space; otherwise all surrounding
+    whitespace is trimmed.
     """
 
     def __init__(self, path: Path, *, keep_spaces: bool = False) -> None:
-        self._path = path
+        self.path = path
         self._strip = "\n" if keep_spaces else None
 
+    def path_of(self, language: str) -> Path:
+        """The catalogue of `language`."""
+        stem = self.path.name.removesuffix(f"_{DEFAULT}.toml")
+        return self.path.with_name(f"{stem}_{language}.toml")
+
     @cached_property
-    def _messages(self) -> dict[str, Any]:
-        with self._path.open("rb") as fh:
-            return tomllib.load(fh)
+    def _catalogues(self) -> dict[str, dict[str, Any]]:
+        found = {}
+        for language in LANGUAGES:
+            path = self.path_of(language)
+            if language == DEFAULT or path.exists():
+                with path.open("rb") as fh:
+                    found[language] = tomllib.load(fh)
+        return found
+
+    def catalogue(self, language: str) -> dict[str, Any]:
+        """The sentences of `language`, as the file has them (empty if there is none)."""
+        return self._catalogues.get(language, {})
 
     def __call__(self, key: str, /, **values: Any) -> str:
-        node: Any = self._messages
-        for part in key.split("."):
-            node = node[part]
-        if not isinstance(node, str):
+        language = current()
+        node = _lookup(self._catalogues.get(language, {}), key)
+        if node is None and language != DEFAULT:
+            language = DEFAULT
+            node = _lookup(self._catalogues[DEFAULT], key)
+        if node is None:
             raise KeyError(key)
         if not values:
             return node.strip(self._strip)
-        return _fill(node, values).strip(self._strip)
+        return _fill(node, values, language).strip(self._strip)
 
 
-def _fill(template: str, values: dict[str, Any]) -> str:
-    """The template with its values, a preposition before a value joined to it."""
+def _lookup(messages: dict[str, Any], key: str) -> str | None:
+    node: Any = messages
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node if isinstance(node, str) else None
+
+
+def _fill(template: str, values: dict[str, Any], language: str) -> str:
+    """The template with its values; in Italian, a preposition before a value joined to it."""
+    if language != "it":
+        return template.format(**values)
 
     def join(match: re.Match[str]) -> str:
         preposition, name = match.groups()
@@ -82,3 +118,12 @@ def _fill(template: str, values: dict[str, Any]) -> str:
 
 # The dialogs' own catalogue.
 t = Messages(Path(__file__).with_name("texts_it.toml"))
+
+
+def label(text: str) -> str:
+    """A label the code declares in Italian (a flow's title, a step's name in the summary's
+    edit menu, a menu entry), in the turn's language: the [labels] table of the catalogue,
+    keyed by the Italian, as gettext keys by the source text."""
+    if current() == DEFAULT:
+        return text
+    return t.catalogue(current()).get("labels", {}).get(text, text)

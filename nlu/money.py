@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from babel.numbers import format_currency
 
+from nlu.language import babel_locale
 from nlu.numbers import strip_accents, words_to_digits
 
 __all__ = ["AmountError", "find_amount", "format_amount", "parse_amount"]
@@ -190,5 +191,5 @@ def find_amount(text: str, max_amount: Decimal = Decimal(100000)) -> Decimal | N
 def format_amount(amount: Decimal) -> str:
     """'€ 1.234,56': the euro sign first, Italian separators, always two decimals."""
     return format_currency(
-        amount, "EUR", format="¤ #,##0.00", locale="it_IT", currency_digits=False
+        amount, "EUR", format="¤ #,##0.00", locale=babel_locale(), currency_digits=False
     )

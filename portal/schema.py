@@ -316,6 +316,9 @@ channel_links = Table(
     Column("user_key", String(128), nullable=False),
     Column("customer_id", Integer, ForeignKey("persons.id"), nullable=False, index=True),
     Column("linked_at", UTCDateTime, nullable=False),
+    # The language the chat user's conversation is in ("it", "en"): the messages the bot
+    # starts on this link are written in it.
+    Column("language", String(8), nullable=False, server_default="it"),
     PrimaryKeyConstraint("channel", "user_key"),
 )
 

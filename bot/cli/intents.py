@@ -14,7 +14,8 @@ import click
 from bot.cli.groups import bench_group, eval_group
 from bot.cli.nlu import nlu_group
 
-__all__ = ["bench_intents_command", "eval_intents_command", "nlu_parse_command"]
+__all__ = ["bench_intents_command", "eval_intents_command", "eval_language_command",
+           "nlu_parse_command"]
 
 _TODAY = click.option(
     "--today", type=click.DateTime(["%Y-%m-%d"]), help="Il giorno di oggi (AAAA-MM-GG)."
@@ -137,3 +138,22 @@ def bench_intents_command(rounds: int) -> None:
         f"parse: p50 {statistics.median(timings):.0f} µs, p99 {p99:.0f} µs "
         f"({len(timings)} messaggi)"
     )
+
+
+@eval_group.command("language")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--misses/--no-misses", default=True, show_default=True, help="Elenca le risposte sbagliate."
+)
+def eval_language_command(file: Path, misses: bool) -> None:
+    """Lingua riconosciuta su FILE (jsonl: text, language "it", "en" o null per nessuna)."""
+    from nlu.language import score
+
+    with file.open(encoding="utf-8") as lines:
+        result = score(json.loads(line) for line in lines if line.strip())
+    if misses:
+        for miss in result.misses:
+            click.echo(miss)
+    click.echo(f"Lingua: {result.right}/{result.lines} corrette ({result.accuracy:.1%}); "
+               f"lingua sbagliata {result.wrong_language}, cambiata su messaggi senza "
+               f"lingua (ok, nomi, numeri) {result.switched_on_neutral}")

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.outbound import ChannelSender, DeliveryError
 from bot.reminders._render import render
 from bot.reminders._schedule import ROME, schedule
+from nlu.language import speaking
 from portal.notifications import Notification
 from portal.store import Store
 
@@ -115,7 +116,8 @@ class Reminders:
             log.info("notification %s: no linked channel to send it on", n.id)
             await store.cancel_notification(n.id, now)
             return CANCELLED
-        message = render(n)
+        with speaking(await store.link_language(*channel)):  # the conversation's language
+            message = render(n)
         if not await store.start_delivery(n.id, now):
             return LOST  # the claim ran out: another sender has it
         try:

@@ -1,4 +1,4 @@
-"""The messages in Italian, from the values stored with each notice."""
+"""The messages in the conversation's language, from the values stored with each notice."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from babel.numbers import format_decimal
 from bot.outbound import Outbound
 from bot.reminders._texts import t
 from dialogs.events import Reply
+from nlu.language import babel_locale
 from portal.notifications import Notification
 
 __all__ = ["render"]
@@ -20,12 +21,22 @@ FLOWS = ("rimborso", "diretta", "documenti")  # those with a name in reminders_i
 
 
 def _day(iso: str | None) -> str:
-    return format_date(date.fromisoformat(iso), "d MMMM y", locale="it_IT") if iso else ""
+    return format_date(date.fromisoformat(iso), "d MMMM y", locale=babel_locale()) if iso else ""
 
 
 def _missing(items: Iterable[str]) -> str:
-    names = [i.replace("_", " ") for i in items]
-    return " e ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
+    """The documents by name: a kind ("prescrizione") from the [documents] table, a
+    description as the insurer wrote it."""
+    names = [_document(i) for i in items]
+    joiner = f" {t('documents.and')} "
+    return joiner.join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
+
+
+def _document(item: str) -> str:
+    try:
+        return t(f"documents.{item}")
+    except KeyError:
+        return item.replace("_", " ")
 
 
 def render(n: Notification) -> Outbound:
@@ -38,7 +49,7 @@ def render(n: Notification) -> Outbound:
             if p.get("valid_until") else ""
         what = t(f"status_changed.{status}", missing=_missing(p.get("missing", [])),
                  deadline=_day(p.get("deadline")), reason=p.get("reason", ""),
-                 amount=f"€ {format_decimal(Decimal(amount), '#,##0.00', locale='it_IT')}"
+                 amount=f"€ {format_decimal(Decimal(amount), '#,##0.00', locale=babel_locale())}"
                  if amount else "", paid_on=_day(p.get("paid_on")),
                  code=p.get("authorisation_code") or "", valid=valid)
         text = f"{t('status_changed.intro', **p)} {what}\n\n{t('status_changed.off')}"

@@ -13,6 +13,7 @@ from dialogs.events import Inbound
 from dialogs.matching import match_choice, normalise
 from dialogs.runner import FlowRunner, reopen
 from dialogs.steps import Accept, Context, Flow, Invalid, ItemList, Step
+from dialogs.texts import label
 from dialogs.turn import Turn
 
 
@@ -63,7 +64,7 @@ class Editor:
             found = [p for p in completed if p.index == n - 1]
             if found:
                 return found[0]
-            turn.say(t("correction.no_item", item=lst.label, n=n, count=count))
+            turn.say(t("correction.no_item", item=label(lst.label), n=n, count=count))
             return None
         if current is not None:
             return current
@@ -71,8 +72,8 @@ class Editor:
             return completed[0]
         assert lst is not None
         what = t(f"field.{act.field}")
-        turn.say(t("correction.which_item", item=lst.label, count=len(completed),
-                   example=t("correction.example", what=what, item=lst.label)))
+        turn.say(t("correction.which_item", item=label(lst.label), count=len(completed),
+                   example=t("correction.example", what=what, item=label(lst.label))))
         return None
 
     async def _correct_answer(self, turn: Turn, flow: Flow, ctx: Context, place: Place,
@@ -114,8 +115,8 @@ class Editor:
         lst, n = place.items, place.index + 1
         if value is None:
             what = t(f"field.{place.field.kind}")
-            turn.say(t("correction.item_value", what=what, item=lst.label, n=n,
-                       example=t("correction.item_example", what=_capital(what), item=lst.label,
+            turn.say(t("correction.item_value", what=what, item=label(lst.label), n=n,
+                       example=t("correction.item_example", what=_capital(what), item=label(lst.label),
                                  n=n)))
             self._runner.ask_next(turn, fresh=False)
             return
@@ -155,29 +156,29 @@ class Editor:
         lst = _list_named(flow, act.noun)
         if lst is None:
             if flow.lists:
-                turn.say(t("removal.unknown", item=flow.lists[0].label))
+                turn.say(t("removal.unknown", item=label(flow.lists[0].label)))
             self._runner.ask_next(turn, fresh=False)
             return
         items = items_of(ctx, lst)
         n = act.item
         if not items:
-            turn.say(t("removal.nothing", item=lst.label))
+            turn.say(t("removal.nothing", item=label(lst.label)))
         elif n is None and len(items) > 1:
-            turn.say(t("removal.which", item=lst.label, count=len(items)))
+            turn.say(t("removal.which", item=label(lst.label), count=len(items)))
         elif n is not None and not (n == -1 or 1 <= n <= len(items)):
-            turn.say(t("correction.no_item", item=lst.label, n=n, count=len(items)))
+            turn.say(t("correction.no_item", item=label(lst.label), n=n, count=len(items)))
         else:
             index = len(items) - 1 if n in (None, -1) else n - 1
             removed = items.pop(index)
             ctx.answers[lst.name] = items
             details = _details(flow, ctx, lst, removed)
-            turn.say(t("removal.done" if details else "removal.done_plain", item=lst.label,
+            turn.say(t("removal.done" if details else "removal.done_plain", item=label(lst.label),
                        n=index + 1, details=details))
             if index < len(items):
                 turn.say(t("removal.renumbered"))
             if not items and lst.done:
                 ctx.answers.pop(lst.done, None)
-                turn.say(t("removal.last_one", item=lst.label))
+                turn.say(t("removal.last_one", item=label(lst.label)))
             _forget_invalid(flow, ctx)
             self._runner.ask_next(turn, fresh=True)
             return

@@ -8,6 +8,7 @@ from typing import Any
 
 from dialogs.acts._texts import t
 from dialogs.steps import Context, Field, Flow, ItemList, Step
+from dialogs.texts import label
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,7 @@ class Place:
         what = t(f"field.{self.field.kind}")
         if self.items is None or self.index is None:
             return what
-        return t("field.of_item", what=what, item=self.items.label, n=self.index + 1)
+        return t("field.of_item", what=what, item=label(self.items.label), n=self.index + 1)
 
 
 def list_of(flow: Flow, step_name: str) -> ItemList | None:

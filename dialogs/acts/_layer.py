@@ -17,6 +17,7 @@ from dialogs.routing import Router, command_of
 from dialogs.runner import FlowRunner, picked
 from dialogs.services import Services
 from dialogs.steps import Option
+from dialogs.texts import label
 from dialogs.turn import MAX_TEXT, Turn
 from nlu.intents import parse
 from portal.models import Household
@@ -110,9 +111,9 @@ class ActsLayer:
         elif act.kind == "new_intent":
             assert act.intent is not None and act.text is not None
             new = self._runner.flows.get(act.intent)
-            title = new.title if new is not None else act.intent
+            title = label(new.title) if new is not None else act.intent
             turn.state.held = {"do": "switch", "flow": act.intent, "text": act.text}
-            self._runner.confirm(turn, "switch", t("switch.ask", current=flow.title, new=title),
+            self._runner.confirm(turn, "switch", t("switch.ask", current=label(flow.title), new=title),
                                  t("switch.yes"), t("switch.no"))
         elif act.intent == "correction":
             # A correction where any text is an answer (a note): asked, not guessed.
@@ -144,7 +145,7 @@ class ActsLayer:
             if key == "yes":
                 flow = self._runner.flow_of(turn) if turn.ctx is not None else None
                 if flow is not None:
-                    turn.say(t("switch.left", current=flow.title))
+                    turn.say(t("switch.left", current=label(flow.title)))
                 parsed = parse(text, today, [m.first_name for m in household.members])
                 await self._runner.start(turn, str(held["flow"]), household, today, services,
                                          parsed)

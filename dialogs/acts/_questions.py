@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dialogs.acts._texts import t
 from dialogs.steps import Context, Flow
+from dialogs.texts import label
 
 
 def recap(flow: Flow, ctx: Context) -> str:
@@ -11,11 +12,11 @@ def recap(flow: Flow, ctx: Context) -> str:
     lines = []
     for step in flow.steps:
         if step.edit_label and step.name in ctx.answers and step.applies(ctx):
-            lines.append(f"• {step.edit_label}: {step.describe(ctx, ctx.answers[step.name])}")
+            lines.append(f"• {label(step.edit_label)}: {step.describe(ctx, ctx.answers[step.name])}")
     for lst in flow.lists:
         count = len(ctx.answers.get(lst.name) or [])
         if count:
-            lines.append(f"• {lst.label.capitalize()}: {count}")
+            lines.append(f"• {label(lst.label).capitalize()}: {count}")
     if not lines:
         return t("question.recap_empty")
     return "\n".join([t("question.recap_title"), *lines])

@@ -27,6 +27,7 @@ from dialogs.archive._query import ArchiveQuery, select
 from dialogs.archive._texts import t
 from dialogs.events import Choice, Reply
 from dialogs.services import FacilityOption
+from nlu.language import babel_locale
 from portal.models import Handoff, Household, Request, RequestStatus, RequestType
 
 __all__ = ["COMPLAINT_DAYS", "follow_up", "pick", "render_fact", "render_follow_up"]
@@ -103,7 +104,7 @@ def _where_when(request: Request, values: dict[str, str], today: date,
                 facility: FacilityOption | None) -> str:
     if request.appointment is None:
         dates = [d for d in request.preferred_dates]
-        shown = _listing([format_date(d, "d MMMM", locale="it_IT") for d in dates])
+        shown = _listing([format_date(d, "d MMMM", locale=babel_locale()) for d in dates])
         return t("fact.preferred", dates=shown, **values)
     local = request.appointment.astimezone(ROME)
     when = _when(local.date(), today)
@@ -121,7 +122,7 @@ def _where_when(request: Request, values: dict[str, str], today: date,
 
 def _when(when: date, today: date) -> str:
     shown = format_date(when, "EEEE d MMMM" if when.year == today.year else "EEEE d MMMM y",
-                        locale="it_IT")
+                        locale=babel_locale())
     if when == today:
         return t("fact.today", day=shown)
     if when == today + timedelta(days=1):
@@ -201,7 +202,7 @@ def _amount(request: Request, values: dict[str, str], today: date,
     if details.scoperto:
         taken.append(t("meaning.scoperto", amount=money(details.scoperto)))
     if taken:
-        text += t("fact.deductions", what=" e ".join(taken))
+        text += t("fact.deductions", what=f" {t('fact.and')} ".join(taken))
     return text
 
 

@@ -11,6 +11,7 @@ from babel.dates import format_date
 
 from dialogs.archive._query import ArchiveQuery
 from dialogs.archive._texts import t
+from nlu.language import babel_locale
 from nlu.money import format_amount
 from portal.models import Document, Household, Request
 
@@ -36,7 +37,7 @@ def day(value: date | datetime) -> str:
     """24 novembre 2026 (a datetime in Italian time)."""
     if isinstance(value, datetime):
         value = value.astimezone(ROME).date()
-    return format_date(value, "d MMMM y", locale="it_IT")
+    return format_date(value, "d MMMM y", locale=babel_locale())
 
 
 def request_day(request: Request) -> str:
@@ -125,11 +126,10 @@ def _period(period: tuple[date, date], today: date) -> str:
         return t("filter.year", year=start.year)
     last = calendar.monthrange(start.year, start.month)[1]
     if start.day == 1 and end == start.replace(day=last):
-        month = format_date(start, "MMMM", locale="it_IT")
-        prep = "ad" if month.startswith("a") else "a"
+        month = format_date(start, "MMMM", locale=babel_locale())
         if start.year == today.year:
-            return t("filter.month", prep=prep, month=month)
-        return t("filter.month_year", prep=prep, month=month, year=start.year)
+            return t("filter.month", month=month)
+        return t("filter.month_year", month=month, year=start.year)
     return t("filter.range", start=day(start), end=day(end))
 
 

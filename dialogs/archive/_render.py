@@ -286,7 +286,7 @@ def _paid(request: Request) -> list[str]:
     if details.scoperto:
         taken.append(t("meaning.scoperto", amount=money(details.scoperto)))
     if taken:
-        return [text, t("meaning.deductions", what=" e ".join(taken))]
+        return [text, t("meaning.deductions", what=f" {t('fact.and')} ".join(taken))]
     return [text]
 
 

@@ -48,6 +48,21 @@ class Links(Database):
             )
         return bool(done.rowcount)
 
+    async def set_link_language(self, channel: str, user_key: str, language: str) -> None:
+        """The chat user's conversation is now in `language` (nothing if not linked)."""
+        async with self._write() as conn:
+            await conn.execute(
+                update(channel_links)
+                .where(channel_links.c.channel == channel, channel_links.c.user_key == user_key)
+                .values(language=language))
+
+    async def link_language(self, channel: str, user_key: str) -> str:
+        """The language of the chat user's conversation ("it" when not linked)."""
+        found = await self._lanes.read(lambda conn: conn.scalar(
+            select(channel_links.c.language).where(
+                channel_links.c.channel == channel, channel_links.c.user_key == user_key)))
+        return str(found) if found else "it"
+
     async def links_of(self, customer_id: int) -> list[tuple[str, str]]:
         """The chat users (channel, user_key) speaking for the customer, latest linked first."""
         async with self._read() as conn:

@@ -90,6 +90,18 @@ async def test_status_change_sent_at_once_and_only_once(loop: Loop) -> None:
     assert loop.phone.kinds("26000112") == ["status_changed"]
 
 
+async def test_messages_in_the_language_of_the_customers_conversation(loop: Loop) -> None:
+    await loop.store.set_link_language("telegram", "4242", "en")
+    await loop.store.change_status("26000112", "sospesa", by="op", now=loop.clock.now,
+                                   details=StatusDetails(missing_documents=("prescrizione",),
+                                                         deadline=datetime(2026, 12, 20).date()))
+    await loop.reminders.run_once()
+    text = loop.phone.last("26000112")
+    assert text.startswith("An update on your request no. 26000112")
+    assert "we need the doctor's prescription by 20 December 2026" in text
+    assert "updates off" in text
+
+
 async def test_quiet_hours_postpone_to_the_morning(loop: Loop) -> None:
     loop.clock.at(2026, 11, 24, 22, 15)
     await loop.store.change_status("26000112", "in_lavorazione", by="op", now=loop.clock.now)

@@ -15,6 +15,7 @@ from dialogs.flows.parts.confirm import ConfirmDate
 from dialogs.matching import yes_or_no
 from dialogs.services import FacilityOption, Place
 from dialogs.steps import Accept, BaseStep, Context, Invalid, Option, Outcome, Question, Stay
+from dialogs.texts import t
 from nlu.dates import describe_date, parse_date, parse_date_detail
 
 # An appointment further away than this is surely a typo.
@@ -444,7 +445,7 @@ def _leading_days(part: str) -> list[str]:
 
 def appointment_text(value: dict[str, Any]) -> str:
     text = describe_date(date.fromisoformat(value["date"]))
-    return f"{text}, ore {value['time']}" if value.get("time") else text
+    return t("opening.when_time", day=text, time=value["time"]) if value.get("time") else text
 
 
 def _check_day(ctx: Context, day: date) -> str | None:

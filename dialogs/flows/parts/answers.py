@@ -82,14 +82,14 @@ def document_name(kind: DocumentKind) -> str:
 def or_list(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " o " + items[-1]
+    return ", ".join(items[:-1]) + f" {t('common.or')} " + items[-1]
 
 
 def and_list(items: list[str]) -> str:
     """"a", "a e b", "a, b e c"."""
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " e " + items[-1]
+    return ", ".join(items[:-1]) + f" {t('common.and')} " + items[-1]
 
 
 def quote(text: str) -> str:

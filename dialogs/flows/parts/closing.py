@@ -16,7 +16,7 @@ from dialogs.flows.parts.answers import (
 )
 from dialogs.matching import normalise
 from dialogs.steps import Accept, BaseStep, Context, Invalid, Option, Outcome, Question, Stay
-from dialogs.texts import t
+from dialogs.texts import label, t
 from portal.models import DocumentKind
 
 NOTES_MAX = 1000
@@ -121,7 +121,7 @@ class Summary(BaseStep):
         self._editable = editable
 
     def _edit_options(self, ctx: Context) -> tuple[Option, ...]:
-        return tuple(Option(f"e{i}", step.edit_label or step.name)
+        return tuple(Option(f"e{i}", label(step.edit_label or step.name))
                      for i, step in enumerate(self._editable)
                      if step.edit_label and (step.applies(ctx) or step.name == "exp_more"))
 

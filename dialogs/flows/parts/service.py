@@ -18,6 +18,7 @@ from dialogs.flows.parts.answers import (
     service_text,
 )
 from dialogs.steps import Accept, BaseStep, Context, Invalid, Option, Outcome, Question, Stay
+from dialogs.texts import t
 from nlu.catalogue import CONFIDENT, Assessment, Match, closest_family, not_a_service, several
 
 # Candidates offered for a typed service.
@@ -97,10 +98,11 @@ def others_to_request(ctx: Context) -> str:
     if not others:
         return ""
     named = and_list([quote(o) for o in others])
-    word = "rimborso" if ctx.flow == "rimborso" else "prestazione diretta"
     key = "service.still_to_request_one" if len(others) == 1 else "service.still_to_request"
-    return say(ctx, key, services=named,
-               example=f"{word} {others[0]} per {beneficiary_of(ctx).first_name}")
+    example = t("request.service.example_rimborso" if ctx.flow == "rimborso"
+                else "request.service.example_diretta",
+                service=others[0], name=beneficiary_of(ctx).first_name)
+    return say(ctx, key, services=named, example=example)
 
 
 class ServiceQuery(BaseStep):

@@ -153,9 +153,7 @@ def payee_understood(ctx: Context, payee: int) -> str:
     if payee == ctx.household.customer.id:
         return t("reimbursement.payee.understood_me")
     name = ctx.household.member(payee).full_name
-    # "ad Anna", "a Luca": the preposition takes a d before the same vowel.
-    to = "ad" if name[:1].casefold() == "a" else "a"
-    return t("reimbursement.payee.understood_them", to=to, name=name)
+    return t("reimbursement.payee.understood_them", name=name)
 
 
 class Authorisation(BaseStep):
