@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from decimal import Decimal
@@ -190,6 +191,14 @@ def find_amount(text: str, max_amount: Decimal = Decimal(100000)) -> Decimal | N
 
 def format_amount(amount: Decimal) -> str:
     """'€ 1.234,56': the euro sign first, Italian separators, always two decimals."""
+    return _formatted(str(amount), babel_locale())
+
+
+# Keyed by the amount's exact text (Decimal("85.0") and Decimal("85.00") are equal but
+# are different keys; -0 keeps its sign) and the turn's locale: babel's formatting is slow
+# and a summary shows the same amounts turn after turn.
+@functools.lru_cache(maxsize=4096)
+def _formatted(amount: str, locale: str) -> str:
     return format_currency(
-        amount, "EUR", format="¤ #,##0.00", locale=babel_locale(), currency_digits=False
+        Decimal(amount), "EUR", format="¤ #,##0.00", locale=locale, currency_digits=False
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -37,7 +38,14 @@ def day(value: date | datetime) -> str:
     """24 novembre 2026 (a datetime in Italian time)."""
     if isinstance(value, datetime):
         value = value.astimezone(ROME).date()
-    return format_date(value, "d MMMM y", locale=babel_locale())
+    return _long_day(value, babel_locale())
+
+
+# A list shows a date per request and babel's formatting is slow; a day's name in a locale
+# never changes, so remembering the latest few thousand (day, locale) is always right.
+@functools.lru_cache(maxsize=4096)
+def _long_day(value: date, locale: str) -> str:
+    return format_date(value, "d MMMM y", locale=locale)
 
 
 def request_day(request: Request) -> str:

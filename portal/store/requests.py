@@ -152,6 +152,28 @@ def next_number(conn: Connection, year: int) -> str:
     return format_request_number(year, int(sequence))
 
 
+# The archive's reads, built once with their id lists as expanding parameters: building a
+# statement and its cache key with one bound value per id cost more than running it
+# (profiled on the list questions).
+_IDS = bindparam("ids", expanding=True)
+_DOCUMENTS_OF = (select(documents).where(documents.c.request_id.in_(_IDS))
+                 .order_by(documents.c.id))
+_HISTORY_OF = (select(status_history).where(status_history.c.request_id.in_(_IDS))
+               .order_by(status_history.c.changed_at, status_history.c.id))
+_DETAILS_OF = (select(status_history.c.request_id, status_details)
+               .join(status_details, status_details.c.history_id == status_history.c.id)
+               .join(requests, requests.c.id == status_history.c.request_id)
+               .where(status_history.c.request_id.in_(_IDS),
+                      status_history.c.status == requests.c.status)
+               .order_by(status_history.c.changed_at, status_history.c.id))
+_BY_IDS = select(requests).where(requests.c.id.in_(_IDS))
+
+
+def _listed(name: str, values: Iterable[Any]) -> Any:
+    """`values` as one expanding bound parameter."""
+    return bindparam(name, list(values), expanding=True)
+
+
 def documents_and_history(
     conn: Connection, request_ids: Sequence[int]
 ) -> tuple[dict[int, list[Document]], dict[int, list[StatusChange]]]:
@@ -159,17 +181,10 @@ def documents_and_history(
     history: dict[int, list[StatusChange]] = defaultdict(list)
     if not request_ids:
         return docs, history
-    for r in conn.execute(
-        select(documents)
-        .where(documents.c.request_id.in_(request_ids))
-        .order_by(documents.c.id)
-    ):
+    ids = {"ids": list(request_ids)}
+    for r in conn.execute(_DOCUMENTS_OF, ids):
         docs[r.request_id].append(rows.document(r))
-    for r in conn.execute(
-        select(status_history)
-        .where(status_history.c.request_id.in_(request_ids))
-        .order_by(status_history.c.changed_at, status_history.c.id)
-    ):
+    for r in conn.execute(_HISTORY_OF, ids):
         history[r.request_id].append(rows.status_change(r))
     return docs, history
 
@@ -202,16 +217,7 @@ def current_details(
     found: dict[int, StatusDetails] = {}
     if not request_ids:
         return found
-    for r in conn.execute(
-        select(status_history.c.request_id, status_details)
-        .join(status_details, status_details.c.history_id == status_history.c.id)
-        .join(requests, requests.c.id == status_history.c.request_id)
-        .where(
-            status_history.c.request_id.in_(request_ids),
-            status_history.c.status == requests.c.status,
-        )
-        .order_by(status_history.c.changed_at, status_history.c.id)
-    ):
+    for r in conn.execute(_DETAILS_OF, {"ids": list(request_ids)}):
         found[r.request_id] = rows.status_details(r)  # the latest wins
     return found
 
@@ -328,7 +334,7 @@ class Requests(Database):
         if not ids:
             return []
         found = await self._lanes.read(lambda conn: whole_requests(
-            conn, conn.execute(select(requests).where(requests.c.id.in_(ids)))))
+            conn, conn.execute(_BY_IDS, {"ids": list(ids)})))
         by_id = {r.id: r for r in found}
         return [by_id[i] for i in ids if i in by_id]
 
@@ -355,18 +361,22 @@ class Requests(Database):
         it, or with a receipt dated in it. Not `counted`: the count is just how many rows
         came back (enough to tell "at most `limit`" and much cheaper in a large archive).
         """
+        # Lists as one expanding parameter each, not one bound value per item (see _IDS).
         where = [requests.c.customer_id == customer_id]
         if types is not None:
-            where.append(requests.c.type.in_([RequestType(t).value for t in types]))
+            where.append(requests.c.type.in_(_listed("types", [RequestType(t).value
+                                                                for t in types])))
         if beneficiary_ids is not None:
-            where.append(requests.c.beneficiary_id.in_(list(beneficiary_ids)))
+            where.append(requests.c.beneficiary_id.in_(_listed("people", beneficiary_ids)))
         if statuses is not None:
-            now_in = requests.c.status.in_(list(statuses))
+            now_in = requests.c.status.in_(_listed("statuses", statuses))
             if passed_through:
-                went_through = exists().where(status_history.c.request_id == requests.c.id,
-                                              status_history.c.status.in_(list(statuses)))
-                now_in = or_(now_in, and_(requests.c.status.in_(list(passed_through)),
-                                          went_through))
+                went_through = exists().where(
+                    status_history.c.request_id == requests.c.id,
+                    status_history.c.status.in_(_listed("statuses_then", statuses)))
+                now_in = or_(now_in, and_(
+                    requests.c.status.in_(_listed("passed_through", passed_through)),
+                    went_through))
             where.append(now_in)
         if period is not None:
             first, last = period
@@ -389,7 +399,8 @@ class Requests(Database):
                     select(requests.c.id, requests.c.service_code, requests.c.service_name)
                     .where(*where).order_by(*newest)) if service(r.service_code, r.service_name)]
                 count, ids = len(ids), ids[:limit]
-                query = select(*_ROW_COLUMNS).where(requests.c.id.in_(ids)).order_by(*newest)
+                query = (select(*_ROW_COLUMNS).where(requests.c.id.in_(_listed("ids", ids)))
+                         .order_by(*newest))
             if limit is not None:
                 query = query.limit(limit)
             found = [RequestRow(r.id, r.number, RequestType(r.type), r.status, r.beneficiary_id,

@@ -79,3 +79,23 @@ def test_the_turns_language() -> None:
     with speaking("xx"):  # unknown: Italian
         assert current() == "it"
     assert current() == "it"
+
+
+def test_remembered_formats_follow_the_turns_language() -> None:
+    """Days and amounts are remembered per language: the same value asked again in the
+    other language is written in that language, not as it was remembered."""
+    from datetime import date
+    from decimal import Decimal
+
+    from dialogs.archive._format import day
+    from nlu.dates import describe_date
+    from nlu.money import format_amount
+
+    when, amount = date(2026, 11, 17), Decimal("1234.5")
+    italian = (describe_date(when), day(when), format_amount(amount))
+    with speaking("en"):
+        english = (describe_date(when), day(when), format_amount(amount))
+    assert italian == ("martedì 17 novembre 2026", "17 novembre 2026", "€ 1.234,50")
+    assert english[0] == "Tuesday 17 November 2026" and english[1] == "17 November 2026"
+    assert english[2] != italian[2]
+    assert (describe_date(when), day(when), format_amount(amount)) == italian
