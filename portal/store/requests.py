@@ -390,10 +390,15 @@ class Requests(Database):
         newest = (requests.c.created_at.desc(), requests.c.id.desc())
 
         def find(conn: Connection) -> tuple[int, list[RequestRow]]:
-            if service is None:
-                count = conn.scalar(select(func.count()).select_from(requests)
-                                    .where(*where)) if counted else None
-                query = select(*_ROW_COLUMNS).where(*where).order_by(*newest)
+            count: int | None = None
+            if service is None and counted and limit == 0:
+                count = conn.scalar(select(func.count()).select_from(requests).where(*where))
+            elif service is None:
+                # Counted with the rows (a window over all that match, before the limit):
+                # one statement instead of two.
+                total_column = func.count().over().label("total")
+                columns = (*_ROW_COLUMNS, total_column) if counted else _ROW_COLUMNS
+                query = select(*columns).where(*where).order_by(*newest)
             else:
                 ids = [r.id for r in conn.execute(
                     select(requests.c.id, requests.c.service_code, requests.c.service_name)
@@ -401,12 +406,21 @@ class Requests(Database):
                 count, ids = len(ids), ids[:limit]
                 query = (select(*_ROW_COLUMNS).where(requests.c.id.in_(_listed("ids", ids)))
                          .order_by(*newest))
+            if limit == 0:
+                return (0 if count is None else int(count)), []
             if limit is not None:
                 query = query.limit(limit)
-            found = [RequestRow(r.id, r.number, RequestType(r.type), r.status, r.beneficiary_id,
-                                r.created_at, r.service_code, r.service_name)
-                     for r in conn.execute(query)] if limit != 0 else []
-            return (len(found) if count is None else int(count)), found
+            found: list[RequestRow] = []
+            total = None
+            for r in conn.execute(query):
+                found.append(RequestRow(r.id, r.number, RequestType(r.type), r.status,
+                                        r.beneficiary_id, r.created_at, r.service_code,
+                                        r.service_name))
+                if service is None and counted:
+                    total = r.total
+            if count is None and total is not None:
+                count = int(total)
+            return (len(found) if count is None else count), found
 
         return await self._lanes.read(find)
 

@@ -71,3 +71,9 @@ async def test_the_store_finds_what_select_finds(
     count, rows = await store.find_requests(household.customer.id, beneficiary_ids=ids,
                                             period=plain.period, limit=3)
     assert (count, [r.id for r in rows]) == (len(wanted), wanted[:3])
+    # Counted with no rows wanted; not counted: just how many came back.
+    assert await store.find_requests(household.customer.id, beneficiary_ids=ids,
+                                     period=plain.period, limit=0) == (len(wanted), [])
+    count, rows = await store.find_requests(household.customer.id, beneficiary_ids=ids,
+                                            period=plain.period, limit=3, counted=False)
+    assert (count, [r.id for r in rows]) == (min(3, len(wanted)), wanted[:3])
