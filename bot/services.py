@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Collection, Sequence
 from datetime import date, datetime
@@ -49,8 +50,10 @@ class PortalServices:
         entry = self._catalogue.get(code, kind)
         return entry.name if entry is not None else None
 
-    def store_file(self, data: bytes, mime_type: str, filename: str) -> StoredFile:
-        return self._store.documents.put(data, mime_type, filename)
+    async def store_file(self, data: bytes, mime_type: str, filename: str) -> StoredFile:
+        # Sealed, written and flushed to disk off the event loop: the flush takes
+        # milliseconds on a busy disk, and every other conversation would wait for it.
+        return await asyncio.to_thread(self._store.documents.put, data, mime_type, filename)
 
     def resolve_place(self, text: str) -> Place | None:
         found = places.resolve_place(text)

@@ -75,7 +75,7 @@ class Services(Protocol):
     def service_name(self, code: str, kind: str) -> str | None:
         """The customer-facing name of a catalogue code."""
 
-    def store_file(self, data: bytes, mime_type: str, filename: str) -> StoredFile:
+    async def store_file(self, data: bytes, mime_type: str, filename: str) -> StoredFile:
         """Keep a validated file; the same content is stored once."""
 
     def resolve_place(self, text: str) -> Place | None:

@@ -34,7 +34,7 @@ def person_aliases(ctx: Context, person: Person) -> tuple[str, ...]:
     return (person.first_name, *relation_words.get(person.relation.value, ()))
 
 
-def store_upload(ctx: Context, inbound: Inbound) -> dict[str, Any] | Invalid:
+async def store_upload(ctx: Context, inbound: Inbound) -> dict[str, Any] | Invalid:
     """Checks and keeps a received file: the file as an answer value, or why it was refused
     (not a readable photo or PDF, too big, or already attached to this draft)."""
     if inbound.file is None:
@@ -45,7 +45,7 @@ def store_upload(ctx: Context, inbound: Inbound) -> dict[str, Any] | Invalid:
         return Invalid(str(exc))
     if hashlib.sha256(checked.data).hexdigest() in known_files(ctx):
         return Invalid(t("files.duplicate"))
-    stored = ctx.services.store_file(checked.data, checked.mime_type, checked.filename)
+    stored = await ctx.services.store_file(checked.data, checked.mime_type, checked.filename)
     return {
         "sha256": stored.sha256,
         "mime_type": stored.mime_type,

@@ -48,7 +48,7 @@ class Files(BaseStep):
 
     async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         if inbound.file is not None:
-            stored = store_upload(ctx, inbound)
+            stored = await store_upload(ctx, inbound)
             if isinstance(stored, Invalid):
                 return stored
             missing = [k for k in _missing(ctx) if k in _KINDS]

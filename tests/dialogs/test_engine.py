@@ -52,7 +52,7 @@ class FakeServices:
     def service_name(self, code: str, kind: str) -> str | None:
         return None
 
-    def store_file(self, data: bytes, mime_type: str, filename: str) -> StoredFile:
+    async def store_file(self, data: bytes, mime_type: str, filename: str) -> StoredFile:
         digest = hashlib.sha256(data).hexdigest()
         self.files[digest] = data
         return StoredFile(digest, mime_type, len(data), filename)

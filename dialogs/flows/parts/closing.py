@@ -43,7 +43,7 @@ class MedicalDocuments(BaseStep):
 
     async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         if inbound.file is not None:
-            stored = store_upload(ctx, inbound)
+            stored = await store_upload(ctx, inbound)
             if isinstance(stored, Invalid):
                 return stored
             missing = missing_documents_of(ctx)

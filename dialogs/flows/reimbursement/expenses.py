@@ -55,7 +55,7 @@ class ExpenseFile(_ExpenseStep):
     async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         if inbound.file is None:
             return Invalid(t("reimbursement.expense.file_expected"))
-        stored = store_upload(ctx, inbound)
+        stored = await store_upload(ctx, inbound)
         if isinstance(stored, Invalid):
             return stored
         return Accept(stored, t("reimbursement.expense.file_received", n=self._ordinal(ctx)))
@@ -223,7 +223,7 @@ class ExpenseMore(_ExpenseStep):
         cleared: dict[str, Any] = {name: None for name in _EXPENSE_FIELDS}
         if inbound.file is not None:
             # The next receipt sent straight away: take it as the next document's file.
-            stored = store_upload(ctx, inbound)
+            stored = await store_upload(ctx, inbound)
             if isinstance(stored, Invalid):
                 return stored
             return Accept("add", t("reimbursement.expense.file_received", n=len(expenses) + 1),
