@@ -180,7 +180,8 @@ COMMANDS = {
     "cancel": {
         "annulla", "annullare", "annulla richiesta", "annulla la richiesta", "voglio annullare",
         "lascia perdere", "lascia stare", "basta", "stop", "esci", "cancella", "cancel",
-        "non voglio piu", "non mi interessa piu",
+        "non voglio piu", "non mi interessa piu", "annulla tutto", "cancella tutto",
+        "lascia perdere tutto", "non importa",
     },
     "back": {
         "indietro", "torna indietro", "tornare indietro", "back", "domanda precedente",
@@ -203,10 +204,29 @@ COMMANDS = {
 
 
 def command_in(text: str) -> str | None:
-    """The navigation command a short message asks for, if any."""
+    """The navigation command a short message asks for, if any: one phrase, or the same
+    command said twice over («lascia perdere, annulla tutto», «torna indietro, ho sbagliato»),
+    as people say it aloud."""
     words = normalise(text)
     if not words or len(words.split()) > 6:
         return None
+    found = _command_phrase(words)
+    if found is not None:
+        return found
+    parts = [normalise(part) for part in _CLAUSES.split(text)]
+    said = {_command_phrase(part) for part in parts if part and part not in _FILLERS}
+    if len(parts) > 1 and len(said) == 1 and None not in said:
+        return said.pop()
+    return None
+
+
+# Clauses of a spoken command: "lascia perdere, annulla tutto".
+_CLAUSES = re.compile(r"[,;.!]+|\s+e\s+")
+# Words around a command that change nothing: "ok, annulla", "scusa, torna indietro".
+_FILLERS = {"ok", "okay", "scusa", "scusami", "allora", "niente", "guarda", "senti", "dai"}
+
+
+def _command_phrase(words: str) -> str | None:
     words = words.removeprefix("per favore ").removesuffix(" per favore")
     for command, phrases in COMMANDS.items():
         if words in phrases:

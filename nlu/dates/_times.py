@@ -6,7 +6,9 @@ import re
 from datetime import time
 
 _PART_OF_DAY = r"(?: (?:di |del |della |in )?(?P<part>mattina|mattino|pomeriggio|sera|notte))?"
-_FRACTION = r"(?: e (?P<fraction>mezza|mezzo|un quarto|quarto|3 quarti))?"
+# "e mezza", and minutes said after "e" ("alle 9 e 30", as "nove e trenta" is said).
+_FRACTION = (r"(?: e (?:(?P<fraction>mezza|mezzo|un quarto|quarto|3 quarti)"
+             r"|(?P<said_minute>[0-5]?\d)\b(?! euro)))?")
 _TIME_PATTERNS = (
     # "alle 15", "ore 8.30", "h 11", "verso le 10 e mezza", "alle 3 del pomeriggio"
     re.compile(
@@ -18,6 +20,9 @@ _TIME_PATTERNS = (
     re.compile(r"(?<![\d./-])\b(?P<hour>[01]?\d|2[0-3])\.(?P<minute>1[3-9]|[2-5]\d)\b(?![./-]\d)"),
     re.compile(r"\b(?:all|verso l|per l) (?P<one>una)\b" + _FRACTION + _PART_OF_DAY),
     re.compile(r"\b(?:a |verso )?(?P<noon>mezzogiorno|mezzanotte)\b" + _FRACTION),
+    # "9 e 30" alone: an hour and its minutes, as said aloud.
+    re.compile(r"(?<![\d./-])\b(?P<hour>[01]?\d|2[0-3]) e (?P<said_minute>[0-5]\d)\b"
+               r"(?! euro)(?![./-]\d)" + _PART_OF_DAY),
 )
 _FRACTION_MINUTES = {"mezza": 30, "mezzo": 30, "un quarto": 15, "quarto": 15, "3 quarti": 45}
 
@@ -32,6 +37,8 @@ def _time_from(match: re.Match[str]) -> time | None:
         hour = int(groups["hour"])
     minute_text = groups.get("minute")
     minute = int(minute_text) if minute_text else 0
+    if groups.get("said_minute"):
+        minute = int(groups["said_minute"])
     if groups.get("fraction"):
         minute = _FRACTION_MINUTES[groups["fraction"]]
     part = groups.get("part")

@@ -1,0 +1,159 @@
+"""A transcript as a person would have typed it: numbers said a digit at a time joined
+("ventisei zero zero zero uno uno due" -> "26000112"), amounts and times said in words
+("centoventi euro e cinquanta" -> "120,50 euro", "alle nove e trenta" -> "alle 9:30"), an IBAN
+said in groups written as one code. Speech recognisers write some of these in digits and some
+in words; the text path reads the written form."""
+
+from __future__ import annotations
+
+import re
+
+from nlu.numbers import strip_accents, word_value
+
+__all__ = ["written_form"]
+
+_DIGIT_WORDS = {
+    "zero": "0", "uno": "1", "due": "2", "tre": "3", "quattro": "4", "cinque": "5",
+    "sei": "6", "sette": "7", "otto": "8", "nove": "9",
+}
+# Groups of digits ("26 000 112", "26-000-112") are one number when together this long.
+_LONG_NUMBER = 6
+# At least this many single digits said one after the other are a code, not a count.
+_DIGIT_RUN = 3
+_TOKEN = re.compile(r"\w+|[^\w\s]+", re.UNICODE)
+_SEI_COUNTS = re.compile(r" (?:euro|€|mesi|anni|giorni|settimane|ore|visite|sedute|\d)")
+_MINUTE_WORDS = {"mezza": 30, "mezzo": 30, "quarto": 15}
+
+
+def written_form(text: str) -> str:
+    """The transcript with numbers written as digits; anything else left as it was said."""
+    text = " ".join(text.split())
+    text = _join_said_digits(text)
+    text = _numbers_in_digits(text)
+    text = _join_digit_groups(text)
+    text = _amounts(text)
+    text = _times(text)
+    text = _iban(text)
+    return text
+
+
+def _join_said_digits(text: str) -> str:
+    """Runs of digit words (and digits) said one by one, separated by spaces or commas."""
+    words = text.split(" ")
+    out: list[str] = []
+    run: list[str] = []
+
+    def close() -> None:
+        digits = [_single_digit(w) for w in run]
+        said = sum(1 for w in run if _word(w) in _DIGIT_WORDS)
+        single = sum(1 for w in run if len(_word(w)) == 1)
+        if len(run) >= _DIGIT_RUN and (said >= 2 or single >= 4):
+            out.append("".join(d for d in digits if d) + _trailing(run[-1]))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for word in words:
+        if _single_digit(word) is not None and (not run or not _trailing(run[-1])
+                                                 or _trailing(run[-1]) == ","):
+            run.append(word)
+            continue
+        close()
+        if _single_digit(word) is not None:
+            run.append(word)
+        else:
+            out.append(word)
+    close()
+    return " ".join(out)
+
+
+def _word(token: str) -> str:
+    return strip_accents(token.lower()).strip(".,;:!?")
+
+
+def _trailing(token: str) -> str:
+    stripped = token.rstrip(".,;:!?")
+    return token[len(stripped):]
+
+
+def _single_digit(token: str) -> str | None:
+    """'sei' -> '6', '7' -> '7', 'ventisei' -> '26' (digits said in pairs count too)."""
+    word = _word(token)
+    if word in _DIGIT_WORDS:
+        return _DIGIT_WORDS[word]
+    if word.isdigit() and len(word) <= 3:
+        return word
+    value = word_value(word) if word.isalpha() and word not in ("un", "una") else None
+    return str(value) if value is not None and value < 100 else None
+
+
+def _numbers_in_digits(text: str) -> str:
+    """Number words written as digits ('duemilaventisei' -> '2026'); articles kept."""
+
+    def replace(match: re.Match[str]) -> str:
+        word = match.group(0)
+        lower = strip_accents(word.lower())
+        if lower in ("un", "uno", "una") or lower == "sei" and not _SEI_COUNTS.match(
+                match.string, match.end()):
+            return word  # articles; "sei" is as often "you are" as six
+        value = word_value(lower)
+        return str(value) if value is not None else word
+
+    text = re.sub(r"[^\W\d_]+", replace, text)
+    # "cento 20" and "2000 26", said as two words, are one number.
+    return re.sub(r"\b(\d00|\d000) (\d{1,2})\b(?! ?[.,:/]\d)",
+                  lambda m: str(int(m.group(1)) + int(m.group(2))), text)
+
+
+_GROUPS = re.compile(r"\b\d{1,4}(?:[ -]\d{1,4})+\b")
+
+
+def _join_digit_groups(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        joined = re.sub(r"[ -]", "", match.group(0))
+        groups = re.split(r"[ -]", match.group(0))
+        # Two numbers side by side are a code only when every group but the first is
+        # written in full (000, 112): "12 2026" is a date, "3 4" two counts.
+        if len(joined) >= _LONG_NUMBER and all(len(g) >= 2 for g in groups[1:]):
+            return joined
+        return match.group(0)
+
+    return _GROUPS.sub(replace, text)
+
+
+_EURO_AND_CENTS = re.compile(
+    r"\b(\d+) (euro|€) e (\d{1,2})(?: (?:centesimi|cent))?\b", re.IGNORECASE)
+_COMMA_WORD = re.compile(r"\b(\d+) virgola (\d{1,2})\b", re.IGNORECASE)
+
+
+def _amounts(text: str) -> str:
+    text = _EURO_AND_CENTS.sub(lambda m: f"{m.group(1)},{int(m.group(3)):02d} {m.group(2)}",
+                               text)
+    return _COMMA_WORD.sub(lambda m: f"{m.group(1)},{m.group(2)}", text)
+
+
+_TIME = re.compile(
+    r"\b(alle|ore|le|verso le|dalle|per le|entro le) (\d{1,2}) e "
+    r"(\d{1,2}|mezza|mezzo|un quarto)\b(?! (?:euro|€))", re.IGNORECASE)
+
+
+def _times(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        hour = int(match.group(2))
+        said = match.group(3).lower()
+        minute = _MINUTE_WORDS.get(said.removeprefix("un "), None)
+        if minute is None:
+            minute = int(said)
+        if hour > 23 or minute > 59:
+            return match.group(0)
+        return f"{match.group(1)} {hour}:{minute:02d}"
+
+    return _TIME.sub(replace, text)
+
+
+# An Italian IBAN said in groups: "IT 60 X 054 2811..." is written as one code.
+_IBAN = re.compile(r"\b(?:I ?T|it|IT)[ .-]*\d{2}(?:[ .-]*[A-Za-z0-9]){23}\b")
+
+
+def _iban(text: str) -> str:
+    return _IBAN.sub(lambda m: re.sub(r"[ .-]", "", m.group(0)).upper(), text)
