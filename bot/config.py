@@ -69,6 +69,18 @@ class Settings(BaseSettings):
     # How often the reminder loop looks for due messages, in seconds.
     reminders_every: float = 60.0
 
+    # Voice notes (the `voice` extra): a directory of CTranslate2 Whisper weights, or a model
+    # name faster-whisper fetches where the machine reaches its hub (e.g.
+    # "Systran/faster-whisper-small"); unset, the base weights the extra installs. Notes
+    # longer than `voice_max_seconds` are not listened to; one that takes longer than
+    # `speech_timeout` seconds to transcribe is given up (the customer is asked to write).
+    speech_model: str | None = None
+    speech_timeout: float = 20.0
+    voice_max_seconds: int = 120
+    # Decoding choices, measured with `medbot eval voice` (see bot/speech).
+    speech_beam_size: int = 5
+    speech_vad: bool = False
+
     def document_keys(self) -> tuple[str | None, list[str]]:
         """The current document key (None: the development key) and the older ones."""
         current = self.document_key.get_secret_value() if self.document_key else None

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from dialogs import archive
 from dialogs.engine import Engine
-from dialogs.events import Inbound, Reply
+from dialogs.events import Heard, Inbound, IncomingVoice, Reply
 from dialogs.services import Services
 from dialogs.state import State
 from dialogs.texts import t
@@ -48,8 +48,10 @@ class Conversations:
         services: Services,
         now: Callable[[], datetime],
         today: Callable[[], date],
+        listener: Callable[[IncomingVoice], Awaitable[Heard]] | None = None,
     ) -> None:
         self._store = store
+        self._listener = listener
         self._engine = engine
         self._services = services
         self._now = now
@@ -88,6 +90,16 @@ class Conversations:
                 return TurnResult([Reply(t("engine.failure"))], state.flow, _step(state),
                                   language=state.language)
 
+    @property
+    def listens(self) -> bool:
+        """Whether voice notes are listened to here (else they are declined kindly)."""
+        return self._listener is not None
+
+    async def listen(self, voice: IncomingVoice) -> Heard:
+        if self._listener is None:
+            return Heard("", False, "unavailable")
+        return await self._listener(voice)
+
     async def _safe_load(self, channel: str, user_key: str) -> ConversationRecord | None:
         try:
             return await self._store.load_conversation(channel, user_key)
@@ -109,6 +121,9 @@ class Conversations:
         self, channel: str, user_key: str, customer_id: int, inbound: Inbound,
         inbox_message: str | None,
     ) -> TurnResult:
+        if inbound.voice is not None:
+            # Listened to once, before the turn: the engine reads what was heard, as text.
+            inbound = Inbound(heard=await self.listen(inbound.voice))
         if inbound.file is not None:
             # Decoded off the event loop: a heavy file never stalls other conversations.
             await precheck_upload(inbound.file)

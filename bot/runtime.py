@@ -10,6 +10,7 @@ from bot.config import Settings
 from bot.conversation import Conversations
 from bot.services import PortalServices
 from bot.sms import SmsSender, sms_sender
+from bot.speech import Transcriber, open_listener
 from dialogs.engine import Engine
 from dialogs.flows import DIRECT, DOCUMENTS, REIMBURSEMENT
 from nlu.catalogue import load_catalogue
@@ -40,8 +41,10 @@ class Runtime:
     conversations: Conversations
 
     @classmethod
-    async def open(cls, settings: Settings, sms: SmsSender | None = None) -> Runtime:
-        """Everything a channel needs; `sms` replaces the provider the settings choose."""
+    async def open(cls, settings: Settings, sms: SmsSender | None = None,
+                   transcriber: Transcriber | None = None) -> Runtime:
+        """Everything a channel needs; `sms` replaces the provider the settings choose,
+        `transcriber` the speech model (none installed: voice notes are declined kindly)."""
         settings.home.mkdir(parents=True, exist_ok=True)
         key, old_keys = settings.document_keys()
         store = await Store.open(settings.resolved_database_url, settings.home, key, old_keys)
@@ -53,7 +56,8 @@ class Runtime:
                         support_contact=settings.support_contact)
         services = PortalServices(load_catalogue(), store, sms or sms_sender(settings),
                                   clock.now)
-        conversations = Conversations(store, engine, services, clock.now, clock.today)
+        conversations = Conversations(store, engine, services, clock.now, clock.today,
+                                      listener=open_listener(settings, transcriber))
         return cls(settings, store, clock, conversations)
 
     async def close(self) -> None:

@@ -16,6 +16,7 @@ from dialogs.state import State
 from dialogs.steps import Context, Flow, Option
 from dialogs.texts import t
 from dialogs.turn import HandoffRequest, Turn, TurnOutcome
+from dialogs.voice import HEARD, Listening
 from nlu.language import chosen, only_asks_for_language, speaking
 from portal.models import Household
 
@@ -29,6 +30,7 @@ class Engine:
         self._runner = FlowRunner(flows, support_contact)
         self._router = Router(self._runner)
         self._acts = ActsLayer(self._runner, self._router)
+        self._listening = Listening(self._runner)
 
     async def handle(
         self,
@@ -67,6 +69,17 @@ class Engine:
         self, turn: Turn, inbound: Inbound, household: Household, today: date, services: Services
     ) -> None:
         state = turn.state
+
+        async def again(turn: Turn, inbound: Inbound) -> None:
+            await self._dispatch(turn, inbound, household, today, services)
+
+        if inbound.heard is not None:
+            # A voice note: said back, confirmed when needed, then read as typed text.
+            await self._listening.heard(turn, inbound.heard, household, today, again)
+            return
+        if state.pending == HEARD:
+            await self._listening.confirmed(turn, inbound, again)
+            return
         command = command_of(inbound.text)
         reminders = reminder_command(inbound.text) if inbound.text else None
         if inbound == Inbound():

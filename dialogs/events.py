@@ -49,19 +49,47 @@ class IncomingFile:
 
 
 @dataclass(frozen=True, slots=True)
+class IncomingVoice:
+    """A voice note as the channel received it (OGG/Opus, MP3, M4A...); `seconds` is the
+    length the channel declared, when it did."""
+
+    data: bytes
+    filename: str = ""
+    seconds: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Heard:
+    """What a voice note said, written as typed (see nlu.spoken); `sure` is False when the
+    recogniser doubted it. An empty `text` means nothing could be heard, and `problem` says
+    why: "unavailable" (no speech model here), "too_long", "silence", "unreadable", "slow".
+    `limit_seconds`: the longest note listened to, for saying so."""
+
+    text: str
+    sure: bool = True
+    problem: str | None = None
+    limit_seconds: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Inbound:
-    """One thing the customer did: typed, tapped a button, sent a file, a place or a contact."""
+    """One thing the customer did: typed, tapped a button, sent a file, a place or a contact,
+    or spoke a voice note (`voice` as received; `heard` once it was listened to)."""
 
     text: str | None = None
     choice: str | None = None
     file: IncomingFile | None = None
     location: tuple[float, float] | None = None
     contact: str | None = None
+    voice: IncomingVoice | None = None
+    heard: Heard | None = None
 
     @property
     def kind(self) -> str:
         if self.choice is not None:
             return "choice"
+        if self.voice is not None or self.heard is not None:
+            return "voice"
         if self.file is not None:
             return "file"
         if self.location is not None:

@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 from bot.conversation import TurnResult
 from bot.runtime import Runtime
-from dialogs.events import Choice, Inbound, IncomingFile, OutgoingFile, Reply
+from dialogs.events import Choice, Inbound, IncomingFile, IncomingVoice, OutgoingFile, Reply
 from dialogs.state import State
 from dialogs.uploads import safe_filename
 from portal.models import Person
@@ -18,6 +18,8 @@ from portal.models import Person
 CHANNEL = "console"
 # Bigger files are refused before reading them (the dialogs refuse anything over 10 MB).
 READ_LIMIT = 64 * 1024 * 1024
+# A path typed at the console with one of these endings is a voice note, not a document.
+AUDIO_SUFFIXES = {".ogg", ".oga", ".opus", ".mp3", ".m4a", ".wav"}
 
 
 class EventError(ValueError):
@@ -28,7 +30,7 @@ def event_to_inbound(event: Any) -> Inbound:
     """One JSON event as an Inbound: text, choice, file (a path), location or contact."""
     if not isinstance(event, dict) or len(event) != 1:
         raise EventError("Evento non valido: serve un oggetto con una sola chiave tra "
-                         "text, choice, file, location, contact.")
+                         "text, choice, file, voice, location, contact.")
     (key, value), = event.items()
     if key == "text" and isinstance(value, str):
         return Inbound(text=value)
@@ -36,6 +38,8 @@ def event_to_inbound(event: Any) -> Inbound:
         return Inbound(choice=value)
     if key == "file" and isinstance(value, str):
         return Inbound(file=read_file(Path(value)))
+    if key == "voice" and isinstance(value, str):
+        return Inbound(voice=read_voice(Path(value)))
     if key == "location" and isinstance(value, list) and len(value) == 2 and all(
         isinstance(v, int | float) for v in value
     ):
@@ -56,6 +60,13 @@ def read_file(path: Path) -> IncomingFile:
         return IncomingFile(data=path.read_bytes(), filename=path.name)
     except OSError as exc:
         raise EventError(f"Non riesco a leggere il file {path}: {exc.strerror or exc}.") from exc
+
+
+def read_voice(path: Path) -> IncomingVoice:
+    """A voice note from a file (OGG/Opus as the apps record them, or MP3, M4A, WAV). The
+    file is the person's own: read, not removed."""
+    file = read_file(path)
+    return IncomingVoice(data=file.data, filename=file.filename)
 
 
 def reply_json(reply: Reply, downloads: Path) -> dict[str, Any]:
@@ -146,6 +157,8 @@ def _typed_inbound(line: str, choices: list[Choice]) -> Inbound | str:
     candidate = Path(text.strip("'\"")).expanduser()
     if text and ("/" in text or "\\" in text) and candidate.exists():
         try:
+            if candidate.suffix.lower() in AUDIO_SUFFIXES:
+                return Inbound(voice=read_voice(candidate))
             return Inbound(file=read_file(candidate))
         except EventError as exc:
             return str(exc)

@@ -47,9 +47,10 @@ from bot.channels.telegram._render import (
     strip_live_keyboards,
 )
 from bot.channels.telegram._texts import t
+from bot.channels.telegram._voice import download_voice
 from bot.runtime import Runtime
 from bot.sms import SmsSender
-from dialogs.events import Inbound
+from dialogs.events import Inbound, IncomingVoice
 from dialogs.state import State
 
 __all__ = ["COMMANDS", "TelegramChannel", "deep_link_text"]
@@ -117,6 +118,7 @@ class TelegramChannel:
             MessageHandler(private & filters.LOCATION, self.on_location),
             MessageHandler(private & (filters.PHOTO | filters.Document.ALL), self.on_file),
             MessageHandler(private & filters.TEXT, self.on_text),
+            MessageHandler(private & (filters.VOICE | filters.AUDIO), self.on_voice),
             MessageHandler(private, self.on_other),
             CallbackQueryHandler(self.on_callback),
             MessageHandler(~filters.ChatType.PRIVATE & filters.COMMAND
@@ -240,6 +242,24 @@ class TelegramChannel:
             return
         await self._turn(context.bot, message.chat_id, user_id, customer, memory,
                          Inbound(file=got))
+
+    @_settling
+    async def on_voice(self, update: Update, context: Context) -> None:
+        """A voice note or an audio file: listened to, then read as if typed."""
+        message, user_id, memory = self._unpack(update)
+        customer = await self._customer(user_id)
+        if customer is None:
+            await self.linking.ask_to_link(context.bot, message.chat_id, t("files.link_first"))
+            return
+        conversations = self.runtime.conversations
+        if not conversations.listens:  # said kindly by the conversation, nothing downloaded
+            voice = IncomingVoice(b"")
+        else:
+            async with typing_while_slow(context.bot, message.chat_id):
+                voice = await download_voice(context.bot, message,
+                                             self.runtime.settings.voice_max_seconds)
+        await self._turn(context.bot, message.chat_id, user_id, customer, memory,
+                         Inbound(voice=voice))
 
     @_settling
     async def on_other(self, update: Update, context: Context) -> None:

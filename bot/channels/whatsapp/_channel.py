@@ -13,7 +13,7 @@ from bot.channels.whatsapp._render import MORE, FileMessage, Outgoing, choice_me
 from bot.channels.whatsapp._texts import t
 from bot.runtime import Runtime
 from bot.sms import SmsSender
-from dialogs.events import Choice, Inbound, IncomingFile, Reply
+from dialogs.events import Choice, Inbound, IncomingFile, IncomingVoice, Reply
 from dialogs.texts import t as dialog_text
 from dialogs.uploads import MAX_BYTES
 
@@ -22,6 +22,9 @@ __all__ = ["WhatsAppChannel"]
 log = logging.getLogger(__name__)
 RESUME = "wa.resume"
 ACCEPTED_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+# A voice note weighs ~2 KB a second (Opus at 16 kbit/s), an MP3 up to 16 KB: a file heavier
+# than the longest note listened to at 128 kbit/s is surely too long.
+VOICE_BYTES_PER_SECOND = 16_000
 # Users whose last list is remembered for its «more» row; the oldest are forgotten first.
 KEEP_USERS = 10_000
 
@@ -69,6 +72,9 @@ class WhatsAppChannel:
                 await self.send(wa_id, [Reply(got)])
             else:
                 await self._turn(wa_id, customer, Inbound(file=got), message_id)
+        elif incoming.kind == "audio":
+            await self._turn(wa_id, customer, Inbound(voice=await self._voice(incoming)),
+                             message_id)
         elif incoming.kind == "location":
             await self._turn(wa_id, customer, Inbound(location=incoming.location),
                              message_id)
@@ -81,7 +87,7 @@ class WhatsAppChannel:
             await self.send(wa_id, [Reply(t("files.not_supported"))])
 
     async def _unlinked(self, wa_id: str, incoming: Incoming, message_id: str) -> None:
-        if incoming.kind == "media":
+        if incoming.kind in ("media", "audio"):
             await self.send(wa_id, [Reply(t("files.link_first"))])
             return
         replies, customer = await self.linking.on_message(wa_id, incoming.text, incoming.choice)
@@ -120,6 +126,22 @@ class WhatsAppChannel:
         except GraphError:
             return t("files.download_failed")
         return IncomingFile(media.data, incoming.filename, incoming.mime_type or media.mime_type)
+
+    async def _voice(self, incoming: Incoming) -> IncomingVoice:
+        """The note's bytes; none when it cannot be listened to here or is surely too long.
+        WhatsApp declares no length, only a size: one over what the longest note listened
+        to can weigh is never downloaded, and the decoded length is checked after."""
+        limit = self.runtime.settings.voice_max_seconds
+        if not self.runtime.conversations.listens:
+            return IncomingVoice(b"")  # the conversation says kindly that it cannot listen
+        try:
+            media = await self.graph.media(incoming.media_id, limit * VOICE_BYTES_PER_SECOND)
+        except TooBig:
+            return IncomingVoice(b"", incoming.filename, limit + 1.0)
+        except GraphError:
+            log.warning("a whatsapp voice note could not be downloaded")
+            return IncomingVoice(b"", incoming.filename)
+        return IncomingVoice(media.data, incoming.filename)
 
     async def send(self, wa_id: str, replies: list[Reply]) -> None:
         for reply in replies:

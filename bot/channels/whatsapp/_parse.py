@@ -10,7 +10,8 @@ from typing import Any
 
 __all__ = ["Incoming", "messages_of", "read_message", "statuses_of"]
 
-# What the engine reads; anything else (stickers, audio, reactions) gets a polite refusal.
+# What the engine reads as a file; voice notes are "audio"; anything else (stickers,
+# reactions) gets a polite refusal.
 MEDIA = ("image", "document")
 
 
@@ -18,7 +19,7 @@ MEDIA = ("image", "document")
 class Incoming:
     """One WhatsApp message, reduced to what the channel acts on."""
 
-    kind: str  # text | choice | media | location | contact | unsupported
+    kind: str  # text | choice | media | audio | location | contact | unsupported
     text: str = ""
     choice: str = ""
     media_id: str = ""
@@ -59,6 +60,11 @@ def read_message(message: dict[str, Any]) -> Incoming:
             return Incoming("choice", choice=str(reply["id"]), text=str(reply.get("title", "")))
     if kind == "button":  # a quick reply of a template message: its text, as if typed
         return Incoming("text", text=str(message.get("button", {}).get("text", "")))
+    if kind == "audio":  # a voice note (audio.voice) or an audio file: listened to
+        media = message.get("audio", {})
+        if media.get("id"):
+            return Incoming("audio", media_id=str(media["id"]), filename="vocale.ogg",
+                            mime_type=str(media.get("mime_type", "")).split(";")[0].strip())
     if kind in MEDIA:
         media = message.get(kind, {})
         if media.get("id"):

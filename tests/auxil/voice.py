@@ -1,0 +1,26 @@
+"""Voice notes for tests: a listener that hears what the note's bytes spell, so conversation
+tests run without the speech model (the model itself is tested in tests/bot/speech)."""
+
+from __future__ import annotations
+
+from dialogs.events import Heard, IncomingVoice
+
+UNSURE = b"?"  # a note starting with this is heard, but doubted
+
+
+def note(words: str, *, sure: bool = True) -> bytes:
+    """The bytes of a note that `HearingWords` hears as `words`."""
+    return (b"" if sure else UNSURE) + words.encode()
+
+
+class HearingWords:
+    """Hears the words a note's bytes spell (see `note`); remembers what it was given."""
+
+    def __init__(self) -> None:
+        self.notes: list[IncomingVoice] = []
+
+    async def __call__(self, voice: IncomingVoice) -> Heard:
+        self.notes.append(voice)
+        sure = not voice.data.startswith(UNSURE)
+        text = voice.data.removeprefix(UNSURE).decode()
+        return Heard(text, sure, None if text else "silence", 120)
