@@ -80,6 +80,7 @@ class Settings(BaseSettings):
     # Decoding choices, measured with `medbot eval voice` (see bot/speech).
     speech_beam_size: int = 5
     speech_vad: bool = False
+    speech_prompt: bool = True
 
     def document_keys(self) -> tuple[str | None, list[str]]:
         """The current document key (None: the development key) and the older ones."""

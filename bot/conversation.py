@@ -6,6 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from dialogs import archive
 from dialogs.engine import Engine
@@ -89,6 +90,11 @@ class Conversations:
             with speaking(state.language):
                 return TurnResult([Reply(t("engine.failure"))], state.flow, _step(state),
                                   language=state.language)
+
+    @property
+    def listener(self) -> Any:
+        """The listener of voice notes (bot.speech.Listener), None when there is none."""
+        return self._listener
 
     @property
     def listens(self) -> bool:

@@ -9,7 +9,10 @@ One JSON object per line:
      "request": {"beneficiary": "Luca Rossi", "documents.0.amount": "90", "documents.count": 1}}
 
 Events: `text`, `tap` (a button by its label), `photo` (a generated photo of a document with
-that text), `file` (a path, relative to the script file), `location` ([lat, lon]). `today`
+that text), `file` (a path, relative to the script file), `location` ([lat, lon]), `voice` (a
+voice note, a path relative to the script file, with `said`: the words spoken, for the word
+error rate). A voice note the bot reads back for confirmation is confirmed («Sì, è giusto»),
+as a customer who sees it is right would; the event's expectations hold after that. `today`
 (YYYY-MM-DD) fixes the day the conversation happens, `customer` who speaks (a codice fiscale;
 Mario Rossi of the demo household by default). Each event
 may carry `expect` (phrases that must all be in the replies, case and accents ignored),
@@ -26,6 +29,7 @@ import io
 import json
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -36,12 +40,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
+from bot.conversation import TurnResult
 from bot.runtime import Runtime
-from dialogs.events import Inbound, IncomingFile, Reply
+from bot.speech import Listened
+from dialogs.events import Heard, Inbound, IncomingFile, IncomingVoice, Reply
 from dialogs.matching import normalise
 from portal.models import Household, Request
 
-__all__ = ["DialogueResult", "Script", "load_scripts", "run_scripts"]
+__all__ = ["DialogueResult", "Script", "VoiceMeasure", "load_scripts", "run_scripts"]
 
 # The customer scripts speak as unless they say otherwise: Mario Rossi of the demo household.
 DEFAULT_CUSTOMER = "RSSMRA75D12H501J"
@@ -63,10 +69,25 @@ class Script:
     today: date | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class VoiceMeasure:
+    """One voice note of a script: what was said and heard, and how long until the reply."""
+
+    said: str
+    heard: str
+    sure: bool
+    avg_logprob: float
+    seconds: float  # the note's length
+    reply_seconds: float  # from the note received to the reply (confirmation not counted)
+    confirmed: bool  # the bot read it back and asked
+    handled: bool = True  # the event's expectations held
+
+
 @dataclass(slots=True)
 class DialogueResult:
     script: Script
     failures: list[str] = field(default_factory=list)
+    voices: list[VoiceMeasure] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -92,8 +113,10 @@ def load_scripts(path: Path) -> list[Script]:
     return scripts
 
 
-async def run_scripts(scripts: Iterable[Script], today: date) -> list[DialogueResult]:
-    """Each script on a fresh copy of the demo database, as `medbot db init --demo` makes it."""
+async def run_scripts(scripts: Iterable[Script], today: date,
+                      settings: dict[str, Any] | None = None) -> list[DialogueResult]:
+    """Each script on a fresh copy of the demo database, as `medbot db init --demo` makes it.
+    `settings`: more settings for the runs (the speech model's, for voice notes)."""
     with tempfile.TemporaryDirectory(prefix="medbot-dialogue-") as folder:
         template = Path(folder) / "template"
         await _make_template(template)
@@ -101,7 +124,7 @@ async def run_scripts(scripts: Iterable[Script], today: date) -> list[DialogueRe
         for i, script in enumerate(scripts):
             home = Path(folder) / f"run{i}"
             shutil.copytree(template, home)
-            results.append(await _run(script, home, script.today or today))
+            results.append(await _run(script, home, script.today or today, settings or {}))
             shutil.rmtree(home, ignore_errors=True)
         return results
 
@@ -118,9 +141,11 @@ async def _make_template(home: Path) -> None:
         await runtime.close()
 
 
-async def _run(script: Script, home: Path, today: date) -> DialogueResult:
+async def _run(script: Script, home: Path, today: date, settings: dict[str, Any]
+               ) -> DialogueResult:
     result = DialogueResult(script)
-    runtime = await Runtime.open(Settings(home=home, today=today, database_url=None))
+    runtime = await Runtime.open(Settings(home=home, today=today, database_url=None,
+                                          **settings))
     try:
         customer = await runtime.store.customer_by_fiscal_code(script.customer)
         if customer is None:
@@ -133,13 +158,24 @@ async def _run(script: Script, home: Path, today: date) -> DialogueResult:
             if isinstance(inbound, str):
                 result.failures.append(f"evento {n}: {inbound}")
                 return result
-            turn = await runtime.conversations.handle(_CHANNEL, "eval", customer.id, inbound)
+            measure = None
+            if inbound.voice is not None:
+                turn, measure = await _voice_turn(runtime, customer.id, inbound,
+                                                  str(event.get("said", "")))
+            else:
+                turn = await runtime.conversations.handle(_CHANNEL, "eval", customer.id,
+                                                          inbound)
             text = "\n\n".join(r.text for r in turn.replies)
             choices = [(c.id, c.label) for r in turn.replies for c in r.choices]
             submitted = turn.request_number or submitted
-            result.failures += [f"evento {n} ({_said(event)}): {f}"
-                                for f in _check_turn(event, text, turn.replies, turn.flow,
-                                                     turn.step)]
+            failed = [f"evento {n} ({_said(event)}): {f}"
+                      for f in _check_turn(event, text, turn.replies, turn.flow, turn.step)]
+            result.failures += failed
+            if measure is not None:
+                if failed:
+                    failed.append(f"    sentito: {measure.heard!r}")
+                    result.failures.append(failed[-1])
+                result.voices.append(dataclasses.replace(measure, handled=not failed))
         if script.request is not _UNSET:
             household = await runtime.store.household(customer.id)
             request = await runtime.store.get_request(submitted) if submitted else None
@@ -149,8 +185,34 @@ async def _run(script: Script, home: Path, today: date) -> DialogueResult:
     return result
 
 
+async def _voice_turn(runtime: Runtime, customer_id: int, inbound: Inbound, said: str
+                      ) -> tuple[TurnResult, VoiceMeasure]:
+    """The note listened to and the turn run, timed together as the customer waits for
+    them; a read-back is confirmed."""
+    conversations = runtime.conversations
+    assert inbound.voice is not None
+    started = time.perf_counter()
+    listener = conversations.listener
+    if listener is not None:
+        listened = await listener.listen(inbound.voice)
+    else:
+        listened = Listened(Heard("", False, "unavailable"))
+    turn = await conversations.handle(_CHANNEL, "eval", customer_id,
+                                      Inbound(heard=listened.heard))
+    elapsed = time.perf_counter() - started
+    confirmed = turn.step == "confirm_heard"
+    if confirmed:
+        yes = next(c.id for r in turn.replies for c in r.choices if c.id.endswith(".yes"))
+        turn = await conversations.handle(_CHANNEL, "eval", customer_id, Inbound(choice=yes))
+    return turn, VoiceMeasure(said, listened.raw, listened.heard.sure, listened.avg_logprob,
+                              listened.seconds, elapsed, confirmed)
+
+
 def _inbound(event: dict[str, Any], choices: list[tuple[str, str]], folder: Path
              ) -> Inbound | str:
+    if "voice" in event:
+        path = folder / str(event["voice"])
+        return Inbound(voice=IncomingVoice(path.read_bytes(), path.name))
     if "text" in event:
         return Inbound(text=str(event["text"]))
     if "tap" in event:
@@ -254,5 +316,5 @@ def _same(have: Any, want: Any) -> bool:
 
 def _said(event: dict[str, Any]) -> str:
     ((key, value), *_) = ((k, v) for k, v in event.items()
-                          if k in ("text", "tap", "photo", "file", "location"))
+                          if k in ("text", "tap", "photo", "file", "location", "voice"))
     return f"{key}: {value}"

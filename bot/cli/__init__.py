@@ -20,6 +20,7 @@ from bot.cli import (
     rasa,
     reminders,
     requests,
+    voice,  # noqa: F401
 )
 from bot.cli.facilities import facilities_group
 from bot.cli.groups import bench_group, eval_group

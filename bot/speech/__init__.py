@@ -85,7 +85,8 @@ class SettingsTranscriber:
                 settings = self._settings
                 self._inner = WhisperTranscriber(
                     source, str(Path(settings.home) / "speech"),
-                    beam_size=settings.speech_beam_size, vad=settings.speech_vad)
+                    beam_size=settings.speech_beam_size, vad=settings.speech_vad,
+                    prompt=DOMAIN_PROMPT if settings.speech_prompt else None)
             return self._inner
 
     def transcribe(self, samples: Any) -> Transcript:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 # Words a customer says that a general model mishears ("occultistica", "IBAM"): given as the
@@ -58,7 +59,8 @@ def _model(source: str, download_root: str) -> Any:
     """One WhisperModel per source and process: loading takes seconds and ~300 MB."""
     from faster_whisper import WhisperModel
 
-    key = (source, download_root)
+    # A directory is the same model whatever the home; a name is fetched into the home.
+    key = (source, "" if Path(source).is_dir() else download_root)
     with _LOADING:
         if key not in _MODELS:
             # Two threads on two cores; int8 keeps base at ~150 MB of weights.
