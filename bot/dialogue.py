@@ -114,9 +114,11 @@ def load_scripts(path: Path) -> list[Script]:
 
 
 async def run_scripts(scripts: Iterable[Script], today: date,
-                      settings: dict[str, Any] | None = None) -> list[DialogueResult]:
+                      settings: dict[str, Any] | None = None,
+                      typed: bool = False) -> list[DialogueResult]:
     """Each script on a fresh copy of the demo database, as `medbot db init --demo` makes it.
-    `settings`: more settings for the runs (the speech model's, for voice notes)."""
+    `settings`: more settings for the runs (the speech model's, for voice notes); `typed`:
+    each voice note's words typed instead (how the text path does with exact words)."""
     with tempfile.TemporaryDirectory(prefix="medbot-dialogue-") as folder:
         template = Path(folder) / "template"
         await _make_template(template)
@@ -124,6 +126,10 @@ async def run_scripts(scripts: Iterable[Script], today: date,
         for i, script in enumerate(scripts):
             home = Path(folder) / f"run{i}"
             shutil.copytree(template, home)
+            if typed:
+                script = dataclasses.replace(script, events=tuple(
+                    {**{k: v for k, v in e.items() if k != "voice"}, "text": e["said"]}
+                    if "voice" in e else e for e in script.events))
             results.append(await _run(script, home, script.today or today, settings or {}))
             shutil.rmtree(home, ignore_errors=True)
         return results

@@ -28,13 +28,12 @@ _MINUTE_WORDS = {"mezza": 30, "mezzo": 30, "quarto": 15}
 def written_form(text: str) -> str:
     """The transcript with numbers written as digits; anything else left as it was said."""
     text = " ".join(text.split())
+    text = _iban(text)
     text = _join_said_digits(text)
     text = _numbers_in_digits(text)
     text = _join_digit_groups(text)
     text = _amounts(text)
-    text = _times(text)
-    text = _iban(text)
-    return text
+    return _times(text)
 
 
 def _join_said_digits(text: str) -> str:
@@ -151,9 +150,34 @@ def _times(text: str) -> str:
     return _TIME.sub(replace, text)
 
 
-# An Italian IBAN said in groups: "IT 60 X 054 2811..." is written as one code.
-_IBAN = re.compile(r"\b(?:I ?T|it|IT)[ .-]*\d{2}(?:[ .-]*[A-Za-z0-9]){23}\b")
+# An Italian IBAN said in groups ("I T sei zero, X zero cinque...", "IT 60 X 0542 8111..."):
+# the country, then letters and digits (said or written) up to its 27 characters.
+_IBAN_START = re.compile(r"\b[Ii] ?[Tt]\b")
+_IBAN_PIECE = re.compile(r"[\s,.;:-]*([A-Za-z]+|\d+)")
+_IBAN_LENGTH = 27
+_LETTER_NAMES = {"ics": "X", "ipsilon": "Y", "kappa": "K", "doppia vu": "W", "vu": "V"}
 
 
 def _iban(text: str) -> str:
-    return _IBAN.sub(lambda m: re.sub(r"[ .-]", "", m.group(0)).upper(), text)
+    for start in _IBAN_START.finditer(text):
+        code, end = "IT", start.end()
+        while len(code) < _IBAN_LENGTH:
+            piece = _IBAN_PIECE.match(text, end)
+            if piece is None:
+                break
+            word = piece.group(1)
+            lower = strip_accents(word.lower())
+            if word.isdigit():
+                code += word
+            elif lower in _DIGIT_WORDS:
+                code += _DIGIT_WORDS[lower]
+            elif lower in _LETTER_NAMES:
+                code += _LETTER_NAMES[lower]
+            elif len(word) == 1:
+                code += word.upper()
+            else:
+                break
+            end = piece.end()
+        if len(code) == _IBAN_LENGTH and code[2:4].isdigit():
+            return text[:start.start()] + code + _iban(text[end:])
+    return text

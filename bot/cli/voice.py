@@ -37,11 +37,13 @@ def word_error_rate(said: str, heard: str) -> tuple[int, int]:
 @click.option("--beam-size", type=int, default=None, help="Ampiezza del beam search.")
 @click.option("--vad/--no-vad", default=None, help="Filtro di attività vocale (Silero).")
 @click.option("--prompt/--no-prompt", default=None, help="Il prompt con le parole del dominio.")
+@click.option("--typed", is_flag=True, help="Scrive le parole dette invece della nota: come "
+              "se la trascrizione fosse perfetta (riferimento per «gestite bene»).")
 @click.option("--failures/--no-failures", default=True, show_default=True,
               help="Elenca le note gestite male, con quello che è stato sentito.")
 def eval_voice_command(folder: Path, today: datetime | None, model: str | None,
                        beam_size: int | None, vad: bool | None, prompt: bool | None,
-                       failures: bool) -> None:
+                       typed: bool, failures: bool) -> None:
     """Le note vocali di FOLDER/truth.jsonl (copioni di `eval dialogue` con eventi «voice»):
     errore sulle parole, tempi dalla nota alla risposta (p50/p95), note gestite bene."""
     from bot.config import get_settings
@@ -64,7 +66,15 @@ def eval_voice_command(folder: Path, today: datetime | None, model: str | None,
     overrides["speech_model"] = source
     scripts = load_scripts(folder / "truth.jsonl")
     results = asyncio.run(run_scripts(scripts, today.date() if today else date.today(),
-                                      overrides))
+                                      overrides, typed))
+    if typed:
+        passed = sum(r.passed for r in results)
+        for result in results:
+            if failures and not result.passed:
+                click.echo(f"✗ {result.script.name}: {'; '.join(result.failures)}")
+        click.echo(f"Parole dette, scritte: gestite bene {passed}/{len(results)} "
+                   f"({100 * passed / len(results):.0f} %)")
+        return
     measures = [m for r in results for m in r.voices]
     if not measures:
         raise click.ClickException("Nessuna nota vocale nei copioni.")

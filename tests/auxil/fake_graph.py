@@ -262,6 +262,12 @@ class WaUser:
             "mime_type": mime_type, "sha256": hashlib.sha256(data).hexdigest(),
             "id": media_id}))
 
+    async def sends_voice(self, data: bytes, mime_type: str = "audio/ogg; codecs=opus") -> Turn:
+        media_id = self.api.add_media(data, mime_type)
+        return await self.send(self.message("audio", {
+            "mime_type": mime_type, "sha256": hashlib.sha256(data).hexdigest(),
+            "id": media_id, "voice": True}))
+
     async def sends_document(self, data: bytes, filename: str,
                              mime_type: str = "application/pdf") -> Turn:
         media_id = self.api.add_media(data, mime_type)

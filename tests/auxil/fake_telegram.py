@@ -558,6 +558,17 @@ class FakeUser:
             fields["media_group_id"] = media_group_id
         return self.message(**fields)
 
+    def voice(self, data: bytes, duration: int, *, audio: bool = False,
+              size: int | None = None) -> int:
+        """A voice note (or, with `audio`, an audio file) of `duration` seconds."""
+        media = {**self.api.add_file(data), "duration": duration,
+                 "mime_type": "audio/mpeg" if audio else "audio/ogg"}
+        if size is not None:
+            media["file_size"] = size
+        if audio:
+            media["file_name"] = "nota.mp3"
+        return self.message(**{"audio" if audio else "voice": media})
+
     def tap_data(self, message: dict[str, Any], data: str) -> int:
         shown = {k: v for k, v in message.items() if not k.startswith("_")}
         query = f"cb-{self.api.next_message_id()}"
@@ -610,6 +621,9 @@ class FakeUser:
     async def sends_document(self, data: bytes, filename: str, mime_type: str,
                              **kwargs: Any) -> Turn:
         return await self.turn(self.document(data, filename, mime_type, **kwargs))
+
+    async def sends_voice(self, data: bytes, duration: int = 3, **kwargs: Any) -> Turn:
+        return await self.turn(self.voice(data, duration, **kwargs))
 
     @property
     def last_buttons(self) -> list[str]:

@@ -24,3 +24,10 @@ class HearingWords:
         sure = not voice.data.startswith(UNSURE)
         text = voice.data.removeprefix(UNSURE).decode()
         return Heard(text, sure, None if text else "silence", 120)
+
+
+class NeverTranscribes:
+    """A transcriber for notes that must be refused before they are listened to."""
+
+    def transcribe(self, samples: object) -> object:
+        raise AssertionError("this note should not have been transcribed")

@@ -44,3 +44,24 @@ def _encode_opus(pcm: np.ndarray, target: Path) -> None:
             container.mux(packet)
         for packet in stream.encode(None):
             container.mux(packet)
+
+
+def make_set(folder: Path) -> None:
+    """The notes a truth.jsonl of `medbot eval voice` names and lacks, each spoken from its
+    `said` by a different voice, speed and noise level (python -m tests.auxil.voice_notes)."""
+    import json
+
+    lines = (folder / "truth.jsonl").read_text(encoding="utf-8").splitlines()
+    notes = [e for line in lines if line.strip() for e in json.loads(line)["events"]
+             if "voice" in e]
+    for n, event in enumerate(notes):
+        target = folder / event["voice"]
+        if not target.exists():
+            synthesise(event["said"], target, voice=VOICES[n % len(VOICES)],
+                       speed=130 + 10 * (n % 3), noise=(0.002, 0.004, 0.006)[n % 3])
+
+
+if __name__ == "__main__":
+    import sys
+
+    make_set(Path(sys.argv[1]))
