@@ -92,3 +92,13 @@ def test_the_confidence_line() -> None:
     assert not judge("rimborso", -0.8, 0.1)
     assert not judge("rimborso", -0.55, 0.8)  # probably not speech at all
     assert not judge("   ", -0.1, 0.0)
+
+
+async def test_what_was_said_is_never_logged(caplog: pytest.LogCaptureFixture) -> None:
+    said = "Ho l'ipertensione, IBAN IT60X0542811101000000123456"
+    caplog.set_level("DEBUG")
+    for doubt in (-0.2, -0.9):
+        await Listener(Saying(said, avg_logprob=doubt), max_seconds=120, timeout=10)(note())
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "voice note" in logged
+    assert "ipertensione" not in logged and "IT60" not in logged
