@@ -79,6 +79,45 @@ class Person:
 
 
 @dataclass(frozen=True, slots=True)
+class SessionLimit:
+    """A yearly limit on some services of a guarantee: "fisioterapia, 10 sedute l'anno,
+    massimo € 40,00 a seduta". Each expense document of such a service is one session."""
+
+    name: str  # how the policy calls them ("fisioterapia")
+    covers: tuple[str, ...]  # codes or "prefix*" patterns, as Guarantee.covers
+    per_year: int  # sessions a year per person
+    each: Decimal | None = None  # most reimbursed for one session
+
+    def applies_to(self, code: str) -> bool:
+        return any(code.startswith(p[:-1]) if p.endswith("*") else code == p
+                   for p in self.covers)
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """How much a guarantee pays, as Italian policies state it.
+
+    Massimale: the most paid in a policy year (from the policy's start date), per person or
+    shared by the household insured; scoperto: a percentage of each request left to the
+    customer, never less than `minimo` (minimo non indennizzabile); franchigia: a fixed amount
+    left to the customer on each request, taken before the scoperto; carenza: days from the
+    policy's start before a service is covered; direct_quota: what the customer pays the
+    network facility for a direct service (0: nothing)."""
+
+    massimale: Decimal | None = None
+    per_household: bool = False
+    scoperto: Decimal = Decimal(0)  # percent
+    minimo: Decimal = Decimal(0)
+    franchigia: Decimal = Decimal(0)
+    limits: tuple[SessionLimit, ...] = ()
+    carenza_days: int = 0
+    direct_quota: Decimal | None = None
+
+    def limit_for(self, code: str) -> SessionLimit | None:
+        return next((limit for limit in self.limits if limit.applies_to(code)), None)
+
+
+@dataclass(frozen=True, slots=True)
 class Guarantee:
     """What a policy covers: catalogue codes or code prefixes (groups), and how."""
 
@@ -97,6 +136,8 @@ class Guarantee:
     checkup: bool = False
     # Direct services: days between the request and the appointment the insurer needs.
     notice_days: int = 0
+    # How much it pays (massimale, scoperto, franchigia...); None when not recorded.
+    terms: Terms | None = None
 
     def covers_code(self, code: str, kind: CatalogueKind) -> bool:
         if kind != self.catalogue_kind:
@@ -287,6 +328,11 @@ class StatusDetails:
     paid_on: date | None = None
     franchigia: Decimal | None = None  # fixed deductible taken off the amount
     scoperto: Decimal | None = None  # percentage deductible, as the amount taken off
+    # The rest of the breakdown of a payment: the amount asked, what the yearly massimale or a
+    # session limit cut, what is not covered at all (expenses the policy does not pay).
+    amount_claimed: Decimal | None = None
+    over_limit: Decimal | None = None
+    not_covered: Decimal | None = None
     reason: str = ""
     authorisation_code: str | None = None
     valid_until: date | None = None

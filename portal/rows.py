@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Row
@@ -24,8 +25,10 @@ from portal.models import (
     Request,
     RequestDraft,
     RequestType,
+    SessionLimit,
     StatusChange,
     StatusDetails,
+    Terms,
 )
 
 __all__ = [
@@ -42,6 +45,8 @@ __all__ = [
     "status_change",
     "status_details",
     "status_details_values",
+    "terms_from_json",
+    "terms_json",
 ]
 
 
@@ -73,7 +78,50 @@ def guarantee(row: Row[Any]) -> Guarantee:
         required_documents=tuple(DocumentKind(k) for k in row.required_documents),
         checkup=bool(row.checkup),
         notice_days=row.notice_days,
+        terms=terms_from_json(row.terms),
     )
+
+
+def terms_from_json(value: dict[str, Any] | None) -> Terms | None:
+    """Terms as stored (and as data/demo/household.json writes them): money as strings."""
+    if not value:
+        return None
+
+    def money(key: str) -> Decimal | None:
+        found = value.get(key)
+        return None if found is None else Decimal(str(found))
+
+    return Terms(
+        massimale=money("massimale"),
+        per_household=value.get("massimale_per") == "nucleo",
+        scoperto=money("scoperto") or Decimal(0),
+        minimo=money("minimo") or Decimal(0),
+        franchigia=money("franchigia") or Decimal(0),
+        limits=tuple(
+            SessionLimit(name=str(lim["name"]), covers=tuple(lim["covers"]),
+                         per_year=int(lim["per_year"]),
+                         each=Decimal(str(lim["each"])) if lim.get("each") is not None else None)
+            for lim in value.get("limits", ())),
+        carenza_days=int(value.get("carenza_days", 0)),
+        direct_quota=money("direct_quota"),
+    )
+
+
+def terms_json(terms: Terms) -> dict[str, Any]:
+    def money(amount: Decimal | None) -> str | None:
+        return None if amount is None else str(amount)
+
+    return {
+        "massimale": money(terms.massimale),
+        "massimale_per": "nucleo" if terms.per_household else "persona",
+        "scoperto": str(terms.scoperto),
+        "minimo": str(terms.minimo),
+        "franchigia": str(terms.franchigia),
+        "limits": [{"name": lim.name, "covers": list(lim.covers), "per_year": lim.per_year,
+                    "each": money(lim.each)} for lim in terms.limits],
+        "carenza_days": terms.carenza_days,
+        "direct_quota": money(terms.direct_quota),
+    }
 
 
 def policy(row: Row[Any], insured_ids: Iterable[int], guarantees: Iterable[Guarantee]) -> Policy:
@@ -226,6 +274,9 @@ def status_details(row: Row[Any]) -> StatusDetails:
         paid_on=row.paid_on,
         franchigia=row.franchigia,
         scoperto=row.scoperto,
+        amount_claimed=row.amount_claimed,
+        over_limit=row.over_limit,
+        not_covered=row.not_covered,
         reason=row.reason,
         authorisation_code=row.authorisation_code,
         valid_until=row.valid_until,
@@ -241,6 +292,9 @@ def status_details_values(history_id: int, details: StatusDetails) -> dict[str, 
         "paid_on": details.paid_on,
         "franchigia": details.franchigia,
         "scoperto": details.scoperto,
+        "amount_claimed": details.amount_claimed,
+        "over_limit": details.over_limit,
+        "not_covered": details.not_covered,
         "reason": details.reason,
         "authorisation_code": details.authorisation_code,
         "valid_until": details.valid_until,

@@ -118,6 +118,9 @@ guarantees = Table(
     Column("required_documents", JSON, nullable=False),  # list of DocumentKind values
     Column("checkup", Boolean, nullable=False, server_default=false()),
     Column("notice_days", Integer, nullable=False, server_default="0"),
+    # How much it pays (portal.models.Terms as JSON, see portal.rows.terms_json); NULL: not
+    # recorded. From revision 0006_terms.
+    Column("terms", JSON),
     UniqueConstraint("policy_id", "code"),
 )
 
@@ -337,6 +340,10 @@ status_details = Table(
     Column("paid_on", Date),
     Column("franchigia", Money),
     Column("scoperto", Money),
+    # From revision 0006_terms: the rest of a payment's breakdown.
+    Column("amount_claimed", Money),
+    Column("over_limit", Money),
+    Column("not_covered", Money),
     Column("reason", Text, nullable=False),
     Column("authorisation_code", String(32)),
     Column("valid_until", Date),

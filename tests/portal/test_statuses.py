@@ -183,7 +183,8 @@ async def test_demo_details(store: Store) -> None:
                        "26000058", "26000112")
     }
     assert details["25000047"] == StatusDetails(
-        amount_paid=Decimal("224.00"), paid_on=date(2025, 6, 3), scoperto=Decimal("56.00")
+        amount_paid=Decimal("224.00"), paid_on=date(2025, 6, 3), scoperto=Decimal("56.00"),
+        amount_claimed=Decimal("280.00"),
     )
     assert details["26000021"] == StatusDetails(
         missing_documents=("prescrizione",), deadline=date(2026, 12, 31)
