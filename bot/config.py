@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     support_contact: str = "chiama il Servizio Clienti al numero indicato nella tua Area Clienti"
     # The customer of `medbot chat` when no --customer is given: the demo policyholder.
     console_customer: str = "RSSMRA75D12H501J"
+    # How long things usually take, in working days, said to "quanto ci mettete?": JSON, e.g.
+    # MEDBOT_SERVICE_LEVELS='{"reimbursement_days": 20, "payment_days": 10, "direct_days": 3}'.
+    service_levels: dict[str, int] = {}
     # Fixes "today" (YYYY-MM-DD) for demos and reproducible tests; None means the real day.
     today: date | None = None
     timezone: str = "Europe/Rome"

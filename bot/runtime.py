@@ -12,6 +12,7 @@ from bot.services import PortalServices
 from bot.sms import SmsSender, sms_sender
 from bot.speech import Transcriber, open_listener
 from dialogs.engine import Engine
+from dialogs.estimate import ServiceLevels
 from dialogs.flows import DIRECT, DOCUMENTS, REIMBURSEMENT
 from nlu.catalogue import load_catalogue
 from portal.store import Store
@@ -53,7 +54,8 @@ class Runtime:
         store.documents.clean_temporary()
         clock = Clock(ZoneInfo(settings.timezone), settings.today)
         engine = Engine([REIMBURSEMENT, DIRECT, DOCUMENTS],
-                        support_contact=settings.support_contact)
+                        support_contact=settings.support_contact,
+                        service_levels=ServiceLevels(**settings.service_levels))
         services = PortalServices(load_catalogue(), store, sms or sms_sender(settings),
                                   clock.now)
         conversations = Conversations(store, engine, services, clock.now, clock.today,

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from dialogs.acts import PENDING, ActsLayer
+from dialogs.estimate import ServiceLevels
 from dialogs.events import Inbound
 from dialogs.matching import reminder_command, yes_or_no
 from dialogs.menu import ask_menu
@@ -26,8 +27,9 @@ __all__ = ["Engine", "HandoffRequest", "TurnOutcome"]
 class Engine:
     """Runs the declared flows. Stateless: everything it knows of a conversation is the State."""
 
-    def __init__(self, flows: Sequence[Flow], support_contact: str) -> None:
-        self._runner = FlowRunner(flows, support_contact)
+    def __init__(self, flows: Sequence[Flow], support_contact: str,
+                 service_levels: ServiceLevels | None = None) -> None:
+        self._runner = FlowRunner(flows, support_contact, service_levels or ServiceLevels())
         self._router = Router(self._runner)
         self._acts = ActsLayer(self._runner, self._router)
         self._listening = Listening(self._runner)

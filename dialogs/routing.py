@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from dialogs import archive
+from dialogs import archive, estimate
 from dialogs.events import Choice, Inbound, Reply
 from dialogs.matching import command_in
 from dialogs.menu import MENU_KEYS, ask_menu, menu_from_text
@@ -70,7 +70,8 @@ class Router:
             turn.say(t("menu.greeting", name=household.customer.first_name))
             ask_menu(turn)
             return
-        if menu_key is not None and parsed.intent not in ("status", "human", "complaint"):
+        if menu_key is not None and parsed.intent not in ("status", "human", "complaint",
+                                                           "coverage"):
             await self.menu_choice(turn, menu_key, household, today, services, parsed)
             return
         await self.intent(turn, parsed, inbound.text, household, today, services)
@@ -110,6 +111,11 @@ class Router:
             ask_menu(turn)
         elif intent == "contact":
             turn.say(t("menu.contact", contact=self.support_contact))
+            ask_menu(turn)
+        elif intent == "coverage":
+            turn.say(await estimate.answer(str(parsed.entities.get("cover") or "estimate"),
+                                           parsed, household, today, services,
+                                           self._runner.service_levels))
             ask_menu(turn)
         else:
             key = {"greeting": "menu.greeting", "thanks": "menu.thanks", "help": "menu.help",

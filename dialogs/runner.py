@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
+from dialogs.estimate import ServiceLevels, claims_json, load_claims
 from dialogs.events import Inbound, Reply
 from dialogs.matching import keeps_previous, match_choice, normalise, position_in
 from dialogs.menu import ask_menu
@@ -28,9 +29,11 @@ KEEP = "="
 class FlowRunner:
     """The flows' mechanics, shared by every flow: nothing here knows a particular step."""
 
-    def __init__(self, flows: Sequence[Flow], support_contact: str) -> None:
+    def __init__(self, flows: Sequence[Flow], support_contact: str,
+                 service_levels: ServiceLevels | None = None) -> None:
         self.flows = {flow.name: flow for flow in flows}
         self.support_contact = support_contact
+        self.service_levels = service_levels or ServiceLevels()
         # Called when an answer is taken, before its notice (the acts layer says what changed).
         self.on_accept: list[Callable[[Turn, Step], None]] = []
 
@@ -52,6 +55,8 @@ class FlowRunner:
         state = turn.state
         state.start(flow.name)
         state.answers.update(given or {})
+        if flow.estimates:
+            state.answers["claims"] = claims_json(await load_claims(services, household))
         turn.ctx = Context(household, today, state.answers, services, state.defaults, flow.name)
         turn.say(t(flow.intro))
         if parsed is not None:
@@ -154,7 +159,10 @@ class FlowRunner:
         """The confirmed «annulla» or «ricomincia»."""
         state = turn.state
         if pending == "restart" and state.flow:
+            claims = state.answers.get("claims")
             state.start(state.flow)
+            if claims is not None:
+                state.answers["claims"] = claims
             assert turn.ctx is not None
             turn.ctx.answers = state.answers
             turn.ctx.defaults = state.defaults

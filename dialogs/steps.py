@@ -192,6 +192,9 @@ class Flow:
     # What can be corrected by naming it, and the lists whose items can be changed or removed.
     fields: tuple[Field, ...] = ()
     lists: tuple[ItemList, ...] = ()
+    # Whether the flow shows estimates (summary, policy choice): the household's use of its
+    # yearly limits is read when it opens and kept with the answers ("claims").
+    estimates: bool = False
 
     def step(self, name: str) -> Step:
         return next(s for s in self.steps if s.name == name)

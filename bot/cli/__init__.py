@@ -14,6 +14,7 @@ from bot.cli import (
     db,
     dialogue,  # noqa: F401
     documents,
+    estimate,
     intents,  # noqa: F401
     nlu,
     operators,
@@ -39,6 +40,7 @@ for _command in (
     chat.chat_command,
     db.db_group,
     documents.documents_group,
+    estimate.estimate_command,
     facilities_group,
     nlu.nlu_group,
     operators.operators_group,

@@ -17,7 +17,7 @@ from babel.numbers import format_decimal
 
 from bot.cli.db import open_store
 from bot.sms import mask_phone
-from portal.models import Household, Person, Request, StatusDetails
+from portal.models import DocumentKind, Household, Person, Request, StatusDetails
 from portal.statuses import TransitionError
 from portal.store import NotFound, Store
 
@@ -326,6 +326,13 @@ def show_command(number: str, as_json: bool, unmasked: bool) -> None:
 @click.argument("status")
 @click.option("--reason", default="", help="Motivo (respinta, non_autorizzata).")
 @click.option("--amount", type=Decimal, help="Importo liquidato (liquidata).")
+@click.option("--claimed", type=Decimal,
+              help="Importo richiesto dal cliente (liquidata; se manca, i documenti di spesa).")
+@click.option("--scoperto", type=Decimal, help="Quanto è stato tolto di scoperto (liquidata).")
+@click.option("--franchigia", type=Decimal, help="Quanto è stato tolto di franchigia.")
+@click.option("--over-limit", type=Decimal,
+              help="Quanto è oltre il massimale o i limiti di sedute (liquidata).")
+@click.option("--not-covered", type=Decimal, help="Spese non coperte dalla polizza (liquidata).")
 @click.option("--paid-on", type=click.DateTime(["%Y-%m-%d"]),
               help="Data del pagamento (liquidata; se manca, oggi).")
 @click.option("--missing", help='Documenti mancanti, separati da virgole (sospesa).')
@@ -338,7 +345,9 @@ def show_command(number: str, as_json: bool, unmasked: bool) -> None:
 @click.option("--by", "by", default="operatore", show_default=True,
               help="Chi fa il cambio (resta nella storia).")
 def set_status_command(number: str, status: str, reason: str, amount: Decimal | None,
-                       paid_on: datetime | None, missing: str | None,
+                       claimed: Decimal | None, scoperto: Decimal | None,
+                       franchigia: Decimal | None, over_limit: Decimal | None,
+                       not_covered: Decimal | None, paid_on: datetime | None, missing: str | None,
                        deadline: datetime | None, auth_code: str | None,
                        valid_until: datetime | None, note: str, by: str) -> None:
     """Cambia lo stato della richiesta NUMBER in STATUS (con le regole del portale) e avvisa
@@ -349,6 +358,10 @@ def set_status_command(number: str, status: str, reason: str, amount: Decimal | 
         deadline=deadline.date() if deadline else None,
         amount_paid=amount,
         paid_on=(paid_on.date() if paid_on else today) if amount is not None else None,
+        scoperto=scoperto,
+        franchigia=franchigia,
+        over_limit=over_limit,
+        not_covered=not_covered,
         reason=reason.strip(),
         authorisation_code=auth_code,
         valid_until=valid_until.date() if valid_until else None,
@@ -360,8 +373,9 @@ def set_status_command(number: str, status: str, reason: str, amount: Decimal | 
             before = await store.get_request(number.strip())
             if before is None:
                 raise click.ClickException(f"richiesta {number} non trovata")
+            given = _with_breakdown(details, before, claimed)
             changed = await store.change_status(number.strip(), status.strip(), by=by,
-                                                note=note, details=details)
+                                                note=note, details=given)
         except NotFound as exc:
             raise click.ClickException(f"richiesta {number} non trovata") from exc
         except TransitionError as exc:
@@ -372,3 +386,22 @@ def set_status_command(number: str, status: str, reason: str, amount: Decimal | 
                 f"{_label(STATUSES, changed.status)} ({by}). Il cliente sarà avvisato.")
 
     click.echo(asyncio.run(run()))
+
+
+def _with_breakdown(details: StatusDetails, request: Request,
+                    claimed: Decimal | None) -> StatusDetails:
+    """A payment's breakdown: the amount asked (given, or the expense documents' total), and
+    what was taken off it must add up to the difference with what is paid."""
+    if details.amount_paid is None:
+        return details
+    if claimed is None:
+        spent = [d.amount for d in request.documents
+                 if d.kind == DocumentKind.EXPENSE and d.amount is not None]
+        claimed = sum(spent, Decimal(0)) if spent else None
+    taken = sum((v for v in (details.scoperto, details.franchigia, details.over_limit,
+                             details.not_covered) if v), Decimal(0))
+    if claimed is not None and taken and details.amount_paid + taken != claimed:
+        raise click.ClickException(
+            f"le detrazioni ({taken}) non tornano: richiesti {claimed}, liquidati "
+            f"{details.amount_paid}, differenza {claimed - details.amount_paid}")
+    return dataclasses.replace(details, amount_claimed=claimed)

@@ -130,8 +130,12 @@ def classify(text: str, expect: Expectation) -> Act:
         return Act("question", intent="contact")
     if asks_for_recap(text):
         return Act("question", intent="recap")
+    if parsed.intent == "coverage" and parsed.confidence >= ACT_LINE and (
+            not expect.free_text or "?" in text):
+        # "quanto mi rimborsate?", "è coperta la fisioterapia?", "che documenti servono?"
+        return Act("question", intent="cover", parsed=parsed, confidence=parsed.confidence)
     if asks_about_cover(text) and not expect.free_text:
-        return Act("question", intent="cover")
+        return Act("question", intent="cover", parsed=parsed)
     if asks_why(text) and ("?" in text or not expect.free_text):
         return Act("question", intent="why")
     if parsed.intent == "status" and not _is_a_value(text, expect):

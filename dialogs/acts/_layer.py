@@ -101,7 +101,8 @@ class ActsLayer:
                 turn.say(step.help(ctx) if step is not None and step.help(ctx)
                          else texts.t("engine.no_help"))
             else:
-                turn.say(cover(flow, ctx, self._runner.support_contact))
+                turn.say(await cover(act, ctx, household, today, services,
+                                     self._runner.service_levels))
             self._runner.ask_next(turn, fresh=False)
         elif act.kind == "new_intent" and act.option == "fresh":
             # Nothing was answered yet, so nothing is lost: the message opens the flow again.

@@ -15,6 +15,7 @@ from babel.dates import format_date
 from dialogs.archive._format import (
     ROME,
     day,
+    deductions_taken,
     iban_end,
     missing_list,
     missing_verb,
@@ -72,7 +73,7 @@ def _relevant(request: Request, asks: str) -> bool:
         return status in _STOPPED
     if asks == "missing":
         return status == RequestStatus.SUSPENDED
-    if asks == "amount":
+    if asks in ("amount", "deductions"):
         return _paid_details(request) is not None
     return False
 
@@ -85,7 +86,7 @@ def render_fact(request: Request | None, others: int, household: Household,
         who = t("fact.who", name=query.person) if query.person else ""
         key = {"where_when": "fact.no_appointment", "code": "fact.no_code",
                "reason": "fact.no_reason", "missing": "fact.no_missing",
-               "amount": "fact.no_paid"}[asks]
+               "amount": "fact.no_paid", "deductions": "fact.no_paid"}[asks]
         # "di Anna " before a word or before the full stop: one space, none before punctuation.
         return Reply(re.sub(r" ([.,;:])", r"\1", " ".join(t(key, who=who).split())))
     values = {"number": request.number, "name": person_name(request.beneficiary_id, household),
@@ -196,19 +197,37 @@ def _amount(request: Request, values: dict[str, str], today: date,
     spent_text = t("fact.spent", amount=money(sum(spent, Decimal(0)))) if spent else ""
     text = t("fact.paid", amount=money(details.amount_paid), day=paid_on, iban=iban,
              spent=spent_text, **values)
-    taken = []
-    if details.franchigia:
-        taken.append(t("meaning.franchigia", amount=money(details.franchigia)))
-    if details.scoperto:
-        taken.append(t("meaning.scoperto", amount=money(details.scoperto)))
+    taken = deductions_taken(details)
     if taken:
-        text += t("fact.deductions", what=f" {t('fact.and')} ".join(taken))
+        text += t("fact.deductions", what=taken)
     return text
+
+
+def _deductions(request: Request, values: dict[str, str], today: date,
+                facility: FacilityOption | None) -> str:
+    """"perché mi avete dato meno?": the amount paid against the amount asked, with what the
+    back office recorded taking off."""
+    details = request.status_details
+    if details is None or details.amount_paid is None:
+        return t("fact.not_paid", **values)
+    spent = [d.amount for d in request.documents if d.amount is not None and d.kind == "spesa"]
+    claimed = details.amount_claimed or (sum(spent, Decimal(0)) if spent else None)
+    paid = money(details.amount_paid)
+    if claimed is None:
+        return _amount(request, values, today, facility)
+    if details.amount_paid >= claimed:
+        return t("fact.paid_all", claimed=money(claimed), amount=paid, **values)
+    taken = deductions_taken(details)
+    if taken:
+        return t("fact.paid_less", claimed=money(claimed), amount=paid, what_taken=taken,
+                 **values)
+    return t("fact.paid_less_unexplained", claimed=money(claimed), amount=paid,
+             difference=money(claimed - details.amount_paid), **values)
 
 
 _SENTENCES: dict[str, Callable[[Request, dict[str, str], date, FacilityOption | None], str]] = {
     "where_when": _where_when, "code": _code, "reason": _reason, "missing": _missing,
-    "amount": _amount,
+    "amount": _amount, "deductions": _deductions,
 }
 
 

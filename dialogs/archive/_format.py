@@ -14,10 +14,11 @@ from dialogs.archive._query import ArchiveQuery
 from dialogs.archive._texts import t
 from nlu.language import babel_locale
 from nlu.money import format_amount
-from portal.models import Document, Household, Request
+from portal.models import Document, Household, Request, StatusDetails
 
 __all__ = [
     "day",
+    "deductions_taken",
     "describe_filters",
     "document_label",
     "iban_end",
@@ -54,6 +55,19 @@ def request_day(request: Request) -> str:
 
 def money(amount: Decimal) -> str:
     return format_amount(amount)
+
+
+def deductions_taken(details: StatusDetails) -> str:
+    """What the back office took off a payment, in words ("€ 56,00 di scoperto e € 20,00 di
+    franchigia"); "" when nothing was recorded."""
+    from dialogs.archive._texts import t
+
+    taken = [t(f"meaning.{kind}", amount=money(getattr(details, kind)))
+             for kind in ("franchigia", "scoperto", "over_limit", "not_covered")
+             if getattr(details, kind)]
+    if len(taken) < 2:
+        return "".join(taken)
+    return ", ".join(taken[:-1]) + f" {t('fact.and')} " + taken[-1]
 
 
 def iban_end(iban: str | None) -> str | None:

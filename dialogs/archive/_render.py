@@ -18,6 +18,7 @@ from decimal import Decimal
 from dialogs.archive._format import (
     ROME,
     day,
+    deductions_taken,
     describe_filters,
     document_label,
     iban_end,
@@ -280,13 +281,9 @@ def _paid(request: Request) -> list[str]:
                  amount=money(details.amount_paid), day=paid_on, iban=iban)
     else:
         text = t("meaning.liquidata", amount=money(details.amount_paid), day=paid_on, iban=iban)
-    taken = []
-    if details.franchigia:
-        taken.append(t("meaning.franchigia", amount=money(details.franchigia)))
-    if details.scoperto:
-        taken.append(t("meaning.scoperto", amount=money(details.scoperto)))
+    taken = deductions_taken(details)
     if taken:
-        return [text, t("meaning.deductions", what=f" {t('fact.and')} ".join(taken))]
+        return [text, t("meaning.deductions", what=taken)]
     return [text]
 
 

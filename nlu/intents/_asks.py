@@ -8,7 +8,7 @@ import re
 __all__ = ["ASKS", "asks_about", "fact_asked", "paid_by_customer", "without_customer_payment"]
 
 # The one fact a question asks of a request, as the archive answers it.
-ASKS = ("where_when", "code", "reason", "missing", "amount")
+ASKS = ("where_when", "code", "reason", "missing", "amount", "deductions")
 
 _SERVICE_WORDS = (
     r"(visita|visite|check up|appuntamento|appuntamenti|esame|esami|risonanza|rm|tac|ecografia|"
@@ -16,6 +16,14 @@ _SERVICE_WORDS = (
     r"mammografia|colonscopia|gastroscopia|fisioterapia|seduta)"
 )
 _FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # "perché mi avete dato meno?", "come avete calcolato il rimborso?": a payment explained.
+    ("deductions", re.compile(
+        r"\b(perche|come mai|per quale motivo)\b.*\b(meno|solo|soltanto|cosi poco|non tutto"
+        r"|non (\w+ ){0,3}tutt[oaie]|di meno|inferiore|trattenut\w*|tolto|tolti|scalat\w*)\b"
+        r"|\bcome (avete|hanno|e stato|e stata) (calcolat|conteggiat)"
+        r"|\b(trattenut[ae]|detrazion[ei]|decurtazion[ei]|scalat[oi]) (\w+ ){0,3}"
+        r"(rimborso|pagamento|liquidazione|pratica)\b"
+    )),
     ("code", re.compile(
         r"\bcodic[ei] (di |dell |della |d |per l |dell )?(autorizza|autorizzativ)"
         r"|\bcodice (da (dare|presentare|portare|mostrare)|per la (clinica|struttura))"

@@ -18,6 +18,7 @@ from nlu.intents._asks import (
     without_customer_payment,
 )
 from nlu.intents._classify import classify, scores
+from nlu.intents._cover import cover_asked
 from nlu.intents._entities import (
     find_cap,
     find_person,
@@ -31,13 +32,14 @@ from nlu.intents._language import language
 from nlu.intents._names import FIRST_NAMES
 from nlu.intents._text import fold, tokenise
 from nlu.intents._towns import TOWN_ALIASES
+from nlu.money import find_amount
 
 __all__ = ["INTENTS", "STATUSES", "Parsed", "parse"]
 
 INTENTS = (
     "status", "reimbursement", "direct_service", "find_facility", "add_documents", "help",
     "cancel", "back", "human", "complaint", "contact", "reminders_off", "greeting", "thanks",
-    "unknown",
+    "coverage", "unknown",
 )
 # "aperta" is any status that is not final.
 STATUSES = ("aperta", "sospesa", "liquidata", "respinta", "autorizzata", "annullata")
@@ -50,6 +52,8 @@ _SURE_BY_FORM = 0.85
 _CONTACT_QUESTION = 3.5
 # An amount of money ("130 euro", "€ 90"): with "ho pagato", an expense to claim.
 _MONEY = re.compile(r"\d+(?:[.,]\d+)?\s*(?:€|euro\b|eur\b)|€\s*\d", re.IGNORECASE)
+# "cosa vi serve ancora", "che documenti mancano": what a request already sent is missing.
+_STILL_MISSING = re.compile(r"\b(ancora|manca|mancano|mancante|mancanti|pratica|sospes\w*)\b")
 _YEAR = re.compile(r"\b(19|20)\d{2}\b|\b(scors[oa]|passat[oa]|fa)\b")
 # Messages longer than this are not chat questions: read only their start.
 _MAX_CHARS = 1000
@@ -60,8 +64,10 @@ class Parsed:
     """What a message asks for. `entities` keys: request_id, person, relation, service,
     service_code, services (when more than one is named), status, period (start, end), date
     (one day), place; asks (the one fact of a
-    request a question wants: where_when, code, reason, missing, amount); about ("complaint"
-    or "handoff" already open, followed up); language ("en" when written in English)."""
+    request a question wants: where_when, code, reason, missing, amount, deductions); about
+    ("complaint" or "handoff" already open, followed up); language ("en" when written in
+    English); cover (what a "coverage" question asks: estimate, covered, documents, left,
+    times, compare) and amount (a Decimal, the expense it names: "da 300 euro")."""
 
     intent: str
     entities: dict[str, Any] = field(default_factory=dict)
@@ -101,6 +107,13 @@ def _parse(text: str, today: date, people: Sequence[str]) -> Parsed:
         found["status"] = scores(without_customer_payment(norm))["status"]
         if _MONEY.search(text):
             found["reimbursement"] += 1.0
+    cover = None if about else cover_asked(norm, "?" in text)
+    if cover == "documents" and fact == "missing" and _STILL_MISSING.search(norm):
+        cover = None  # "cosa vi serve ancora per la pratica?": a suspended request's documents
+    elif cover is not None and fact not in (None, "missing"):
+        cover = None  # "perché non mi avete rimborsato?": about a request that exists
+    if cover is not None:
+        fact = None
     request_id = find_request_id(text)
     status = None if paid_by_customer(norm) and not fact else find_status(norm)
     cap = find_cap(text.replace(request_id, " ") if request_id else text)
@@ -120,6 +133,10 @@ def _parse(text: str, today: date, people: Sequence[str]) -> Parsed:
     if place:
         found["find_facility"] += 2.5
     intent, confidence = classify(found)
+    if cover is not None and not request_id:
+        # A question about the cover is recognised by its form: "quanto mi rimborsate la
+        # visita?" is neither a new reimbursement nor an old one's status.
+        intent, confidence = "coverage", max(_SURE_BY_FORM, confidence)
     # A follow-up, a question about one fact or how to reach us is recognised by its form,
     # whatever else the words touch ("reclamo", "operatore", "servizio clienti"): sure.
     if intent == "status" and (about or fact):
@@ -134,6 +151,11 @@ def _parse(text: str, today: date, people: Sequence[str]) -> Parsed:
         entities["asks"] = fact
     if language(text) == "en":
         entities["language"] = "en"
+    if intent == "coverage":
+        entities["cover"] = cover
+        amount = find_amount(text)
+        if amount is not None:
+            entities["amount"] = amount
     if request_id:
         entities["request_id"] = request_id
     person = find_person(tokens, people)

@@ -24,7 +24,7 @@ _SHORTHAND = {
     "docs": "documenti", "info": "informazioni", "ricev": "ricevuto", "pk": "perche",
     "xk": "perche", "c": "ci", "e'": "e", "op": "operatore", "sx": "sinistra", "dx": "destra",
     "checkup": "check up", "ecg": "elettrocardiogramma", "tac": "tac", "rmn": "rm",
-    "gg": "giorni", "sett": "settimana",
+    "gg": "giorni", "sett": "settimana", "qnt": "quanto", "qto": "quanto", "qnto": "quanto",
 }
 
 # Words worth correcting when mistyped ("rimborzo", "reclammo", "promemoira"): long enough
@@ -43,7 +43,8 @@ _KEYWORDS = frozenset(
     cancella cancellare allegare aggiungere caricare lavorazione bonifico pagamento
     richiesto chiesto mancava mancano ricevute ricevuti fatture scontrino scontrini
     cartella cartelle referto referti ricetta ricette impegnativa certificato contattare
-    contattarvi telefono telefonare autorizzativo
+    contattarvi telefono telefonare autorizzativo rimborsano rimborserete rimborseranno
+    rimborsera rimborsabile rimborsabili massimale franchigia scoperto fisioterapia
     """.split()
 )
 # Sorted: a typo as close to two keywords must always get the same one.

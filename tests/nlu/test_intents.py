@@ -44,7 +44,7 @@ def test_each_intent(text: str, intent: str) -> None:
 
 
 def test_intents_are_the_issue_s() -> None:
-    assert len(INTENTS) == 15 and "unknown" in INTENTS and "contact" in INTENTS
+    assert len(INTENTS) == 16 and "unknown" in INTENTS and "coverage" in INTENTS and "contact" in INTENTS
     assert STATUSES == ("aperta", "sospesa", "liquidata", "respinta", "autorizzata", "annullata")
 
 

@@ -149,6 +149,7 @@ DIRECT = Flow(
     ),
     finish=_finish,
     # What can be corrected by saying it ("anzi era per Luca", "la data era il 3").
+    estimates=True,
     fields=(
         Field("person", "beneficiary"),
         Field("service", "service_query"),

@@ -16,6 +16,7 @@ from dialogs.flows.parts.answers import (
     say,
     service_text,
 )
+from dialogs.flows.parts.estimates import summary_estimate
 from dialogs.steps import Context
 from dialogs.texts import t
 from nlu.dates import describe_date
@@ -31,6 +32,7 @@ def summary_text(ctx: Context) -> str:
         t("summary.service", value=service_text(a["service"])),
         t("summary.policy", value=policy_text(policy_of(ctx))),
         t("summary.guarantee", value=guarantee_of(ctx).name),
+        *summary_estimate(ctx),
         t("summary.email", value=email_of(ctx)),
         t("summary.mobile", value=format_mobile(mobile) if mobile else "-"),
     ]

@@ -17,6 +17,7 @@ from dialogs.flows.parts.answers import (
     say,
     service_text,
 )
+from dialogs.flows.parts.estimates import choice_lines
 from dialogs.steps import Accept, BaseStep, Context, Invalid, Option, Outcome, Question, Stay
 from dialogs.texts import t
 from nlu.catalogue import CONFIDENT, Assessment, Match, closest_family, not_a_service, several
@@ -202,7 +203,10 @@ class PolicyStep(BaseStep):
         return None
 
     def ask(self, ctx: Context) -> Question:
-        return Question(say(ctx, "policy.ask"), tuple(
+        pairs = [(p, g) for p, g in coverage_of(ctx)]
+        compared = choice_lines(ctx, pairs)
+        text = say(ctx, "policy.ask") + (f"\n{compared}" if compared else "")
+        return Question(text, tuple(
             Option(f"p{p.id}", policy_text(p), (p.name, p.number)) for p in self._policies(ctx)
         ))
 

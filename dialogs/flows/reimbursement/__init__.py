@@ -129,6 +129,7 @@ REIMBURSEMENT = Flow(
     ),
     finish=_finish,
     # What can be corrected by saying it ("l'importo era 90", "anzi era per Luca").
+    estimates=True,
     fields=(
         Field("year", "year"),
         Field("person", "beneficiary"),

@@ -12,6 +12,7 @@ from dialogs.flows.parts.answers import (
     say,
     service_text,
 )
+from dialogs.flows.parts.estimates import summary_estimate
 from dialogs.flows.reimbursement.answers import email_of, iban_of, payee_of
 from dialogs.steps import Context
 from dialogs.texts import t
@@ -35,6 +36,7 @@ def summary_text(ctx: Context) -> str:
         number = e["number"] or say(ctx, "expense.number_missing")
         lines.append(t("summary.expense", n=i, day=show_date(e["date"]),
                        amount=show_amount(e["amount"]), number=number))
+    lines += summary_estimate(ctx)
     for d in a.get("medical_docs", []):
         lines.append(t("summary.medical", document=document_name(DocumentKind(d["kind"])),
                        filename=d["file"]["filename"]))
