@@ -138,7 +138,9 @@ async def answer(kind: str, parsed: Parsed, household: Household, today: date,
     named = parsed.entities.get("service")
     service = _service(str(named), services) if named else draft.service
     if named and service is None:
-        return t("answer.unknown_service", text=named)
+        if draft.service is None:
+            return t("answer.unknown_service", text=named)
+        service = draft.service  # "e per una visita da 200 euro?": this request's service
     claims = list(draft.claims) if draft.claims is not None else await load_claims(
         services, household)
     if kind == "left":

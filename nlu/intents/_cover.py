@@ -42,7 +42,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|usat[oi]|consumat[oi]|speso|quanto|raggiunt[oi]|finit[oi]|esaurit[oi])\b"
         r"|\b(rest[aoi]|residu[oi]|rimast[oi]|rimane|quanto)\b.*\bmassimal[ei]\b"
         r"|\bquanto (mi |ci |gli |le )?(resta|rimane|avanza)\b(?!.*\bpratica\b)"
-        r"|\bquant[ei] sedut[ae] (mi |ci |gli |le )?(restano|rimangono|ho ancora|posso ancora)"
+        r"|\bquant[ei] sedut[ae] (\w+ ){0,3}(restano|rimangono|ho ancora|posso ancora)"
         r"|\bquanto (posso|possiamo) ancora (spendere|farmi rimborsare|chiedere)\b"
     )),
     # "quanto ci mettete di solito?", "in quanto tempo rimborsate?", "tempi di rimborso"
