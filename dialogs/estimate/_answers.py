@@ -25,6 +25,10 @@ from portal.models import Guarantee, Household, Person, Policy, Terms
 
 __all__ = ["Draft", "ServiceLevels", "answer", "choice_text", "estimate_of", "summary_lines"]
 
+# A catalogue match this good, and this far ahead of the next, is the service meant (as
+# nlu.intents reads a service code); below, it is one example of what was typed.
+_SURE_SCORE = 90.0
+_SURE_MARGIN = 8.0
 # Relations a question may name instead of a first name ("per mia moglie").
 _RELATIONS = {"moglie": "coniuge", "marito": "coniuge", "coniuge": "coniuge",
               "figlio": "figlio", "figlia": "figlio"}
@@ -141,6 +145,18 @@ async def answer(kind: str, parsed: Parsed, household: Household, today: date,
         if draft.service is None:
             return t("answer.unknown_service", text=named)
         service = draft.service  # "e per una visita da 200 euro?": this request's service
+        named = None
+    text = await _answer(kind, parsed, household, today, services, draft, person, named,
+                         service)
+    if named and service is not None and not _sure(parsed, str(named), service, services):
+        # "una risonanza": the catalogue's closest one is an example, said as such.
+        text = t("answer.example", typed=named, service=_service_name(service)) + "\n" + text
+    return text
+
+
+async def _answer(kind: str, parsed: Parsed, household: Household, today: date,
+                  services: Services, draft: Draft, person: Person, named: object,
+                  service: dict[str, Any] | None) -> str:
     claims = list(draft.claims) if draft.claims is not None else await load_claims(
         services, household)
     if kind == "left":
@@ -335,6 +351,15 @@ def _person(parsed: Parsed, household: Household, draft: Draft) -> Person:
     if draft.person_id is not None:
         return household.member(draft.person_id)
     return household.customer
+
+
+def _sure(parsed: Parsed, typed: str, service: dict[str, Any], services: Services) -> bool:
+    """Whether the service named is the one meant, not one example of a family."""
+    if parsed.entities.get("service_code") == service["code"]:
+        return True
+    matches = services.find_services(typed, 2)
+    return bool(matches) and matches[0].score >= _SURE_SCORE and (
+        len(matches) == 1 or matches[0].score - matches[1].score >= _SURE_MARGIN)
 
 
 def _service(text: str, services: Services) -> dict[str, Any] | None:

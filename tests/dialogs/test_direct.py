@@ -69,6 +69,9 @@ async def outpatient_to_booking(chat: BaseChat, prescription: Path,
 async def finish(chat: BaseChat) -> str:
     turn = await chat.tap("Nessuna nota")
     assert turn.step == "summary", turn.text
+    # What the network costs the customer (issue 17): the diagnostics' quota, or nothing.
+    assert ("• In struttura convenzionata: paghi € 15,00" in turn.text
+            or "• In struttura convenzionata: non paghi niente" in turn.text), turn.text
     turn = await chat.tap("Invia la richiesta")
     assert turn.request_number is not None, turn.text
     assert "in attesa di autorizzazione" in turn.text or "Prenotiamo noi" in turn.text

@@ -20,6 +20,7 @@ from portal.models import (
     Person,
     Policy,
     Relation,
+    Request,
     StoredFile,
 )
 from tests.auxil import files
@@ -56,6 +57,9 @@ class FakeServices:
         digest = hashlib.sha256(data).hexdigest()
         self.files[digest] = data
         return StoredFile(digest, mime_type, len(data), filename)
+
+    async def list_requests(self, customer_id: int) -> list[Request]:
+        return []  # no requests yet: nothing used of the yearly limits
 
 
 class Driver:
