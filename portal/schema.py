@@ -119,7 +119,7 @@ guarantees = Table(
     Column("checkup", Boolean, nullable=False, server_default=false()),
     Column("notice_days", Integer, nullable=False, server_default="0"),
     # How much it pays (portal.models.Terms as JSON, see portal.rows.terms_json); NULL: not
-    # recorded. From revision 0006_terms.
+    # recorded. From revision 0007_terms.
     Column("terms", JSON),
     UniqueConstraint("policy_id", "code"),
 )
@@ -340,7 +340,7 @@ status_details = Table(
     Column("paid_on", Date),
     Column("franchigia", Money),
     Column("scoperto", Money),
-    # From revision 0006_terms: the rest of a payment's breakdown.
+    # From revision 0007_terms: the rest of a payment's breakdown.
     Column("amount_claimed", Money),
     Column("over_limit", Money),
     Column("not_covered", Money),

@@ -240,13 +240,13 @@ def _answer_documents(household: Household, person: Person, service: dict[str, A
     if draft.direct:
         documents = sorted({_document(k.value) for _, g in pairs for k in g.required_documents})
         return t("answer.direct_documents",
-                 documents=" e ".join(documents) or common("documents.altro"))
+                 documents=f" {t('words.and')} ".join(documents) or common("documents.altro"))
     lines = [t("answer.documents_title", service=name)]
     for policy, guarantee in pairs:
         documents = [t("answer.expense_document"),
                      *(_document(k.value) for k in guarantee.required_documents)]
         lines.append(t("answer.documents_line", policy=_policy(policy),
-                       guarantee=guarantee.name, documents=" e ".join(documents)))
+                       guarantee=guarantee.name, documents=f" {t('words.and')} ".join(documents)))
     return "\n".join(lines)
 
 

@@ -3,11 +3,14 @@ scoperto 20 % (…)», the limits that cut it, the terms in short."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
+from babel.dates import format_date as babel_date
 from babel.numbers import format_decimal
 
 from dialogs.estimate._texts import t
+from nlu.language import babel_locale
 from nlu.money import format_amount
 from portal.estimate import Cut, Estimate
 from portal.models import Guarantee, Terms
@@ -16,8 +19,8 @@ __all__ = ["direct_cost", "explain", "limits_text", "percent", "terms_text"]
 
 
 def percent(value: Decimal) -> str:
-    """20 -> "20", 12.5 -> "12,5"."""
-    return format_decimal(value.normalize(), locale="it_IT")
+    """20 -> "20", 12.5 -> "12,5" (in the turn's language)."""
+    return format_decimal(value.normalize(), locale=babel_locale())
 
 
 def explain(result: Estimate, day: str = "") -> str:
@@ -109,7 +112,6 @@ def direct_cost(terms: Terms | None, *, short: bool = False) -> str:
     return t("summary.direct_free")
 
 
-def format_date(value: object) -> str:
-    from babel.dates import format_date as babel_date
-
-    return str(babel_date(value, "d MMMM y", locale="it_IT"))
+def format_date(value: date) -> str:
+    """24 novembre 2026, in the turn's language."""
+    return str(babel_date(value, "d MMMM y", locale=babel_locale()))

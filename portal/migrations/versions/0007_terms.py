@@ -2,8 +2,8 @@
 carenza, the quota of a direct service) and the rest of a payment's breakdown (amount asked,
 what a limit cut, what was not covered), issue 17.
 
-Revision ID: 0006_terms
-Revises: 0005_security
+Revision ID: 0007_terms
+Revises: 0006_language
 Create Date: 2026-12-02
 
 """
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_terms"
-down_revision: str | Sequence[str] | None = "0005_security"
+revision: str = "0007_terms"
+down_revision: str | Sequence[str] | None = "0006_language"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
