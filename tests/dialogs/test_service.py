@@ -52,7 +52,7 @@ async def test_what_is_not_a_service_is_never_searched(chat: EngineChat, text: s
     ("text", "said"),
     [
         ("posso parlare con qualcuno?", "Ti passo a una persona"),
-        ("quanto mi rimborsate?", "Te lo dico tra poco"),
+        ("quanto mi rimborsate?", "Te lo dico appena avremo scelto la prestazione"),
         ("anzi no, la visita era per luca", "era già «Luca Rossi»"),
         ("no scusa, era per mio figlio", "Non ho cambiato la persona"),
     ],
