@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     quiet_end: time = time(8, 30)
     # How often the reminder loop looks for due messages, in seconds.
     reminders_every: float = 60.0
+    # How long reading a receipt (a photo's OCR, a PDF's text) may take before the bot asks
+    # its date, amount and number instead, in seconds.
+    receipt_read_seconds: float = 8.0
 
     # Voice notes (the `voice` extra): a directory of CTranslate2 Whisper weights, or a model
     # name faster-whisper fetches where the machine reaches its hub (e.g.

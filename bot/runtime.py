@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.conversation import Conversations
+from bot.receipts import ReceiptReader, ReceiptReading, default_reader
 from bot.services import PortalServices
 from bot.sms import SmsSender, sms_sender
 from bot.speech import Transcriber, open_listener
@@ -40,12 +41,15 @@ class Runtime:
     store: Store
     clock: Clock
     conversations: Conversations
+    receipts: ReceiptReading
 
     @classmethod
     async def open(cls, settings: Settings, sms: SmsSender | None = None,
-                   transcriber: Transcriber | None = None) -> Runtime:
+                   transcriber: Transcriber | None = None,
+                   reader: ReceiptReader | None = None) -> Runtime:
         """Everything a channel needs; `sms` replaces the provider the settings choose,
-        `transcriber` the speech model (none installed: voice notes are declined kindly)."""
+        `transcriber` the speech model (none installed: voice notes are declined kindly),
+        `reader` the receipt reader (nlu.receipts.read_receipt)."""
         settings.home.mkdir(parents=True, exist_ok=True)
         key, old_keys = settings.document_keys()
         store = await Store.open(settings.resolved_database_url, settings.home, key, old_keys)
@@ -56,11 +60,13 @@ class Runtime:
         engine = Engine([REIMBURSEMENT, DIRECT, DOCUMENTS],
                         support_contact=settings.support_contact,
                         service_levels=ServiceLevels(**settings.service_levels))
+        receipts = ReceiptReading(reader or default_reader(), settings.receipt_read_seconds)
         services = PortalServices(load_catalogue(), store, sms or sms_sender(settings),
-                                  clock.now)
+                                  clock.now, receipts)
         conversations = Conversations(store, engine, services, clock.now, clock.today,
                                       listener=open_listener(settings, transcriber))
-        return cls(settings, store, clock, conversations)
+        return cls(settings, store, clock, conversations, receipts)
 
     async def close(self) -> None:
+        self.receipts.close()
         await self.store.close()

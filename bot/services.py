@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable, Collection, Sequence
 from datetime import date, datetime
 
+from bot.receipts import ReceiptReading
 from bot.sms import SmsError, SmsSender
 from dialogs.services import (
     CodeChecked,
@@ -17,6 +18,7 @@ from dialogs.services import (
 )
 from dialogs.texts import t
 from nlu.catalogue import Catalogue
+from nlu.receipts import Receipt
 from portal import places
 from portal.models import (
     Facility,
@@ -25,6 +27,7 @@ from portal.models import (
     Request,
     RequestRow,
     RequestType,
+    SentExpense,
     StoredFile,
 )
 from portal.store import Store
@@ -35,11 +38,12 @@ log = logging.getLogger(__name__)
 
 class PortalServices:
     def __init__(self, catalogue: Catalogue, store: Store, sms: SmsSender,
-                 now: Callable[[], datetime]) -> None:
+                 now: Callable[[], datetime], receipts: ReceiptReading | None = None) -> None:
         self._catalogue = catalogue
         self._store = store
         self._sms = sms
         self._now = now
+        self._receipts = receipts
 
     def find_services(self, text: str, limit: int) -> list[ServiceMatch]:
         matches = self._catalogue.search(text, limit=limit)
@@ -54,6 +58,18 @@ class PortalServices:
         # Sealed, written and flushed to disk off the event loop: the flush takes
         # milliseconds on a busy disk, and every other conversation would wait for it.
         return await asyncio.to_thread(self._store.documents.put, data, mime_type, filename)
+
+    async def read_receipt(self, data: bytes, media_type: str) -> Receipt | None:
+        if self._receipts is None:
+            return None
+        return await self._receipts.read(data, media_type)
+
+    async def sent_expenses(self, customer_id: int, *, sha256: str, number: str | None,
+                            expense_date: date | None,
+                            issuer_vat: str | None) -> list[SentExpense]:
+        return await self._store.sent_expenses(customer_id, sha256=sha256, number=number,
+                                               expense_date=expense_date,
+                                               issuer_vat=issuer_vat)
 
     def resolve_place(self, text: str) -> Place | None:
         found = places.resolve_place(text)

@@ -50,8 +50,9 @@ class Router:
             ask_menu(turn)
             return
         if inbound.kind == "file":
-            turn.say(t("menu.file_without_request"))
-            ask_menu(turn)
+            # A receipt sent first: it opens a reimbursement and answers what it can.
+            await self._runner.start(turn, "rimborso", household, today, services, None,
+                                     file=inbound)
             return
         if inbound.kind != "text" or not inbound.text or len(inbound.text) > MAX_TEXT:
             turn.say(t("menu.greeting", name=household.customer.first_name))

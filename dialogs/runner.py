@@ -14,7 +14,7 @@ from dialogs.menu import ask_menu
 from dialogs.prefill import read_opening, said_date
 from dialogs.services import Services
 from dialogs.state import State
-from dialogs.steps import Accept, Context, Flow, Invalid, Option, Question, Stay, Step
+from dialogs.steps import Accept, Context, Early, Flow, Invalid, Option, Question, Stay, Step
 from dialogs.texts import label, t
 from dialogs.turn import MAX_TEXT, Turn
 from nlu.intents import Parsed
@@ -45,8 +45,9 @@ class FlowRunner:
 
     async def start(self, turn: Turn, name: str, household: Household, today: date,
                     services: Services, parsed: Parsed | None,
-                    given: dict[str, Any] | None = None) -> None:
-        """Opens a flow; what the sentence already said answers its first questions."""
+                    given: dict[str, Any] | None = None, file: Inbound | None = None) -> None:
+        """Opens a flow; what the sentence already said answers its first questions, a `file`
+        sent first (a receipt) is taken by the flow. A file it refuses opens nothing."""
         flow = self.flows.get(name)
         if flow is None:
             turn.say(t("menu.direct_not_yet"))
@@ -58,6 +59,17 @@ class FlowRunner:
         if flow.estimates:
             state.answers["claims"] = claims_json(await load_claims(services, household))
         turn.ctx = Context(household, today, state.answers, services, state.defaults, flow.name)
+        if file is not None:
+            early = await flow.early_file(turn.ctx, file) if flow.early_file else None
+            if not isinstance(early, Early):
+                state.reset()
+                turn.ctx = None
+                turn.say(early.message if early is not None else t("menu.file_without_request"))
+                ask_menu(turn)
+                return
+            self._take_early(turn, early)
+            await self.proceed(turn, flow)
+            return
         turn.say(t(flow.intro))
         if parsed is not None:
             state.answers.update(said_date(parsed, flow.name))
@@ -103,6 +115,30 @@ class FlowRunner:
             understood.append(step.describe(ctx, outcome.value))
         turn.say(refused)
         return understood
+
+    def _take_early(self, turn: Turn, early: Early) -> None:
+        ctx = turn.ctx
+        assert ctx is not None
+        apply(ctx, early.also)
+        typed = {k: v for k, v in early.typed.items() if k not in ctx.answers}
+        turn.state.prefill = {**typed, **turn.state.prefill}
+        turn.say(early.notice)
+
+    async def _early_file(self, turn: Turn, flow: Flow, step: Step, inbound: Inbound) -> bool:
+        """A file sent before its question: taken by the flow if it has a use for it now."""
+        ctx = turn.ctx
+        assert ctx is not None
+        if flow.early_file is None:
+            return False
+        early = await flow.early_file(ctx, inbound)
+        if early is None:
+            return False
+        if isinstance(early, Invalid):
+            self.invalid(turn, step, early)
+            return True
+        self._take_early(turn, early)
+        await self.proceed(turn, flow)
+        return True
 
     def resume(self, turn: Turn) -> None:
         """An empty event (a channel opened again): show where the conversation is."""
@@ -195,7 +231,8 @@ class FlowRunner:
                 self.ask_next(turn, fresh=False)
                 return
         elif inbound.kind == "file" and not step.accepts_files:
-            self.invalid(turn, step, Invalid(t("files.not_now")))
+            if not await self._early_file(turn, flow, step, inbound):
+                self.invalid(turn, step, Invalid(t("files.not_now")))
             return
         elif inbound.kind == "contact" or (inbound.kind == "location"
                                             and not step.accepts_locations):
@@ -244,9 +281,10 @@ class FlowRunner:
             state.implied.remove(step.name)
         apply(ctx, outcome.also)
         ctx.defaults.pop(step.name, None)
-        if step.name in state.trail:
-            state.trail.remove(step.name)
-        state.trail.append(step.name)
+        for name in (step.name, *outcome.answered):
+            if name in state.trail:
+                state.trail.remove(name)
+            state.trail.append(name)
         state.failures = 0
         turn.followup = outcome.followup or turn.followup
         for hook in self.on_accept:

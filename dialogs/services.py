@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from portal.models import Handoff, Request, RequestRow, RequestType, StoredFile
+from nlu.receipts import Receipt
+from portal.models import Handoff, Request, RequestRow, RequestType, SentExpense, StoredFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,16 @@ class Services(Protocol):
 
     async def store_file(self, data: bytes, mime_type: str, filename: str) -> StoredFile:
         """Keep a validated file; the same content is stored once."""
+
+    async def read_receipt(self, data: bytes, media_type: str) -> Receipt | None:
+        """What a receipt (a checked photo or PDF) says; None when it could not be read in
+        time or the reader failed: the conversation then asks."""
+
+    async def sent_expenses(self, customer_id: int, *, sha256: str, number: str | None,
+                            expense_date: date | None,
+                            issuer_vat: str | None) -> list[SentExpense]:
+        """The household's expense documents already sent that are the same receipt (the same
+        file, or the same number and day from the same issuer)."""
 
     def resolve_place(self, text: str) -> Place | None:
         """The comune a typed town name or CAP names."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
@@ -55,6 +55,8 @@ class Accept:
     followup: str | None = None
     # Places to show on a map after the notice (facilities found near a shared position).
     venues: tuple[Venue, ...] = ()
+    # Other steps answered with this one (in `also`), kept in the trail for «indietro».
+    answered: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,17 @@ class Invalid:
 
 
 Outcome = Accept | Stay | Invalid
+
+
+@dataclass(frozen=True, slots=True)
+class Early:
+    """A file a flow takes before asking for it (a receipt sent first): `also` sets answers,
+    `typed` answers questions not reached yet as if typed (what the opening sentence said comes
+    first), `notice` says what happened."""
+
+    notice: str = ""
+    also: dict[str, Any] = field(default_factory=dict)
+    typed: dict[str, str] = field(default_factory=dict)
 
 
 class Step(Protocol):
@@ -132,6 +145,9 @@ class BaseStep:
     help_text: str = ""
     # Answers of other steps that are forgotten with this one (they depend on it).
     clears: Sequence[str] = ()
+    # Field kinds whose corrections in words this step's own question takes ("l'importo è 95"
+    # where a receipt's reading is confirmed), instead of the acts layer's editor.
+    corrects: frozenset[str] = frozenset()
 
     def applies(self, ctx: Context) -> bool:
         return True
@@ -195,6 +211,8 @@ class Flow:
     # Whether the flow shows estimates (summary, policy choice): the household's use of its
     # yearly limits is read when it opens and kept with the answers ("claims").
     estimates: bool = False
+    # Takes a file sent before the flow asks for one (None: the flow has no use for it now).
+    early_file: Callable[[Context, Inbound], Awaitable[Early | Invalid | None]] | None = None
 
     def step(self, name: str) -> Step:
         return next(s for s in self.steps if s.name == name)

@@ -255,6 +255,7 @@ class DocumentDraft:
     amount: Decimal | None = None
     number: str | None = None
     issuer: str | None = None
+    issuer_vat: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,6 +370,7 @@ class Document:
     amount: Decimal | None = None
     number: str | None = None
     issuer: str | None = None
+    issuer_vat: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,6 +406,18 @@ class Request:
     # What the current status tells besides its name (missing documents, payment, reason,
     # authorisation): recorded with the latest history entry that set it.
     status_details: StatusDetails | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SentExpense:
+    """An expense document already sent in one of the household's requests that looks like a
+    new one: the very same file, or the same number and date (and issuer, when both say it)."""
+
+    request_number: str
+    expense_date: date | None
+    amount: Decimal | None
+    number: str | None
+    same_file: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -179,6 +179,7 @@ def document(row: Row[Any]) -> Document:
         amount=row.amount,
         number=row.number,
         issuer=row.issuer,
+        issuer_vat=row.issuer_vat,
     )
 
 
@@ -259,6 +260,7 @@ def document_values(request_id: int, draft: DocumentDraft) -> dict[str, Any]:
         "amount": draft.amount,
         "number": draft.number,
         "issuer": draft.issuer,
+        "issuer_vat": draft.issuer_vat,
         "sha256": draft.file.sha256,
         "mime_type": draft.file.mime_type,
         "size": draft.file.size,

@@ -207,7 +207,10 @@ documents = Table(
     Column("amount", Money),
     Column("number", String(64)),
     Column("issuer", String(200)),
-    Column("sha256", String(64), nullable=False),
+    # The issuer's partita IVA as read from the receipt: with number and date, what tells a
+    # receipt already sent in another request.
+    Column("issuer_vat", String(11)),
+    Column("sha256", String(64), nullable=False, index=True),
     Column("mime_type", String(100), nullable=False),
     Column("size", Integer, nullable=False),
     Column("filename", String(255), nullable=False),

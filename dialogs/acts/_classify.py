@@ -75,6 +75,8 @@ class Expectation:
     free_text: bool = False
     at_summary: bool = False
     people: tuple[str, ...] = ()
+    # Field kinds the pending question takes corrections of itself (a receipt's reading).
+    own: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +206,8 @@ def _correction_act(text: str, correction: Correction, expect: Expectation) -> A
     kind = correction.field or _kind_of_value(correction.value, expect)
     if kind is None:
         return None
+    if kind in expect.own and correction.item is None and not expect.at_summary:
+        return Act("answer", text=text)  # "l'importo è 95" where a receipt's reading is shown
     if kind != "notes" and correction.value:
         # "era per Luca, non per Marco", "90 euro, non 30": the new value, not the old one.
         value = _NOT_THE_OLD.sub("", correction.value).strip(" ,.;") or correction.value

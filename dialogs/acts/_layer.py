@@ -52,6 +52,7 @@ class ActsLayer:
             answered=answered_kinds(flow, ctx),
             free_text=kind in FREE_TEXT, at_summary=at_summary,
             people=tuple(m.first_name for m in household.members),
+            own=frozenset(getattr(step, "corrects", ())),
         )
 
     async def handle(self, turn: Turn, inbound: Inbound, household: Household, today: date,

@@ -11,7 +11,7 @@ from typing import Any
 from dialogs.events import Inbound
 from dialogs.steps import Context, Invalid
 from dialogs.texts import t
-from dialogs.uploads import UploadError, check_upload
+from dialogs.uploads import CheckedFile, UploadError, check_upload
 from nlu.dates import describe_date
 from nlu.money import format_amount
 from portal.models import Person, StoredFile
@@ -37,6 +37,12 @@ def person_aliases(ctx: Context, person: Person) -> tuple[str, ...]:
 async def store_upload(ctx: Context, inbound: Inbound) -> dict[str, Any] | Invalid:
     """Checks and keeps a received file: the file as an answer value, or why it was refused
     (not a readable photo or PDF, too big, or already attached to this draft)."""
+    kept = await keep_upload(ctx, inbound)
+    return kept if isinstance(kept, Invalid) else kept[0]
+
+
+async def keep_upload(ctx: Context, inbound: Inbound) -> tuple[dict[str, Any], CheckedFile] | Invalid:
+    """As `store_upload`, with the file as checked (its content, to be read)."""
     if inbound.file is None:
         return Invalid(t("files.expected"))
     try:
@@ -51,7 +57,7 @@ async def store_upload(ctx: Context, inbound: Inbound) -> dict[str, Any] | Inval
         "mime_type": stored.mime_type,
         "size": stored.size,
         "filename": stored.filename,
-    }
+    }, checked
 
 
 def stored_file(value: dict[str, Any]) -> StoredFile:

@@ -17,12 +17,14 @@ from portal import rows
 from portal.models import (
     Document,
     DocumentDraft,
+    DocumentKind,
     FollowUp,
     Request,
     RequestDraft,
     RequestRow,
     RequestStatus,
     RequestType,
+    SentExpense,
     StatusChange,
     StatusDetails,
 )
@@ -270,6 +272,11 @@ def set_status(
 _ROW_COLUMNS = (requests.c.id, requests.c.number, requests.c.type, requests.c.status,
                 requests.c.beneficiary_id, requests.c.created_at, requests.c.service_code,
                 requests.c.service_name)
+def _document_number(number: str | None) -> str:
+    """A receipt's number as compared: "FT 118/2026" and "ft118/2026" are the same."""
+    return "".join((number or "").split()).casefold()
+
+
 _BY_NUMBER = select(requests).where(requests.c.number == bindparam("number"))
 
 
@@ -474,6 +481,36 @@ class Requests(Database):
         async with self._write() as conn:
             await conn.run_sync(attach, number, documents_, by, now)
         return await self._request_or_fail(number)
+
+    async def sent_expenses(self, customer_id: int, *, sha256: str,
+                            number: str | None = None, expense_date: date | None = None,
+                            issuer_vat: str | None = None) -> list[SentExpense]:
+        """The household's expense documents already sent that are the same receipt: the same
+        file, or the same number on the same day from the same issuer (an issuer not known on
+        either side does not tell them apart). Oldest request first."""
+        same_day = (documents.c.expense_date == expense_date) if expense_date else None
+        query = (
+            select(requests.c.number.label("request_number"), documents.c.sha256,
+                   documents.c.expense_date, documents.c.amount, documents.c.number,
+                   documents.c.issuer_vat)
+            .join(requests, requests.c.id == documents.c.request_id)
+            .where(requests.c.customer_id == customer_id,
+                   documents.c.kind == DocumentKind.EXPENSE.value,
+                   or_(documents.c.sha256 == sha256, same_day) if same_day is not None
+                   else documents.c.sha256 == sha256)
+            .order_by(requests.c.created_at, documents.c.id)
+        )
+        found = await self._lanes.read(lambda conn: list(conn.execute(query)))
+        wanted = _document_number(number)
+        twins = []
+        for row in found:
+            same_file = row.sha256 == sha256
+            same_number = bool(wanted) and _document_number(row.number) == wanted and (
+                not issuer_vat or not row.issuer_vat or row.issuer_vat == issuer_vat)
+            if same_file or same_number:
+                twins.append(SentExpense(row.request_number, row.expense_date, row.amount,
+                                         row.number, same_file))
+        return twins
 
     async def _request_or_fail(self, number: str) -> Request:
         request = await self.get_request(number)

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.config import Settings
+from bot.receipts import ReceiptReader
 from bot.runtime import Runtime
 from bot.sms import SmsSender
 from portal.demo import load_demo
@@ -47,11 +48,15 @@ async def demo_home() -> Path:
 
 
 @asynccontextmanager
-async def demo_runtime(home: Path, today: date = TODAY,
-                       sms: SmsSender | None = None) -> AsyncIterator[Runtime]:
-    """The demo household and the facility network, as `medbot db init --demo` loads them."""
+async def demo_runtime(home: Path, today: date = TODAY, sms: SmsSender | None = None,
+                       reader: ReceiptReader | None = None,
+                       **settings: object) -> AsyncIterator[Runtime]:
+    """The demo household and the facility network, as `medbot db init --demo` loads them;
+    `reader` replaces the receipt reader, `settings` any other setting."""
     shutil.copytree(await demo_home(), home, dirs_exist_ok=True)
-    runtime = await Runtime.open(Settings(home=home, today=today, database_url=None), sms=sms)
+    runtime = await Runtime.open(
+        Settings(home=home, today=today, database_url=None, **settings),  # type: ignore[arg-type]
+        sms=sms, reader=reader)
     try:
         yield runtime
     finally:

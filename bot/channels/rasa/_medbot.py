@@ -31,7 +31,8 @@ class Medbot:
         runtime = await Runtime.open(self.settings)
         self._runtime = runtime
         self._services = PortalServices(load_catalogue(), runtime.store,
-                                        sms_sender(self.settings), runtime.clock.now)
+                                        sms_sender(self.settings), runtime.clock.now,
+                                        runtime.receipts)
         # No redirects, no proxies from the environment: the address checked is the one used.
         self._http = httpx.AsyncClient(follow_redirects=False, trust_env=False)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from dialogs.events import Reply
 from dialogs.flows.common import stored_file
@@ -34,6 +35,8 @@ from dialogs.flows.reimbursement.expenses import (
     ExpenseNumber,
 )
 from dialogs.flows.reimbursement.people import Authorisation, Payee, Year
+from dialogs.flows.reimbursement.reading import early_receipt
+from dialogs.flows.reimbursement.receipt import ExpenseRead, ExpenseSent
 from dialogs.flows.reimbursement.summary import summary_text
 from dialogs.steps import Context, Field, Flow, ItemList
 from dialogs.texts import t
@@ -64,7 +67,7 @@ def _finish(ctx: Context, draft_id: str) -> tuple[RequestDraft, Callable[[str], 
     documents = [
         DocumentDraft(kind=DocumentKind.EXPENSE, file=stored_file(e["file"]),
                       expense_date=date.fromisoformat(e["date"]), amount=Decimal(e["amount"]),
-                      number=e["number"] or None)
+                      number=e["number"] or None, **_issuer(e))
         for e in a.get("expenses", [])
     ]
     documents += [DocumentDraft(kind=DocumentKind(d["kind"]), file=stored_file(d["file"]))
@@ -100,6 +103,13 @@ def _finish(ctx: Context, draft_id: str) -> tuple[RequestDraft, Callable[[str], 
 
 
 
+def _issuer(expense: dict[str, Any]) -> dict[str, str | None]:
+    """Who issued a receipt, as read from it and confirmed: kept to recognise it if sent again."""
+    reading = (expense.get("reading") or {}) if expense.get("read_ok") else {}
+    return {"issuer": (reading.get("issuer") or "")[:200] or None,
+            "issuer_vat": reading.get("vat")}
+
+
 REIMBURSEMENT = Flow(
     name="rimborso",
     title="richiesta di rimborso",
@@ -117,7 +127,9 @@ REIMBURSEMENT = Flow(
         NewIban(),              # «Aggiungi IBAN» (or the payee has none on file)
         _contacts,              # email and IBAN confirmed: «Continua»
         ExpenseFile(),          # «Carica ora il documento di spesa», one at a time...
-        ExpenseDate(),          # ...with its date,
+        ExpenseSent(),          # (the same receipt already sent: added only if confirmed)
+        ExpenseRead(),          # what was read from it, confirmed or corrected in words,
+        ExpenseDate(),          # ...then what was not read: its date,
         ExpenseDateCheck(),     # (confirmed when it was not written in full)
         ExpenseAmount(),        # amount
         ExpenseNumber(),        # and number;
@@ -128,6 +140,8 @@ REIMBURSEMENT = Flow(
                  _notes)),      # «riepilogo»: edit any answer, then «Invia la richiesta»
     ),
     finish=_finish,
+    # A receipt sent before it is asked (even at the menu) is kept and read to fill the request.
+    early_file=early_receipt,
     # What can be corrected by saying it ("l'importo era 90", "anzi era per Luca").
     estimates=True,
     fields=(

@@ -7,9 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from dialogs.events import Inbound
-from dialogs.flows.common import show_amount, show_date, store_upload
+from dialogs.flows.common import show_amount, show_date
 from dialogs.flows.parts.answers import quote
 from dialogs.flows.parts.confirm import ConfirmDate
+from dialogs.flows.reimbursement.reading import take_receipt
 from dialogs.matching import normalise, yes_or_no
 from dialogs.steps import Accept, BaseStep, Context, Invalid, Option, Outcome, Question
 from dialogs.texts import t
@@ -19,8 +20,12 @@ from nlu.money import AmountError, format_amount, parse_amount
 DOCUMENT_NUMBER_MAX = 30
 
 
-_EXPENSE_FIELDS = ("exp_file", "exp_date", "exp_date_literal", "exp_date_ok", "exp_amount",
-                   "exp_number", "exp_more")
+EXPENSE_FIELDS = ("exp_file", "exp_reading", "exp_sent", "exp_sent_ok", "exp_read_ok",
+                  "exp_date", "exp_date_literal", "exp_date_ok", "exp_amount", "exp_number",
+                  "exp_more")
+# What a document keeps of the answers besides its file, date, amount and number (so reopening
+# it restores it exactly), under its name without "exp_".
+_KEPT = ("reading", "sent", "sent_ok", "read_ok")
 
 
 class _ExpenseStep(BaseStep):
@@ -46,6 +51,8 @@ class _ExpenseStep(BaseStep):
 class ExpenseFile(_ExpenseStep):
     name = "exp_file"
     accepts_files = True
+    # What was read from the file goes with it.
+    clears = ("exp_reading", "exp_sent", "exp_sent_ok", "exp_read_ok")
 
     def ask(self, ctx: Context) -> Question:
         if self._ordinal(ctx) == 1:
@@ -55,10 +62,12 @@ class ExpenseFile(_ExpenseStep):
     async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
         if inbound.file is None:
             return Invalid(t("reimbursement.expense.file_expected"))
-        stored = await store_upload(ctx, inbound)
-        if isinstance(stored, Invalid):
-            return stored
-        return Accept(stored, t("reimbursement.expense.file_received", n=self._ordinal(ctx)))
+        taken = await take_receipt(ctx, inbound)
+        if isinstance(taken, Invalid):
+            return taken
+        stored = taken.pop("exp_file")
+        return Accept(stored, t("reimbursement.expense.file_received", n=self._ordinal(ctx)),
+                      also=taken)
 
     def describe(self, ctx: Context, value: Any) -> str:
         return value["filename"]
@@ -209,7 +218,7 @@ class ExpenseMore(_ExpenseStep):
     edit_label = "Documenti di spesa"
 
     def ask(self, ctx: Context) -> Question:
-        current = _current_expense(ctx)
+        current = _current_expense(ctx.answers)
         return Question(
             t("reimbursement.expense.more_ask", n=self._ordinal(ctx),
               day=show_date(current["date"]), amount=show_amount(current["amount"])),
@@ -218,30 +227,22 @@ class ExpenseMore(_ExpenseStep):
         )
 
     async def answer(self, ctx: Context, inbound: Inbound, option: str | None) -> Outcome:
-        current = _current_expense(ctx)
-        expenses = [*ctx.get("expenses", []), current]
-        cleared: dict[str, Any] = {name: None for name in _EXPENSE_FIELDS}
         if inbound.file is not None:
             # The next receipt sent straight away: take it as the next document's file.
-            stored = await store_upload(ctx, inbound)
-            if isinstance(stored, Invalid):
-                return stored
+            _, also = close_expense(ctx, ctx.answers, "add")
+            expenses = also["expenses"]
+            # Read as the next document, with this one already in the list.
+            taken = await take_receipt(_with_answers(ctx, also), inbound)
+            if isinstance(taken, Invalid):
+                return taken
             return Accept("add", t("reimbursement.expense.file_received", n=len(expenses) + 1),
-                          also={**cleared, "expenses": expenses, "exp_file": stored})
+                          also={**also, **taken})
         if option is None and inbound.text:
             verdict = yes_or_no(inbound.text)
             option = None if verdict is None else ("add" if verdict else "done")
-        # Accepted, so «indietro» comes back here, but not kept (`cleared` forgets it): the
-        # question belongs to the document just moved into the list.
-        if option == "add":
-            return Accept("add", also={**cleared, "expenses": expenses})
-        if option == "done":
-            total = sum((Decimal(e["amount"]) for e in expenses), Decimal(0))
-            # Kept as the answer, so «indietro» from the questions after it comes back here.
-            return Accept("done", t("reimbursement.expense.done", count=len(expenses),
-                                    total=format_amount(total)),
-                          also={**cleared, "exp_more": "done", "expenses": expenses,
-                                "expenses_done": True})
+        if option in ("add", "done"):
+            notice, also = close_expense(ctx, ctx.answers, option)
+            return Accept(option, notice, also=also)
         return Invalid(t("reimbursement.expense.more_invalid"))
 
     def applies(self, ctx: Context) -> bool:
@@ -262,7 +263,7 @@ class ExpenseMore(_ExpenseStep):
         # Back to "another document?" from the next document: what it already has is kept as
         # the answers offered, and the previous document is reopened.
         if ctx.get("expenses") and not ctx.answers.get("expenses_done"):
-            for name in _EXPENSE_FIELDS:
+            for name in EXPENSE_FIELDS:
                 value = ctx.answers.pop(name, None)
                 if value is not None and name in ("exp_file", "exp_date", "exp_amount",
                                                   "exp_number"):
@@ -273,13 +274,37 @@ class ExpenseMore(_ExpenseStep):
         return t("reimbursement.expense.more_help")
 
 
-def _current_expense(ctx: Context) -> dict[str, Any]:
-    return {
-        "file": ctx.answers["exp_file"],
-        "date": ctx.answers["exp_date"],
-        "amount": ctx.answers["exp_amount"],
-        "number": ctx.answers["exp_number"],
+def close_expense(ctx: Context, answers: dict[str, Any],
+                  option: str) -> tuple[str, dict[str, Any]]:
+    """The document given in `answers` moved into the list: "add" to give another, "done" to
+    end the list. The notice and the answers to set."""
+    expenses = [*ctx.get("expenses", []), _current_expense(answers)]
+    cleared: dict[str, Any] = {name: None for name in EXPENSE_FIELDS}
+    if option == "add":
+        # Accepted, so «indietro» comes back here, but not kept (`cleared` forgets it): the
+        # question belongs to the document just moved into the list.
+        return "", {**cleared, "expenses": expenses}
+    total = sum((Decimal(e["amount"]) for e in expenses), Decimal(0))
+    # Kept as the answer, so «indietro» from the questions after it comes back here.
+    return (t("reimbursement.expense.done", count=len(expenses), total=format_amount(total)),
+            {**cleared, "exp_more": "done", "expenses": expenses, "expenses_done": True})
+
+
+def _with_answers(ctx: Context, also: dict[str, Any]) -> Context:
+    answers = {k: v for k, v in {**ctx.answers, **also}.items() if v is not None}
+    return Context(ctx.household, ctx.today, answers, ctx.services, ctx.defaults, ctx.flow)
+
+
+def _current_expense(answers: dict[str, Any]) -> dict[str, Any]:
+    current = {
+        "file": answers["exp_file"],
+        "date": answers["exp_date"],
+        "amount": answers["exp_amount"],
+        "number": answers["exp_number"],
         # kept so reopening the document restores it exactly
-        "date_literal": ctx.answers.get("exp_date_literal", True),
-        "date_ok": ctx.answers.get("exp_date_ok", True),
+        "date_literal": answers.get("exp_date_literal", True),
+        "date_ok": answers.get("exp_date_ok", True),
     }
+    current.update({k: answers[f"exp_{k}"] for k in _KEPT
+                    if answers.get(f"exp_{k}") is not None})
+    return current
