@@ -12,6 +12,7 @@ from dialogs.events import Inbound, IncomingFile
 from dialogs.flows import REIMBURSEMENT
 from dialogs.services import ServiceMatch
 from dialogs.state import State
+from nlu.receipts import Receipt
 from portal.models import (
     CatalogueKind,
     DocumentKind,
@@ -21,6 +22,7 @@ from portal.models import (
     Policy,
     Relation,
     Request,
+    SentExpense,
     StoredFile,
 )
 from tests.auxil import files
@@ -60,6 +62,12 @@ class FakeServices:
 
     async def list_requests(self, customer_id: int) -> list[Request]:
         return []  # no requests yet: nothing used of the yearly limits
+
+    async def read_receipt(self, data: bytes, media_type: str) -> Receipt | None:
+        return None  # nothing readable: the fields are asked
+
+    async def sent_expenses(self, customer_id: int, **found: object) -> list[SentExpense]:
+        return []
 
 
 class Driver:
@@ -150,10 +158,14 @@ async def test_commands_with_no_request_open(driver: Driver) -> None:
     assert driver.state.flow is None
 
 
-async def test_file_with_no_request_open(driver: Driver) -> None:
+async def test_file_with_no_request_open_starts_a_reimbursement(driver: Driver) -> None:
     await driver.send(Inbound(file=IncomingFile(files.jpeg(), "x.jpg")))
-    assert "nessuna richiesta aperta" in driver.text
-    assert driver.services.files == {}
+    # Kept as the receipt of a new reimbursement; what it could not tell is asked.
+    assert driver.state.flow == "rimborso"
+    assert "Ho ricevuto il documento di spesa" in driver.text
+    assert len(driver.services.files) == 1
+    assert driver.state.answers["exp_file"]["filename"] == "x.jpg"
+    assert driver.state.asked == "year"
 
 
 async def test_direct_services_are_not_offered_yet(driver: Driver) -> None:
