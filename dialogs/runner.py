@@ -76,6 +76,9 @@ class FlowRunner:
             opening = read_opening(parsed, flow.name, turn.opening, today, household)
             state.prefill = opening.typed
             turn.say(opening.recap)  # the recap says what the first questions took
+            if flow.early_file_hint and set(normalise(turn.opening).split()) & set(
+                    flow.early_file_words):
+                turn.say(t(flow.early_file_hint))
             await self._prefill(turn, flow)
             self.ask_next(turn, fresh=True)
             return
@@ -114,7 +117,9 @@ class FlowRunner:
             turn.state.trail.append(step.name)
             understood.append(step.describe(ctx, outcome.value))
         turn.say(refused)
-        return understood
+        # "Prima visita dermatologica" searched, then the entry picked: said once, as picked.
+        return [u for u, after in zip(understood, [*understood[1:], ""], strict=True)
+                if not after.casefold().startswith(u.casefold())]
 
     def _take_early(self, turn: Turn, early: Early) -> None:
         ctx = turn.ctx

@@ -213,6 +213,10 @@ class Flow:
     estimates: bool = False
     # Takes a file sent before the flow asks for one (None: the flow has no use for it now).
     early_file: Callable[[Context, Inbound], Awaitable[Early | Invalid | None]] | None = None
+    # Said when the opening message speaks of a file the flow takes early ("ti mando la
+    # fattura"): a key of the message catalogue, and the words that trigger it.
+    early_file_hint: str = ""
+    early_file_words: tuple[str, ...] = ()
 
     def step(self, name: str) -> Step:
         return next(s for s in self.steps if s.name == name)

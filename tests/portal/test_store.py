@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
@@ -405,3 +406,42 @@ async def test_change_status_appends_history(db: Store) -> None:
     ]
     with pytest.raises(NotFound):
         await db.change_status("00000000", "in_lavorazione", by="operatore")
+
+
+async def test_sent_expenses_finds_the_same_receipt_in_the_household(db: Store) -> None:
+    household = await db.household(await _mario(db))
+    draft = make_draft(db, household, key="dup-1")
+    [first] = draft.documents
+    invoice = dataclasses.replace(first, expense_date=date(2026, 3, 12), number="FT 118/2026",
+                                  issuer_vat="01234567897")
+    draft = dataclasses.replace(draft, documents=(invoice,))
+    result = await db.save_turn("console", "u", household.customer.id, {}, 0, draft, NOW)
+    number = result.request_number
+    customer = household.customer.id
+    sha = invoice.file.sha256
+    # The very same file.
+    [twin] = await db.sent_expenses(customer, sha256=sha)
+    assert (twin.request_number, twin.same_file, twin.number) == (number, True, "FT 118/2026")
+    # Another file with the same number (spaces and case aside), day and issuer.
+    [twin] = await db.sent_expenses(customer, sha256="0" * 64, number="ft118/2026",
+                                    expense_date=date(2026, 3, 12), issuer_vat="01234567897")
+    assert (twin.request_number, twin.same_file) == (number, False)
+    # An issuer not read on one side does not tell them apart.
+    assert len(await db.sent_expenses(customer, sha256="0" * 64, number="FT 118/2026",
+                                      expense_date=date(2026, 3, 12))) == 1
+    # Another issuer, another day, another number: not the same receipt.
+    assert await db.sent_expenses(customer, sha256="0" * 64, number="FT 118/2026",
+                                  expense_date=date(2026, 3, 12),
+                                  issuer_vat="09876543217") == []
+    assert await db.sent_expenses(customer, sha256="0" * 64, number="FT 118/2026",
+                                  expense_date=date(2026, 3, 13)) == []
+    assert await db.sent_expenses(customer, sha256="0" * 64, number="FT 119/2026",
+                                  expense_date=date(2026, 3, 12)) == []
+    # Another household's receipts are not looked at.
+    async with db.engine.begin() as conn:
+        other = new_id(await conn.execute(insert(persons).values(
+            relation=Relation.HOLDER.value, first_name="Giulia", last_name="Verdi",
+            birth_date=date(1980, 1, 1), fiscal_code="VRDGLI80A41H501X")))
+    assert await db.sent_expenses(other, sha256=sha) == []
+    request = await db.get_request(number)
+    assert request is not None and request.documents[0].issuer_vat == "01234567897"

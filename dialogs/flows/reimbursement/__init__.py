@@ -142,6 +142,8 @@ REIMBURSEMENT = Flow(
     finish=_finish,
     # A receipt sent before it is asked (even at the menu) is kept and read to fill the request.
     early_file=early_receipt,
+    early_file_hint="reimbursement.receipt.send_it",
+    early_file_words=("fattura", "fatture", "ricevuta", "ricevute", "scontrino", "scontrini"),
     # What can be corrected by saying it ("l'importo era 90", "anzi era per Luca").
     estimates=True,
     fields=(
