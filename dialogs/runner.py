@@ -118,8 +118,8 @@ class FlowRunner:
             understood.append(step.describe(ctx, outcome.value))
         turn.say(refused)
         # "Prima visita dermatologica" searched, then the entry picked: said once, as picked.
-        return [u for u, after in zip(understood, [*understood[1:], ""], strict=True)
-                if not after.casefold().startswith(u.casefold())]
+        return [u for i, u in enumerate(understood) if i + 1 == len(understood)
+                or not understood[i + 1].casefold().startswith(u.casefold())]
 
     def _take_early(self, turn: Turn, early: Early) -> None:
         ctx = turn.ctx
