@@ -47,6 +47,7 @@ async def _telegram(settings: Settings) -> None:
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     runtime = await Runtime.open(settings)
+    runtime.receipts.warm_up()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -96,6 +97,7 @@ async def _serve(settings: Settings, host: str, port: int) -> None:
                     loop.remove_signal_handler(sig)
 
     runtime = await Runtime.open(settings)
+    runtime.receipts.warm_up()
     try:
         try:
             features = default_features(runtime)

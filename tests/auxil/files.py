@@ -121,3 +121,47 @@ def huge_png(pixels: int = 42_000_000) -> bytes:
     out = io.BytesIO()
     Image.new("1", (side, side), 1).save(out, "PNG")
     return out.getvalue()
+
+
+def invoice_pdf(number: str = "118/2026", day: str = "12/03/2026",
+                lines: tuple[tuple[str, str], ...] = (("Prima visita dermatologica", "85,00"),),
+                total: str = "85,00", issuer: str = "Studio Dermatologico Bianchi",
+                vat: str = "01234560124", patient: str = "Marco Rossi",
+                patient_tax_code: str = "RSSMRC14P08H501C", pages: int = 1) -> bytes:
+    """An Italian medical invoice as a text-layer PDF (what a studio's software prints): the
+    issuer with its partita IVA, the number and date, the patient with the codice fiscale, the
+    services and the total; `pages` 2 puts the total on a second page."""
+    from fpdf import FPDF  # a test dependency: only tests write invoices
+
+    pdf = FPDF(format="A4")
+    pdf.add_font("DejaVu", "", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    pdf.add_font("DejaVu", "B", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 14)
+    pdf.cell(0, 8, issuer, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 10)
+    pdf.cell(0, 6, "Via Roma 12, 00184 Roma", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, f"P.IVA {vat}", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font("DejaVu", "B", 12)
+    pdf.cell(0, 8, f"Fattura n. {number} del {day}", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 10)
+    pdf.cell(0, 6, f"Paziente: {patient}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, f"Codice fiscale: {patient_tax_code}", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font("DejaVu", "B", 10)
+    pdf.cell(130, 7, "Descrizione")
+    pdf.cell(0, 7, "Importo", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 10)
+    for description, amount in lines:
+        pdf.cell(130, 7, description)
+        pdf.cell(0, 7, f"€ {amount}", new_x="LMARGIN", new_y="NEXT")
+    if pages > 1:
+        pdf.add_page()
+    pdf.ln(6)
+    pdf.cell(130, 7, "Operazione esente IVA art. 10 DPR 633/72")
+    pdf.ln(7)
+    pdf.set_font("DejaVu", "B", 11)
+    pdf.cell(130, 8, "Totale documento")
+    pdf.cell(0, 8, f"€ {total}", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())

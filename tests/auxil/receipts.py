@@ -13,7 +13,7 @@ from nlu.receipts import Found, Receipt, ServiceLine
 
 def receipt(day: date | None = date(2026, 3, 12), total: str | None = "85.00",
             number: str | None = "118/2026", issuer: str | None = "Studio Oculistico Bianchi",
-            vat: str | None = "01234567897", patient: str | None = None,
+            vat: str | None = "01234560124", patient: str | None = None,
             lines: tuple[tuple[str, str | None], ...] = (), confidence: float = 0.95,
             low: tuple[str, ...] = ()) -> Receipt:
     """A receipt as a reader finds it; the fields named in `low` read with low confidence."""

@@ -75,7 +75,7 @@ async def test_what_was_read_is_said_back_and_taken_with_yes(
     assert (document.expense_date, str(document.amount), document.number) == (
         date(2026, 3, 12), "85.00", "118/2026")
     assert document.issuer == "Studio Oculistico Bianchi"
-    assert document.issuer_vat == "01234567897"
+    assert document.issuer_vat == "01234560124"
 
 
 async def test_nothing_read_is_an_answer_until_confirmed(chat: EngineChat,
@@ -236,7 +236,7 @@ async def test_the_patient_of_another_member_is_said(chat: EngineChat, reader: S
 
 async def test_a_patient_outside_the_household_is_said(
         chat: EngineChat, reader: ScriptedReader, tmp_path: Path) -> None:
-    reader.next = receipt(patient="BNCGPP80A01H501U")
+    reader.next = receipt(patient="BNCGPP80A01H501E")
     await to_receipt(chat)
     turn = await chat.upload(photo(tmp_path))
     assert "non è quello di Marco Rossi né di un'altra persona" in turn.text
@@ -265,7 +265,7 @@ async def test_a_receipt_sent_in_another_request_is_asked_about(
     # Another issuer's receipt with the same number and day is not the same receipt.
     await chat.say("annulla")
     await chat.say("sì")
-    reader.next = receipt(vat="09876543217", issuer="Farmacia Verdi")
+    reader.next = receipt(vat="09876540122", issuer="Farmacia Verdi")
     await to_receipt(chat)
     turn = await chat.upload(photo(tmp_path, "Scontrino farmacia"))
     assert turn.step == "exp_read_ok", turn.text

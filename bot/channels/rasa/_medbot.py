@@ -29,6 +29,7 @@ class Medbot:
 
     async def open(self) -> None:
         runtime = await Runtime.open(self.settings)
+        runtime.receipts.warm_up()
         self._runtime = runtime
         self._services = PortalServices(load_catalogue(), runtime.store,
                                         sms_sender(self.settings), runtime.clock.now,
