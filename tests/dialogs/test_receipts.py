@@ -253,7 +253,7 @@ async def test_a_receipt_sent_in_another_request_is_asked_about(
     turn = await chat.upload(photo(tmp_path))
     assert turn.step == "exp_sent_ok"
     assert f"Questo file l'hai già mandato con la richiesta {first}" in turn.text
-    turn = await chat.tap("No, ne mando un altro")
+    turn = await chat.tap("No, non aggiungerlo")
     assert turn.step == "exp_file"
     # Another file of the same receipt (same number, day and issuer): said too.
     turn = await chat.upload(photo(tmp_path, "Foto della stessa fattura"))
