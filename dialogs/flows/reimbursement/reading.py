@@ -14,6 +14,7 @@ from dialogs.flows.parts.answers import and_list
 from dialogs.steps import Context, Early, Invalid
 from dialogs.texts import t
 from nlu.catalogue import CONFIDENT
+from nlu.language import babel_locale
 from nlu.receipts import Found, Receipt
 
 # A field read with at least this confidence is said back for a confirmation with the others;
@@ -120,10 +121,11 @@ def said_back(ctx: Context) -> str:
 
 
 def as_printed(day: str) -> str:
-    """A day as a receipt prints it, in words: "12 marzo 2026" (no weekday)."""
+    """A day as a receipt prints it, in words: "12 marzo 2026" (no weekday), in the turn's
+    language."""
     from babel.dates import format_date  # as nlu.dates: imported on first use
 
-    return format_date(date.fromisoformat(day), "d MMMM y", locale="it_IT")
+    return format_date(date.fromisoformat(day), "d MMMM y", locale=babel_locale())
 
 
 def warnings(ctx: Context) -> list[str]:
