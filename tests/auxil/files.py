@@ -165,3 +165,31 @@ def invoice_pdf(number: str = "118/2026", day: str = "12/03/2026",
     pdf.cell(130, 8, "Totale documento")
     pdf.cell(0, 8, f"€ {total}", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def invoice_photo(number: str = "118/2026", day: str = "12/03/2026",
+                  description: str = "Prima visita dermatologica", total: str = "85,00",
+                  issuer: str = "Studio Dermatologico Bianchi", vat: str = "01234560124",
+                  patient_tax_code: str = "RSSMRC14P08H501C", angle: float = 3.0) -> bytes:
+    """A phone photo of a printed invoice: the page slightly turned on a grey table, JPEG."""
+    from PIL import ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 30)
+    bold = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 34)
+    page = Image.new("RGB", (1240, 1400), "white")
+    draw = ImageDraw.Draw(page)
+    rows = [(issuer, bold), ("Via Roma 12, 00184 Roma", font), (f"P.IVA {vat}", font),
+            ("", font), (f"Fattura n. {number} del {day}", bold),
+            (f"Codice fiscale paziente: {patient_tax_code}", font), ("", font),
+            (f"{description}    € {total}", font), ("", font),
+            (f"Totale documento  € {total}", bold)]
+    y = 90
+    for text, face in rows:
+        draw.text((90, y), text, fill="black", font=face)
+        y += 70
+    table = Image.new("RGB", (1500, 1700), (120, 110, 100))
+    turned = page.rotate(angle, expand=True, fillcolor=(120, 110, 100))
+    table.paste(turned, (80, 80))
+    out = io.BytesIO()
+    table.save(out, "JPEG", quality=80)
+    return out.getvalue()

@@ -3,15 +3,28 @@ text-layer PDF invoices as a studio's software prints them, through the engine a
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
+
+import pytest
 
 from bot.runtime import Runtime
 from tests.auxil import files
 from tests.auxil.chat import EngineChat
+from tests.auxil.runtime import demo_runtime
+from tests.auxil.sms import RecordingSms
 
 LUCA = "RSSLCU05A20H501A"
 MARCO = "RSSMRC14P08H501C"
+
+
+@pytest.fixture
+async def runtime(tmp_path: Path, sms: RecordingSms) -> AsyncIterator[Runtime]:
+    """The real reader, with all the time it needs on a busy test machine (the first photo
+    loads the OCR models): what is tested is what it reads, not how fast."""
+    async with demo_runtime(tmp_path / "home", sms=sms, receipt_read_seconds=300) as runtime:
+        yield runtime
 
 
 def invoice(tmp_path: Path, name: str = "fattura.pdf", **fields: object) -> Path:
@@ -98,3 +111,14 @@ async def test_the_same_pdf_in_another_request_is_asked_about(chat: EngineChat,
     turn = await chat.upload(invoice(tmp_path, "ristampa.pdf", issuer="Studio Bianchi"))
     assert turn.step == "exp_sent_ok", turn.text
     assert "stesso numero (118/2026)" in turn.text
+
+
+async def test_a_phone_photo_sent_first_is_read(chat: EngineChat, tmp_path: Path) -> None:
+    """OCR (one photo: the model is loaded once, a second or two of CPU)."""
+    photo = files.write(tmp_path, "foto.jpg", files.invoice_photo())
+    turn = await chat.upload(photo)
+    assert turn.flow == "rimborso" and turn.step == "contacts", turn.text
+    assert "2026, Marco Rossi, Prima visita dermatologica/allergologica" in turn.text
+    turn = await chat.tap("Sì, continua")
+    assert ("Ho letto: documento n. 118/2026 del 12 marzo 2026, € 85,00, "
+            "Studio Dermatologico Bianchi.") in turn.text
