@@ -1,8 +1,8 @@
 """Receipts (issue 18): the issuer's partita IVA read from an expense document, and its content
 hash indexed, so a receipt already sent in another request of the household is recognised.
 
-Revision ID: 0007_receipts
-Revises: 0006_language
+Revision ID: 0008_receipts
+Revises: 0007_terms
 Create Date: 2026-12-02
 
 """
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_receipts"
-down_revision: str | Sequence[str] | None = "0006_language"
+revision: str = "0008_receipts"
+down_revision: str | Sequence[str] | None = "0007_terms"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
