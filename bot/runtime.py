@@ -15,7 +15,7 @@ from bot.speech import Transcriber, open_listener
 from dialogs.engine import Engine
 from dialogs.estimate import ServiceLevels
 from dialogs.flows import DIRECT, DOCUMENTS, REIMBURSEMENT
-from nlu.catalogue import load_catalogue
+from nlu.catalogue import load_catalogue, load_catalogue_in_background
 from portal.store import Store
 
 
@@ -46,10 +46,15 @@ class Runtime:
     @classmethod
     async def open(cls, settings: Settings, sms: SmsSender | None = None,
                    transcriber: Transcriber | None = None,
-                   reader: ReceiptReader | None = None) -> Runtime:
+                   reader: ReceiptReader | None = None, *,
+                   catalogue_now: bool = True) -> Runtime:
         """Everything a channel needs; `sms` replaces the provider the settings choose,
         `transcriber` the speech model (none installed: voice notes are declined kindly),
-        `reader` the receipt reader (nlu.receipts.read_receipt)."""
+        `reader` the receipt reader (nlu.receipts.read_receipt).
+
+        The catalogue is loaded in the background from now on (`catalogue_now`), or from
+        `warm_up()` for a program that answers first (the console's greeting); a turn that
+        searches it before the load is done waits for that load."""
         settings.home.mkdir(parents=True, exist_ok=True)
         key, old_keys = settings.document_keys()
         store = await Store.open(settings.resolved_database_url, settings.home, key, old_keys)
@@ -61,11 +66,17 @@ class Runtime:
                         support_contact=settings.support_contact,
                         service_levels=ServiceLevels(**settings.service_levels))
         receipts = ReceiptReading(reader or default_reader(), settings.receipt_read_seconds)
-        services = PortalServices(load_catalogue(), store, sms or sms_sender(settings),
-                                  clock.now, receipts)
+        services = PortalServices(load_catalogue, store, sms or sms_sender(settings), clock.now,
+                                  receipts)
+        if catalogue_now:
+            load_catalogue_in_background()
         conversations = Conversations(store, engine, services, clock.now, clock.today,
                                       listener=open_listener(settings, transcriber))
         return cls(settings, store, clock, conversations, receipts)
+
+    def warm_up(self) -> None:
+        """Loads what later turns need (the catalogue) in the background, once."""
+        load_catalogue_in_background()
 
     async def close(self) -> None:
         self.receipts.close()

@@ -37,13 +37,23 @@ log = logging.getLogger(__name__)
 
 
 class PortalServices:
-    def __init__(self, catalogue: Catalogue, store: Store, sms: SmsSender,
-                 now: Callable[[], datetime], receipts: ReceiptReading | None = None) -> None:
-        self._catalogue = catalogue
+    def __init__(self, catalogue: Catalogue | Callable[[], Catalogue], store: Store,
+                 sms: SmsSender, now: Callable[[], datetime],
+                 receipts: ReceiptReading | None = None) -> None:
+        """`catalogue`: the catalogue, or what loads it when a turn first searches it
+        (`nlu.catalogue.load_catalogue`), so that a start need not wait for it."""
+        self._catalogue_or_loader = catalogue
         self._store = store
         self._sms = sms
         self._now = now
         self._receipts = receipts
+
+    @property
+    def _catalogue(self) -> Catalogue:
+        if isinstance(self._catalogue_or_loader, Catalogue):
+            return self._catalogue_or_loader
+        self._catalogue_or_loader = self._catalogue_or_loader()
+        return self._catalogue_or_loader
 
     def find_services(self, text: str, limit: int) -> list[ServiceMatch]:
         matches = self._catalogue.search(text, limit=limit)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from typing import Protocol
-
-import httpx
+from typing import TYPE_CHECKING, Protocol
 
 from bot.config import Settings
+
+if TYPE_CHECKING:  # httpx is imported with the first SMS sent through a gateway
+    import httpx
 
 __all__ = ["ConsoleSms", "HttpSms", "SmsError", "SmsSender", "mask_phone", "sms_sender"]
 
@@ -49,6 +50,8 @@ class HttpSms:
         self._client = client
 
     async def send(self, to: str, text: str) -> None:
+        import httpx
+
         try:
             if self._client is not None:
                 response = await self._post(self._client, to, text)

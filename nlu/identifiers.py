@@ -8,20 +8,8 @@ from __future__ import annotations
 
 import re
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import extractOne
-from schwifty import IBAN
-from schwifty.exceptions import (
-    InvalidBBANChecksum,
-    InvalidChecksumDigits,
-    InvalidCountryCode,
-    InvalidLength,
-    InvalidStructure,
-    SchwiftyException,
-)
-from schwifty.registry import get_iban_spec
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, ValidationError
 from stdnum.exceptions import InvalidLength as InvalidNumberLength
 from stdnum.it import codicefiscale, iva
@@ -176,6 +164,18 @@ def parse_iban(text: str) -> str:
     country = iban[:2]
     if not country.isalpha():
         raise _error("iban_country_missing")
+    # schwifty's registry is loaded with the first IBAN, not at every start.
+    from schwifty import IBAN
+    from schwifty.exceptions import (
+        InvalidBBANChecksum,
+        InvalidChecksumDigits,
+        InvalidCountryCode,
+        InvalidLength,
+        InvalidStructure,
+        SchwiftyException,
+    )
+    from schwifty.registry import get_iban_spec
+
     try:
         spec = get_iban_spec(country)
     except (KeyError, SchwiftyException) as error:
@@ -263,6 +263,8 @@ def parse_email(text: str) -> str:
     suggestion = _provider_typo(domain.lower())
     if suggestion:
         raise _error("email_typo", suggestion=f"{local}@{suggestion}")
+    from email_validator import EmailNotValidError, validate_email  # with the first address
+
     try:
         return str(validate_email(address, check_deliverability=False).normalized)
     except EmailNotValidError as error:
@@ -288,6 +290,8 @@ def parse_mobile(text: str) -> str:
     typed = text.strip()
     if not re.search(r"\d", typed):
         raise _error("mobile_missing")
+    import phonenumbers  # its metadata loaded with the first number, not at every start
+
     try:
         number = phonenumbers.parse(typed, "IT")
     except phonenumbers.NumberParseException as error:
@@ -306,6 +310,8 @@ def parse_mobile(text: str) -> str:
 
 def format_mobile(number: str) -> str:
     """'+39 347 123 4567'."""
+    import phonenumbers
+
     parsed = phonenumbers.parse(number, "IT")
     return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
 

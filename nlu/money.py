@@ -7,8 +7,6 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from babel.numbers import format_currency
-
 from nlu.language import babel_locale
 from nlu.numbers import strip_accents, words_to_digits
 
@@ -199,6 +197,8 @@ def format_amount(amount: Decimal) -> str:
 # and a summary shows the same amounts turn after turn.
 @functools.lru_cache(maxsize=4096)
 def _formatted(amount: str, locale: str) -> str:
+    from babel.numbers import format_currency  # Babel's data with the first amount shown
+
     return format_currency(
         Decimal(amount), "EUR", format="¤ #,##0.00", locale=locale, currency_digits=False
     )

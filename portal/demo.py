@@ -6,10 +6,9 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from portal import rows
 from portal.models import StatusDetails
@@ -26,6 +25,10 @@ from portal.schema import (
     status_history,
 )
 from portal.store import Store, new_id
+
+if TYPE_CHECKING:  # the async layer is imported only by what uses it
+    from sqlalchemy.ext.asyncio import AsyncConnection
+
 
 __all__ = ["DEMO_DIR", "load_demo"]
 

@@ -16,9 +16,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from portal.models import StoredFile
 
 __all__ = [
@@ -200,6 +197,8 @@ class DocumentStore:
                                   if p.is_file() and _SHA256.fullmatch(p.name))
 
     def _seal(self, sha256: str, data: bytes) -> bytes:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # with the first document
+
         nonce = secrets.token_bytes(_NONCE)
         # The address is authenticated too: a file moved under another name won't open.
         sealed = AESGCM(self.keyring.current).encrypt(nonce, data, sha256.encode())
@@ -214,6 +213,9 @@ class DocumentStore:
         key = self.keyring.keys.get(key_id)
         if key is None:
             raise DocumentKeyError(f"document key {key_id.hex()} is not configured")
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         try:
             return AESGCM(key).decrypt(nonce, stored[head + _KEY_ID + _NONCE:], sha256.encode())
         except InvalidTag as exc:

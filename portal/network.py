@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from portal.schema import doctors, facilities, facility_services
 from portal.store import Store, new_id
@@ -21,6 +20,10 @@ _COLUMNS = (
     "code", "name", "kind", "smart_clinic", "town", "province", "istat", "cap", "address",
     "lat", "lon", "phone", "hours",
 )  # fmt: skip
+
+if TYPE_CHECKING:  # the async layer is imported only by what uses it
+    from sqlalchemy.ext.asyncio import AsyncConnection
+
 _ATTACHED_COLUMNS = ("istat", "phone", "hours")
 _DOCTOR_COLUMNS = ("title", "first_name", "last_name", "specialty")
 

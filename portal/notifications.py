@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from portal.schema import notification_preferences, notifications
+
+if TYPE_CHECKING:  # the async layer is imported only by what uses it
+    from sqlalchemy.ext.asyncio import AsyncConnection
+
 
 __all__ = [
     "CLAIM_FOR",

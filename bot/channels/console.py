@@ -119,6 +119,7 @@ async def run_jsonl(runtime: Runtime, customer: Person, stdin: TextIO, stdout: T
                 out["request_number"] = result.request_number
         stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
         stdout.flush()
+        runtime.warm_up()  # once the first answer is out: what later turns need
 
 
 async def run_interactive(
@@ -134,6 +135,7 @@ async def run_interactive(
     result = await conversations.handle(CHANNEL, customer.fiscal_code, customer.id,
                                         Inbound())
     choices = _show(result, write, _downloads(runtime))
+    runtime.warm_up()
     loop = asyncio.get_running_loop()
     while True:
         try:

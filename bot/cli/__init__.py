@@ -1,56 +1,68 @@
-"""The `medbot` command line: one click group per area, each in its own module."""
+"""The `medbot` command line: one click group per area, each in its own module.
+
+A command's module is imported only when that command runs: `medbot chat` does not load the
+benchmarks, Babel's calendars or the Telegram channel (issue 14, the start's imports).
+"""
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
-# Each area module defines its own group and attaches its `eval` and `bench`
-# subcommands to the shared groups, so areas never edit each other's files.
-from bot.cli import (
-    bench_start,  # noqa: F401
-    bench_turns,  # noqa: F401
-    catalogue,
-    chat,
-    db,
-    dialogue,  # noqa: F401
-    documents,
-    estimate,
-    intents,  # noqa: F401
-    nlu,
-    operators,
-    rasa,
-    reminders,
-    requests,
-    voice,  # noqa: F401
+__all__ = ["AREAS", "COMMANDS", "main"]
+
+# Each command: the module and the name of its click object.
+COMMANDS = {
+    "catalogue": ("bot.cli.catalogue", "catalogue_group"),
+    "chat": ("bot.cli.chat", "chat_command"),
+    "db": ("bot.cli.db", "db_group"),
+    "documents": ("bot.cli.documents", "documents_group"),
+    "estimate": ("bot.cli.estimate", "estimate_command"),
+    "facilities": ("bot.cli.facilities", "facilities_group"),
+    "nlu": ("bot.cli.nlu", "nlu_group"),
+    "operators": ("bot.cli.operators", "operators_group"),
+    "rasa-actions": ("bot.cli.rasa", "rasa_actions_command"),
+    "requests": ("bot.cli.requests", "requests_group"),
+    "reminders": ("bot.cli.reminders", "reminders_group"),
+    "telegram": ("bot.cli.telegram", "telegram_command"),
+    "serve": ("bot.cli.telegram", "serve_command"),
+    "link": ("bot.cli.telegram", "link_group"),
+    "eval": ("bot.cli.groups", "eval_group"),
+    "bench": ("bot.cli.groups", "bench_group"),
+}
+# Area modules attach their own subcommands to groups they share (`eval`, `bench`, `nlu`),
+# so areas never edit each other's files: a shared group is whole once all are imported.
+AREAS = (
+    "bot.cli.bench_start",
+    "bot.cli.bench_turns",
+    "bot.cli.catalogue",
+    "bot.cli.dialogue",
+    "bot.cli.intents",
+    "bot.cli.nlu",
+    "bot.cli.telegram",
+    "bot.cli.voice",
 )
-from bot.cli.facilities import facilities_group
-from bot.cli.groups import bench_group, eval_group
-from bot.cli.telegram import link_group, serve_command, telegram_command
-
-__all__ = ["main"]
+SHARED = frozenset({"eval", "bench", "nlu"})
 
 
-@click.group()
+class _LazyGroup(click.Group):
+    """Lists every command, imports only the one asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        if cmd_name in SHARED:
+            for area in AREAS:
+                importlib.import_module(area)
+        module, name = COMMANDS[cmd_name]
+        command: click.Command = getattr(importlib.import_module(module), name)
+        return command
+
+
+@click.group(cls=_LazyGroup)
 def main() -> None:
     """medbot: richieste di prestazioni mediche in chat."""
-
-
-for _command in (
-    catalogue.catalogue_group,
-    chat.chat_command,
-    db.db_group,
-    documents.documents_group,
-    estimate.estimate_command,
-    facilities_group,
-    nlu.nlu_group,
-    operators.operators_group,
-    rasa.rasa_actions_command,
-    requests.requests_group,
-    reminders.reminders_group,
-    telegram_command,
-    serve_command,
-    link_group,
-    eval_group,
-    bench_group,
-):
-    main.add_command(_command)

@@ -35,7 +35,8 @@ async def _chat(fiscal_code: str | None, jsonl: bool) -> None:
         cf = parse_fiscal_code(fiscal_code or settings.console_customer)
     except IdentifierError as exc:
         raise click.BadParameter(str(exc), param_hint="--customer") from exc
-    runtime = await Runtime.open(settings)
+    # The catalogue is loaded after the first answer (Runtime.warm_up): a greeting needs none.
+    runtime = await Runtime.open(settings, catalogue_now=False)
     try:
         customer = await runtime.store.customer_by_fiscal_code(cf)
         if customer is None:

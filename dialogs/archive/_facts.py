@@ -10,12 +10,11 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from babel.dates import format_date
-
 from dialogs.archive._format import (
     ROME,
     day,
     deductions_taken,
+    format_date,
     iban_end,
     missing_list,
     missing_verb,

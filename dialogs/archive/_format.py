@@ -8,8 +8,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
-
 from dialogs.archive._query import ArchiveQuery
 from dialogs.archive._texts import t
 from nlu.language import babel_locale
@@ -21,6 +19,7 @@ __all__ = [
     "deductions_taken",
     "describe_filters",
     "document_label",
+    "format_date",
     "iban_end",
     "listing",
     "missing_list",
@@ -31,6 +30,14 @@ __all__ = [
     "request_day",
     "status_word",
 ]
+
+
+def format_date(day: date, pattern: str, locale: str) -> str:
+    """Babel's format_date; its calendars are loaded with the first date shown, not at start."""
+    from babel.dates import format_date as babel_format_date
+
+    return str(babel_format_date(day, pattern, locale=locale))
+
 
 ROME = ZoneInfo("Europe/Rome")
 

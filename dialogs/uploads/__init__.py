@@ -10,10 +10,8 @@ from dataclasses import dataclass
 from dialogs.events import IncomingFile
 from dialogs.texts import t
 from dialogs.uploads._errors import UploadError
-from dialogs.uploads._images import check_image
 from dialogs.uploads._limits import MAX_BYTES, MAX_PAGES, MAX_PIXELS
 from dialogs.uploads._names import safe_filename
-from dialogs.uploads._pdfs import check_pdf
 
 __all__ = [
     "MAX_BYTES",
@@ -25,6 +23,21 @@ __all__ = [
     "precheck_upload",
     "safe_filename",
 ]
+
+# Pillow and pypdf are imported with the first file that needs them, not at every start.
+def check_pdf(data: bytes) -> None:
+    """Refuses a PDF that is broken, active or over budget (dialogs.uploads._pdfs)."""
+    from dialogs.uploads._pdfs import check_pdf as check
+
+    check(data)
+
+
+def check_image(data: bytes, mime_type: str) -> bytes:
+    """The image checked and cleaned (dialogs.uploads._images)."""
+    from dialogs.uploads._images import check_image as check
+
+    return check(data, mime_type)
+
 
 _EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
 

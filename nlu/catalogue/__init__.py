@@ -1,6 +1,12 @@
 """Service catalogue matching: what customers type from a prescription, to catalogue codes."""
 
-from nlu.catalogue.catalogue import Catalogue, assess, load_catalogue, search
+from nlu.catalogue.catalogue import (
+    Catalogue,
+    assess,
+    load_catalogue,
+    load_catalogue_in_background,
+    search,
+)
 from nlu.catalogue.confidence import CONFIDENT, Assessment, not_a_service
 from nlu.catalogue.families import Family, closest_family
 from nlu.catalogue.models import Entry, Match
@@ -16,6 +22,7 @@ __all__ = [
     "assess",
     "closest_family",
     "load_catalogue",
+    "load_catalogue_in_background",
     "not_a_service",
     "search",
     "several",

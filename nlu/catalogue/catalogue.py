@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import bisect
+import gc
+import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
@@ -295,18 +297,39 @@ def _word_frequencies(records: Sequence[Record], analyser: Analyser) -> Counter[
     return counts
 
 
+# A load started in the background and a turn that needs the catalogue share one load.
+_DEFAULT_LOCK = threading.Lock()
+_background: threading.Thread | None = None
+
+
 @lru_cache(maxsize=1)
 def _default_catalogue() -> Catalogue:
     # Built once per data and code, then loaded from the cache file (nlu.catalogue.cache).
-    return cached("catalogue", DEFAULT_DATA_DIR,
-                  lambda: Catalogue.from_directory(DEFAULT_DATA_DIR))
+    catalogue = cached("catalogue", DEFAULT_DATA_DIR,
+                       lambda: Catalogue.from_directory(DEFAULT_DATA_DIR))
+    # It lives as long as the process: its ~180,000 objects are kept out of the cycle
+    # collector's scans, which otherwise cost ~0.1-0.3 s at each full collection.
+    gc.freeze()
+    return catalogue
 
 
 def load_catalogue(data_dir: Path | None = None) -> Catalogue:
     """The catalogue of ``data_dir``; the default one (the repo's data/catalogue) is built once."""
     if data_dir is None or Path(data_dir).resolve() == DEFAULT_DATA_DIR:
-        return _default_catalogue()
+        with _DEFAULT_LOCK:
+            return _default_catalogue()
     return Catalogue.from_directory(Path(data_dir))
+
+
+def load_catalogue_in_background() -> None:
+    """Starts loading the default catalogue in a thread of its own, once; whoever needs it
+    meanwhile waits for that load instead of starting another. For a program that can answer
+    first and search later (a chat's greeting needs no catalogue)."""
+    global _background
+    if _background is None:
+        _background = threading.Thread(target=load_catalogue, name="medbot-catalogue",
+                                       daemon=True)
+        _background.start()
 
 
 def search(text: str, kind: str | None = None, limit: int = 5) -> list[Match]:

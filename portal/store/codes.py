@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from portal.schema import verification_codes, verification_sends
 from portal.store.database import Database, utc
@@ -31,6 +30,10 @@ from portal.verification import (
     new_salt,
     normalise_code,
 )
+
+if TYPE_CHECKING:  # the async layer is imported only by what uses it
+    from sqlalchemy.ext.asyncio import AsyncConnection
+
 
 __all__ = ["Codes"]
 

@@ -8,17 +8,19 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, CursorResult, Engine, make_url
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from portal.documents import DocumentStore, Keyring, private_dir
 from portal.store.lanes import LOCK_RETRIES, AsyncLanes, Lanes, SqliteLanes, is_lock_error
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 __all__ = ["ROME", "Database", "NotFound", "StaleConversation", "new_id"]
 
@@ -111,23 +113,36 @@ class Database:
         # Plain "postgresql://" or "sqlite://" URLs get the async driver the store needs.
         if parsed.drivername in ASYNC_DRIVERS:
             parsed = parsed.set(drivername=ASYNC_DRIVERS[parsed.drivername])
-        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        self._url = parsed
+        self.backend = parsed.get_backend_name()
+        on_disk = self.backend == "sqlite" and parsed.database not in (None, "", ":memory:")
+        if on_disk:
             _private_sqlite(Path(parsed.database))
-        # Statements that fail are logged without their parameters (names, phones, states).
-        self.engine: AsyncEngine = create_async_engine(parsed, hide_parameters=True)
+        self._engine: AsyncEngine | None = None
         # Households read for turns, by customer: (when read, household); see People.
         self._households: dict[int, tuple[float, Any]] = {}
         self._lanes: Lanes
-        if self.engine.dialect.name == "sqlite":
-            _sqlite_pragmas(self.engine.sync_engine)
-        if self.engine.dialect.name == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            # The turn's path: synchronous Core on connections of its own (portal.store.lanes).
+        if on_disk:
+            # The turn's path: synchronous Core on connections of its own (portal.store.lanes);
+            # the async engine (and SQLAlchemy's asyncio layer) only once something uses it.
             sync_engine = create_engine(parsed.set(drivername="sqlite+pysqlite"), poolclass=NullPool,
                                         hide_parameters=True)
             _sqlite_pragmas(sync_engine)
             self._lanes = SqliteLanes(sync_engine)
         else:
             self._lanes = AsyncLanes(self.engine)
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The async engine, made at first use."""
+        if self._engine is None:
+            from sqlalchemy.ext.asyncio import create_async_engine
+
+            # Statements that fail are logged without their parameters (names, phones, states).
+            self._engine = create_async_engine(self._url, hide_parameters=True)
+            if self.backend == "sqlite":
+                _sqlite_pragmas(self._engine.sync_engine)
+        return self._engine
 
     @classmethod
     async def open(cls, url: str, home: Path, document_key: str | None = None,
@@ -136,7 +151,8 @@ class Database:
 
     async def close(self) -> None:
         await self._lanes.close()
-        await self.engine.dispose()
+        if self._engine is not None:
+            await self._engine.dispose()
 
     async def __aenter__(self) -> Self:
         return self

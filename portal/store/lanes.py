@@ -25,11 +25,14 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.ext.asyncio import AsyncEngine
+
+if TYPE_CHECKING:  # the async layer is imported only by what uses it
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
 
 __all__ = ["AsyncLanes", "Lanes", "SqliteLanes", "is_lock_error", "run_batch"]
 
