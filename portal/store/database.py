@@ -27,6 +27,11 @@ __all__ = ["ROME", "Database", "NotFound", "StaleConversation", "new_id"]
 # The insurer's calendar: request numbers and date filters follow Italian days and years.
 ROME = ZoneInfo("Europe/Rome")
 ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+# PostgreSQL connections kept open: each concurrent turn's read takes one for a round trip,
+# and a batch of writes one. With SQLAlchemy's default (5, and 10 more closed again on
+# return) 32 customers queued for connections and reconnected all the time. The server's
+# max_connections (100 by default) must leave room for every replica's pool.
+POSTGRES_POOL = {"pool_size": 20, "max_overflow": 10}
 
 
 class StaleConversation(Exception):
@@ -139,7 +144,8 @@ class Database:
             from sqlalchemy.ext.asyncio import create_async_engine
 
             # Statements that fail are logged without their parameters (names, phones, states).
-            self._engine = create_async_engine(self._url, hide_parameters=True)
+            pool = POSTGRES_POOL if self.backend == "postgresql" else {}
+            self._engine = create_async_engine(self._url, hide_parameters=True, **pool)
             if self.backend == "sqlite":
                 _sqlite_pragmas(self._engine.sync_engine)
         return self._engine
@@ -160,9 +166,15 @@ class Database:
     async def __aexit__(self, *_exc: object) -> None:
         await self.close()
 
-    def _read(self) -> Any:
-        """A connection for queries (`async with self._read() as conn`)."""
-        return self.engine.connect()
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for queries (`async with self._read() as conn`). On PostgreSQL each
+        query runs alone, without the BEGIN and ROLLBACK round trips around it: at READ
+        COMMITTED every statement has its own snapshot either way."""
+        async with self.engine.connect() as conn:
+            if self.backend == "postgresql":
+                await conn.execution_options(isolation_level="AUTOCOMMIT")
+            yield conn
 
     @asynccontextmanager
     async def _write(self) -> AsyncIterator[AsyncConnection]:

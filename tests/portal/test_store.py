@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.models import CatalogueKind, Relation, RequestStatus
@@ -166,6 +166,47 @@ async def test_concurrent_turns_one_wins(db: Store) -> None:
     )
     assert sum(1 for r in results if not isinstance(r, BaseException)) == 1
     assert all(isinstance(r, StaleConversation) for r in results if isinstance(r, BaseException))
+
+
+async def test_concurrent_turns_share_transactions_and_a_failing_one_fails_alone(
+        db: Store) -> None:
+    """Turns saved together are grouped (portal.store.lanes): fewer commits than turns;
+    a stale turn and a first turn for an unknown customer are refused without undoing the
+    others, and each of the others is applied exactly once."""
+    household = await db.household(await _mario(db))
+    customer = household.customer.id
+    await db.save_turn("console", "stale", customer, {"n": 1}, 0, now=NOW)
+    commits = []
+    lanes = db._lanes  # noqa: SLF001 - the engine the turns' writes run on
+    sync_engine = getattr(lanes, "_engine", None)
+    sync_engine = sync_engine.sync_engine if hasattr(sync_engine, "sync_engine") else sync_engine
+    listen = (sync_engine, "commit", lambda _conn: commits.append(1))
+    event.listen(*listen)
+    try:
+        turns = [db.save_turn("console", f"c{i}", customer, {"n": i}, 0, now=NOW)
+                 for i in range(12)]
+        turns.append(db.save_turn("console", "stale", customer, {"n": 2}, 0, now=NOW))
+        turns.append(db.save_turn("console", "nobody", 999_999, {"n": 3}, 0, now=NOW))
+        turns.append(db.save_turn("console", "c-submit", customer, {}, 0,
+                                  make_draft(db, household, key="grouped"), NOW))
+        outcomes = await asyncio.gather(*turns, return_exceptions=True)
+    finally:
+        event.remove(*listen)
+    assert isinstance(outcomes[12], StaleConversation)
+    assert isinstance(outcomes[13], IntegrityError)  # no such customer
+    assert all(getattr(o, "version", None) == 1 for o in outcomes[:12] + outcomes[14:])
+    assert 1 <= len(commits) < len(turns)
+    for i in range(12):
+        record = await db.load_conversation("console", f"c{i}")
+        assert record is not None and (record.state, record.version) == ({"n": i}, 1)
+    stale = await db.load_conversation("console", "stale")
+    assert stale is not None and stale.state == {"n": 1}
+    assert await db.load_conversation("console", "nobody") is None
+    number = outcomes[14].request_number  # type: ignore[union-attr]
+    assert number is not None and await db.get_request(number) is not None
+    async with db.engine.connect() as conn:  # submitted once, not once per attempt
+        assert await conn.scalar(select(func.count()).select_from(requests).where(
+            requests.c.submission_key == "grouped")) == 1
 
 
 async def test_channels_and_users_are_separate(db: Store) -> None:
