@@ -6,9 +6,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from babel.dates import format_date as babel_date
-from babel.numbers import format_decimal
-
 from dialogs.estimate._texts import t
 from nlu.language import babel_locale
 from nlu.money import format_amount
@@ -20,6 +17,8 @@ __all__ = ["direct_cost", "explain", "limits_text", "percent", "terms_text"]
 
 def percent(value: Decimal) -> str:
     """20 -> "20", 12.5 -> "12,5" (in the turn's language)."""
+    from babel.numbers import format_decimal  # Babel's data with the first figure shown
+
     return format_decimal(value.normalize(), locale=babel_locale())
 
 
@@ -114,4 +113,6 @@ def direct_cost(terms: Terms | None, *, short: bool = False) -> str:
 
 def format_date(value: date) -> str:
     """24 novembre 2026, in the turn's language."""
+    from babel.dates import format_date as babel_date  # not at every start
+
     return str(babel_date(value, "d MMMM y", locale=babel_locale()))
