@@ -3,6 +3,7 @@ where it matters, and confirmed before it becomes data or when the recogniser do
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from datetime import date
 
@@ -17,7 +18,7 @@ from dialogs.turn import Turn
 from nlu.intents import parse
 from portal.models import Household
 
-__all__ = ["HEARD", "Listening"]
+__all__ = ["HEARD", "Listening", "spoken_command"]
 
 # State.pending while the customer confirms what a voice note said (State.held["text"]).
 HEARD = "heard"
@@ -60,6 +61,13 @@ class Listening:
             else:
                 turn.say(t("voice.unsure_pending", text=text))
                 turn.flush()
+            return
+        command = spoken_command(text)
+        if command is not None:
+            # Obeyed even when doubted: cancelling and starting over are confirmed by the
+            # engine, going back is undone by answering again.
+            turn.say(t("voice.heard", text=text))
+            await dispatch(turn, Inbound(text=command))
             return
         if heard.sure and not self._becomes_data(turn, text, household, today):
             turn.say(t("voice.heard", text=text))
@@ -114,6 +122,29 @@ class Listening:
             ask_menu(turn)
         else:
             self._runner.ask_next(turn, fresh=fresh)
+
+
+# Commands that are safe to obey from a doubtful note (see Listening.heard).
+_SAFE_COMMANDS = {"cancel", "back", "restart"}
+_CLAUSE = re.compile(r"[,;.!?]+")
+# Words around a command that the recogniser made up of a hesitation ("L'assaperneve,
+# annulla tutto"): a clause this short next to a command does not make it something else.
+_STRAY_WORDS = 2
+
+
+def spoken_command(text: str) -> str | None:
+    """The words of a navigation command said in a note, with what surrounds it misheard:
+    «lascia perdere, annulla tutto» and «L'assaperneve, annulla tutto» are «annulla tutto»."""
+    if command_of(text) in _SAFE_COMMANDS:
+        return text
+    clauses = [c.strip() for c in _CLAUSE.split(text) if c.strip()]
+    said = [(c, command_of(c)) for c in clauses]
+    commands = {k for _, k in said if k is not None}
+    if len(commands) != 1 or not commands <= _SAFE_COMMANDS:
+        return None
+    if any(k is None and len(normalise(c).split()) > _STRAY_WORDS for c, k in said):
+        return None
+    return next(c for c, k in said if k is not None)
 
 
 def _short(text: str) -> bool:

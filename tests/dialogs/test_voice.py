@@ -10,6 +10,7 @@ import pytest
 
 from bot.runtime import Runtime
 from dialogs.events import Inbound, IncomingVoice
+from dialogs.voice import spoken_command
 from tests.auxil.chat import EngineChat, Turn
 from tests.auxil.files import png
 from tests.auxil.runtime import MARIO, demo_runtime
@@ -154,4 +155,25 @@ async def test_without_a_speech_model_the_bot_asks_to_write(runtime: Runtime,
     await chat.say("rimborso")
     turn = await speak(chat, "2026")
     assert "non riesco ancora ad ascoltare i messaggi vocali" in turn.text.lower()
+    assert turn.step == "year"
+
+
+@pytest.mark.parametrize(("said", "command"), [
+    ("L'assaperneve, annulla tutto.", "annulla tutto"),
+    ("lascia perdere, annulla tutto", "lascia perdere, annulla tutto"),
+    ("Ehm, torna indietro.", "torna indietro"),
+    ("ricomincia da capo", "ricomincia da capo"),
+    ("la visita di Luca del 12 marzo, annulla", None),  # more than a stray word or two
+    ("annulla, torna indietro", None),  # two different commands: asked, not guessed
+    ("operatore", None),  # not a navigation command to obey unasked
+])
+def test_a_command_among_misheard_words(said: str, command: str | None) -> None:
+    assert spoken_command(said) == command
+
+
+async def test_a_doubted_cancel_is_still_confirmed_by_the_engine(chat: EngineChat) -> None:
+    await chat.say("rimborso")
+    turn = await speak(chat, "L'assaperneve, annulla tutto.", sure=False)
+    assert turn.step == "confirm_cancel"
+    turn = await chat.tap("No, continua")
     assert turn.step == "year"
