@@ -164,24 +164,41 @@ def _marker(words: str) -> str:
     modal = _MODAL.match(words)
     if modal and any(words[modal.end():].startswith(v + " ") or words[modal.end():] == v
                      for v in _CHANGE_VERBS):
-        verb = next(v for v in sorted(_CHANGE_VERBS, key=len, reverse=True)
-                    if words[modal.end():].startswith(v))
+        verb = next(v for v in _LONGEST_VERBS_FIRST if words[modal.end():].startswith(v))
         return words[:modal.end()] + verb
-    for marker in sorted(_MARKERS, key=len, reverse=True):
+    for marker in _LONGEST_MARKERS_FIRST:
         if words == marker or words.startswith(marker + " "):
             return marker
     return ""
 
 
+# Sorted and compiled once (they were on every call): the longest first, so that "no
+# aspetta" wins over "no" and "scusami" over "scusa".
+_LONGEST_MARKERS_FIRST = tuple(sorted(_MARKERS, key=len, reverse=True))
+_LONGEST_VERBS_FIRST = tuple(sorted(_CHANGE_VERBS, key=len, reverse=True))
+_NOUNS = "|".join(_ITEM_NOUNS)
+_ORDINAL_WORDS = "|".join(_ORDINALS)
+_ITEM_PATTERNS = tuple(re.compile(pattern) for pattern in (
+    rf"(?:(?:del|della|dello|nel|nella|il|la|lo|l|sul|sulla)\s+)?({_ORDINAL_WORDS})\s+"
+    rf"(?:{_NOUNS})(?:\s+di spesa)?",
+    rf"(?:(?:del|della|dello|nel|nella|il|la|lo|l|sul|sulla)\s+)?(?:{_NOUNS})"
+    r"(?:\s+di spesa|\s+medic[oaie]|\s+fiscale)?\s+(?:n\s+|numero\s+)?(\d{1,2})\b",
+    rf"(?:del|della|dello|dell|nel|nella|sul|sulla)\s+({_ORDINAL_WORDS})\b",
+))
+# Each field's names as whole words, compiled once: most answers are looked at for a
+# correction, and building some forty patterns each time cost more than searching them.
+_FIELD_PATTERNS = tuple((kind, re.compile(rf"(?<!\w){re.escape(name)}(?!\w)"))
+                        for kind, names in FIELD_WORDS.items() for name in names)
+
+
 def _field(text: str) -> tuple[str | None, int]:
     """The first field named in `text` (articles allowed before it) and where its name ends."""
     best: tuple[int, int, str] | None = None
-    for kind, names in FIELD_WORDS.items():
-        for name in names:
-            match = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)
-            if match and (best is None or match.start() < best[0]
-                          or match.start() == best[0] and match.end() > best[1]):
-                best = (match.start(), match.end(), kind)
+    for kind, pattern in _FIELD_PATTERNS:
+        match = pattern.search(text)
+        if match and (best is None or match.start() < best[0]
+                      or match.start() == best[0] and match.end() > best[1]):
+            best = (match.start(), match.end(), kind)
     if best is None:
         return None, 0
     # A field word deep in the value ("era il 3 euro"?) does not name the field.
@@ -194,17 +211,8 @@ def _field(text: str) -> tuple[str | None, int]:
 def _item(text: str) -> tuple[int | None, str]:
     """The item a text names ("del secondo documento", "documento 2", "dell'ultima fattura"),
     and the text without those words."""
-    nouns = "|".join(_ITEM_NOUNS)
-    ordinals = "|".join(_ORDINALS)
-    patterns = (
-        rf"(?:(?:del|della|dello|nel|nella|il|la|lo|l|sul|sulla)\s+)?({ordinals})\s+(?:{nouns})"
-        r"(?:\s+di spesa)?",
-        rf"(?:(?:del|della|dello|nel|nella|il|la|lo|l|sul|sulla)\s+)?(?:{nouns})"
-        r"(?:\s+di spesa|\s+medic[oaie]|\s+fiscale)?\s+(?:n\s+|numero\s+)?(\d{1,2})\b",
-    )
-    patterns += (rf"(?:del|della|dello|dell|nel|nella|sul|sulla)\s+({ordinals})\b",)
-    for pattern in patterns:
-        match = re.search(pattern, text)
+    for pattern in _ITEM_PATTERNS:
+        match = pattern.search(text)
         if match:
             word = match.group(1)
             item = int(word) if word.isdigit() else _ORDINALS[word]
