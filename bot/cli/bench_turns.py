@@ -51,6 +51,13 @@ class Figures:
     store_turns_per_s: float
     store_p99_ms: float
     store_ratio: float
+    # CPU time of the process per turn and per raw commit: on a shared machine the rates
+    # above swing with the disk's flush and with other processes; the CPU a turn costs does
+    # not. cpu_ratio: the raw commit's CPU over the turn's (what the ratio would be if CPU
+    # were the only limit).
+    cpu_ms_per_turn: float
+    anchor_cpu_ms_per_commit: float
+    cpu_ratio: float
 
 
 def _receipt(label: str) -> bytes:
@@ -116,7 +123,8 @@ class _Customer:
 
 
 async def _medbot(runtime: Any, customer_id: int, customers: int, cycles: int,
-                  tag: str) -> tuple[int, float, list[float], int]:
+                  tag: str) -> tuple[int, float, list[float], int, float]:
+    """Turns, seconds, each turn's latency, requests sent, and the CPU seconds used."""
     day = runtime.clock.today().strftime("%d/%m/%Y")
     receipts = [[_receipt(f"Ricevuta {tag} {i}-{k}") for k in range(cycles)]
                 for i in range(customers)]
@@ -128,10 +136,11 @@ async def _medbot(runtime: Any, customer_id: int, customers: int, cycles: int,
             number = await people[i].reimbursement(receipts[i][k], day)
             await people[i].questions(number)
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(one(i) for i in range(customers)))
     seconds = time.perf_counter() - started
-    return len(latencies), seconds, latencies, sum(p.requests for p in people)
+    return (len(latencies), seconds, latencies, sum(p.requests for p in people),
+            time.process_time() - cpu)
 
 
 async def _store_only(store: Any, customer_id: int, customers: int, turns: int,
@@ -157,9 +166,10 @@ async def _store_only(store: Any, customer_id: int, customers: int, turns: int,
             1000 * latencies[max(0, math.ceil(0.99 * len(latencies)) - 1)])
 
 
-async def _raw_sqlite(path: str, seconds: float) -> float:
+async def _raw_sqlite(path: str, seconds: float) -> tuple[float, float]:
     """One connection, one INSERT + COMMIT per 'turn', WAL and synchronous=FULL like the
-    store: SQLite has one writer, so more connections only add waiting."""
+    store: SQLite has one writer, so more connections only add waiting. Commits per second
+    and CPU milliseconds per commit."""
     import aiosqlite
 
     async with aiosqlite.connect(path, isolation_level=None) as db:
@@ -167,19 +177,21 @@ async def _raw_sqlite(path: str, seconds: float) -> float:
             await db.execute(f"PRAGMA {pragma}")
         await db.execute("CREATE TABLE IF NOT EXISTS bench_commits "
                          "(id INTEGER PRIMARY KEY, payload TEXT NOT NULL)")
-        done, started = 0, time.perf_counter()
+        done, started, cpu = 0, time.perf_counter(), time.process_time()
         while time.perf_counter() - started < seconds:
             await db.execute("BEGIN IMMEDIATE")
             await db.execute("INSERT INTO bench_commits (payload) VALUES (?)", (ANCHOR_PAYLOAD,))
             await db.execute("COMMIT")
             done += 1
         rate = done / (time.perf_counter() - started)
+        cpu_ms = 1000 * (time.process_time() - cpu) / max(1, done)
         await db.execute("DROP TABLE bench_commits")
-    return rate
+    return rate, cpu_ms
 
 
-async def _raw_postgres(url: str, connections: int, seconds: float) -> float:
-    """`connections` asyncpg connections, each one INSERT + COMMIT per 'turn'."""
+async def _raw_postgres(url: str, connections: int, seconds: float) -> tuple[float, float]:
+    """`connections` asyncpg connections, each one INSERT + COMMIT per 'turn': commits per
+    second and the client's CPU milliseconds per commit."""
     import asyncpg
 
     dsn = url.replace("postgresql+asyncpg://", "postgresql://")
@@ -188,7 +200,7 @@ async def _raw_postgres(url: str, connections: int, seconds: float) -> float:
         await pool.execute("CREATE TABLE IF NOT EXISTS bench_commits "
                            "(id BIGSERIAL PRIMARY KEY, payload TEXT NOT NULL)")
         counts = [0] * connections
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
 
         async def loop(i: int) -> None:
             async with pool.acquire() as conn:
@@ -201,10 +213,11 @@ async def _raw_postgres(url: str, connections: int, seconds: float) -> float:
 
         await asyncio.gather(*(loop(i) for i in range(connections)))
         rate = sum(counts) / (time.perf_counter() - started)
+        cpu_ms = 1000 * (time.process_time() - cpu) / max(1, sum(counts))
         await pool.execute("DROP TABLE bench_commits")
     finally:
         await pool.close()
-    return rate
+    return rate, cpu_ms
 
 
 async def _prepared(home: Path, database_url: str | None) -> Any:
@@ -238,13 +251,13 @@ async def _run(counts: list[int], database_url: str | None, min_turns: int,
             await _medbot(runtime, mario.id, 1, 1, f"warm{time.time_ns()}")
             for n in counts:
                 cycles = max(1, math.ceil(min_turns / (18 * n)))
-                anchor: Awaitable[float]
+                anchor: Awaitable[tuple[float, float]]
                 if backend == "sqlite":
                     anchor = _raw_sqlite(str(runtime.store.engine.url.database), anchor_seconds)
                 else:
                     anchor = _raw_postgres(url, n, anchor_seconds)
-                rate = await anchor
-                turns, seconds, latencies, requests = await _medbot(
+                rate, anchor_cpu_ms = await anchor
+                turns, seconds, latencies, requests, cpu = await _medbot(
                     runtime, mario.id, n, cycles, f"b{n}-{time.time_ns()}")
                 store_rate, store_p99 = await _store_only(
                     runtime.store, mario.id, n, max(1, turns // n), f"s{n}-{time.time_ns()}")
@@ -255,14 +268,18 @@ async def _run(counts: list[int], database_url: str | None, min_turns: int,
                               round(1000 * latencies[max(0, math.ceil(0.99 * turns) - 1)], 2),
                               requests, round(rate, 1), round(per_s / rate, 3),
                               round(store_rate, 1), round(store_p99, 2),
-                              round(store_rate / rate, 3))
+                              round(store_rate / rate, 3), round(1000 * cpu / turns, 3),
+                              round(anchor_cpu_ms, 3),
+                              round(anchor_cpu_ms / (1000 * cpu / turns), 3))
                 figures.append(row)
                 say(f"{backend}, {n} clienti: {row.turns_per_s} turni/s ({turns} turni, "
                     f"{requests} richieste), p50 {row.p50_ms} ms, p99 {row.p99_ms} ms; "
                     f"ciclo grezzo INSERT+COMMIT {row.anchor_commits_per_s}/s; "
                     f"rapporto {row.ratio}x; solo la parte dello store (lettura e scrittura "
                     f"del turno): {row.store_turns_per_s} turni/s, p99 {row.store_p99_ms} ms, "
-                    f"rapporto {row.store_ratio}x")
+                    f"rapporto {row.store_ratio}x; CPU per turno {row.cpu_ms_per_turn} ms, "
+                    f"per commit grezzo {row.anchor_cpu_ms_per_commit} ms, "
+                    f"rapporto in CPU {row.cpu_ratio}x")
         finally:
             await runtime.close()
     finally:

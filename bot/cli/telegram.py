@@ -186,6 +186,9 @@ def bench_telegram_command(updates: int, users: int, as_json: bool) -> None:
     click.echo(f"rapporto medbot/pavimento: {result.ratio:.1f}x (mediane); "
                f"medbot/eco sulla stessa Application: {result.same_app_ratio:.1f}x; "
                f"solo lo strato Telegram: {result.layer_ratio:.1f}x")
+    click.echo(f"in tempo di CPU: pavimento {result.cpu_floor:.2f} ms, medbot "
+               f"{result.cpu_medbot:.2f} ms, strato Telegram {result.cpu_layer:.2f} ms (mediane); "
+               f"rapporto {result.cpu_ratio:.1f}x, solo lo strato {result.cpu_layer_ratio:.1f}x")
     calls = ", ".join(f"{method} {count:g}" for method, count in result.bot_api_calls.items())
     click.echo(f"chiamate Bot API per aggiornamento: {calls}")
     click.echo(f"istruzioni SQL per aggiornamento: {result.sql_statements:.1f}")

@@ -19,3 +19,5 @@ def test_bench_turns_prints_figures_and_the_anchor_ratio() -> None:
     assert row["turns"] >= 2 * 15
     assert row["anchor_commits_per_s"] > 0 and row["ratio"] > 0
     assert row["store_turns_per_s"] > 0 and row["store_ratio"] > 0
+    assert row["cpu_ms_per_turn"] > 0 and row["anchor_cpu_ms_per_commit"] > 0
+    assert row["cpu_ratio"] > 0

@@ -77,6 +77,12 @@ class BenchResult:
     layer: Figures  # of medbot's updates: the rest (the Telegram layer), update by update
     bot_api_calls: dict[str, float] = field(default_factory=dict)  # per medbot update
     sql_statements: float = 0.0  # per medbot update
+    # The same updates in CPU time of the process (milliseconds, medians): on a shared
+    # machine the wall times above swing with the disk's flush and other processes; the
+    # CPU an update costs does not.
+    cpu_floor: float = 0.0
+    cpu_medbot: float = 0.0
+    cpu_layer: float = 0.0  # medbot's update minus its turn's CPU, update by update
 
     @property
     def ratio(self) -> float:
@@ -93,6 +99,16 @@ class BenchResult:
         """The Telegram layer alone (an update minus its turn) against the echo floor."""
         return self.layer.median / self.floor.median
 
+    @property
+    def cpu_ratio(self) -> float:
+        """medbot's update against the echo floor, in CPU time."""
+        return self.cpu_medbot / self.cpu_floor if self.cpu_floor else 0.0
+
+    @property
+    def cpu_layer_ratio(self) -> float:
+        """The Telegram layer alone against the echo floor, in CPU time."""
+        return self.cpu_layer / self.cpu_floor if self.cpu_floor else 0.0
+
     def as_json(self) -> dict[str, Any]:
         return {
             "updates": self.updates, "users": self.users,
@@ -103,6 +119,10 @@ class BenchResult:
             "telegram_layer_ratio": round(self.layer_ratio, 2),
             "bot_api_calls_per_update": self.bot_api_calls,
             "sql_statements_per_update": round(self.sql_statements, 2),
+            "cpu_ms": {"floor": round(self.cpu_floor, 3), "medbot": round(self.cpu_medbot, 3),
+                       "layer": round(self.cpu_layer, 3)},
+            "cpu_ratio": round(self.cpu_ratio, 2),
+            "cpu_telegram_layer_ratio": round(self.cpu_layer_ratio, 2),
         }
 
 
@@ -131,23 +151,26 @@ async def run_bench(updates: int = 400, users: int = 50, warmup: int = 40) -> Be
         shutil.rmtree(home, ignore_errors=True)
 
 
-async def _floor(updates: int, warmup: int) -> list[float]:
-    """The echo handler alone on a bare Application (PTB's defaults, the in-memory Bot API)."""
+async def _floor(updates: int, warmup: int) -> tuple[list[float], list[float]]:
+    """The echo handler alone on a bare Application (PTB's defaults, the in-memory Bot API):
+    wall and CPU milliseconds per update."""
     api = InMemoryBotApi()
     application = (Application.builder().token("1:bench").base_url("http://bench.invalid/bot")
                    .request(api).get_updates_request(api).build())
     application.add_handler(MessageHandler(filters.TEXT, _echo))
-    times = []
+    times: list[float] = []
+    cpu: list[float] = []
     async with application:
         for n in range(warmup + updates):
-            took = await _process(application, _echo_update(application, n + 1))
+            took, used = await _process(application, _echo_update(application, n + 1))
             if n >= warmup:
                 times.append(took)
-    return times
+                cpu.append(used)
+    return times, cpu
 
 
 async def _measure(runtime: Runtime, updates: int, users: int, warmup: int) -> BenchResult:
-    floor = await _floor(updates // 2, warmup)
+    floor, floor_cpu = await _floor(updates // 2, warmup)
     api = InMemoryBotApi()
     config = TelegramConfig(token="1:bench", api_url="http://bench.invalid/bot",
                             file_url="http://bench.invalid/file/bot")
@@ -155,15 +178,17 @@ async def _measure(runtime: Runtime, updates: int, users: int, warmup: int) -> B
     application.add_handler(MessageHandler(_EchoChats() & filters.TEXT, _echo),
                             group=-1)
     turn_times: list[float] = []
+    turn_cpu: list[float] = []
     conversations = runtime.conversations
     handle = conversations.handle
 
     async def timed_handle(*args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter_ns()
+        started, cpu = time.perf_counter_ns(), time.process_time_ns()
         try:
             return await handle(*args, **kwargs)
         finally:
             turn_times.append((time.perf_counter_ns() - started) / 1e6)
+            turn_cpu.append((time.process_time_ns() - cpu) / 1e6)
 
     conversations.handle = timed_handle  # type: ignore[method-assign]
     statements = _StatementCounter(runtime)
@@ -175,19 +200,28 @@ async def _measure(runtime: Runtime, updates: int, users: int, warmup: int) -> B
             await _process(application, _update(application, api, next(ids), user, step))
             await _process(application, _echo_update(application, next(ids)))
         turn_times.clear()
+        turn_cpu.clear()
         api.calls.clear()
         statements.count = 0
         medbot: list[float] = []
         turns: list[float] = []  # the turns' time in each medbot update
         echo: list[float] = []
+        medbot_cpu: list[float] = []
+        layer_cpu: list[float] = []
         for _ in range(updates):
             user, step = next(steps)
             update = _update(application, api, next(ids), user, step)
             turn_times.clear()
-            medbot.append(await _process(application, update))
+            turn_cpu.clear()
+            took, used = await _process(application, update)
+            medbot.append(took)
+            medbot_cpu.append(used)
             turns.append(sum(turn_times))
-            echo.append(await _process(application, _echo_update(application, next(ids))))
-    floor += await _floor(updates - updates // 2, warmup)
+            layer_cpu.append(used - sum(turn_cpu))
+            echo.append((await _process(application, _echo_update(application, next(ids))))[0])
+    more, more_cpu = await _floor(updates - updates // 2, warmup)
+    floor += more
+    floor_cpu += more_cpu
     calls = {method: round(count / updates, 2) for method, count in sorted(api.calls.items())}
     # The echo's own sendMessage is not medbot's.
     calls["sendMessage"] = round(calls.get("sendMessage", 0) - 1, 2)
@@ -195,15 +229,16 @@ async def _measure(runtime: Runtime, updates: int, users: int, warmup: int) -> B
                        Figures.of(turns),
                        Figures.of([whole - turn for whole, turn in zip(medbot, turns, strict=True)]),
                        {k: v for k, v in calls.items() if v > 0},
-                       statements.count / updates)
+                       statements.count / updates, statistics.median(floor_cpu),
+                       statistics.median(medbot_cpu), statistics.median(layer_cpu))
 
 
-async def _process(application: TelegramApp, update: Update) -> float:
+async def _process(application: TelegramApp, update: Update) -> tuple[float, float]:
     """Milliseconds from handing the update to the Application to its end, through the
-    Application's own update processor (medbot's per-user ordering)."""
-    started = time.perf_counter_ns()
+    Application's own update processor (medbot's per-user ordering): wall and CPU time."""
+    started, cpu = time.perf_counter_ns(), time.process_time_ns()
     await application.update_processor.process_update(update, application.process_update(update))
-    return (time.perf_counter_ns() - started) / 1e6
+    return (time.perf_counter_ns() - started) / 1e6, (time.process_time_ns() - cpu) / 1e6
 
 
 async def _echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -280,11 +315,17 @@ class _StatementCounter:
 
     def __init__(self, runtime: Runtime) -> None:
         from sqlalchemy import event
+        from sqlalchemy.engine import Engine
 
         self.count = 0
         engine = getattr(runtime.store, "engine", None)
         if engine is not None:
             event.listen(engine.sync_engine, "before_cursor_execute", self._seen)
+        # On SQLite the turn's SQL runs on an engine of its own (portal.store.lanes).
+        lanes_engine = getattr(getattr(runtime.store, "_lanes", None), "_engine", None)
+        if isinstance(lanes_engine, Engine) and lanes_engine is not getattr(engine, "sync_engine",
+                                                                          None):
+            event.listen(lanes_engine, "before_cursor_execute", self._seen)
 
     def _seen(self, *_args: Any) -> None:
         self.count += 1

@@ -88,8 +88,12 @@ def test_bench_telegram_prints_its_figures(home: Path) -> None:
     for key in ("floor_ms", "echo_ms", "medbot_ms", "turn_ms", "layer_ms"):
         assert figures[key]["median"] > 0
     assert figures["ratio"] > 0 and figures["telegram_layer_ratio"] > 0
+    # The same in CPU time: an update of medbot's costs more than the echo's.
+    assert figures["cpu_ms"]["floor"] > 0 and figures["cpu_ms"]["medbot"] > 0
+    assert figures["cpu_ratio"] > 0
     # Every step of the script answered: a message per update at least, taps answered.
     assert figures["bot_api_calls_per_update"]["sendMessage"] >= 1
     assert figures["bot_api_calls_per_update"]["answerCallbackQuery"] > 0
     text = cli(home, "bench", "telegram", "--updates", "8", "--users", "2")
     assert text.exit_code == 0 and "rapporto medbot/pavimento" in text.output
+    assert "in tempo di CPU" in text.output
