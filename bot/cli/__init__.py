@@ -24,6 +24,7 @@ COMMANDS = {
     "operators": ("bot.cli.operators", "operators_group"),
     "rasa-actions": ("bot.cli.rasa", "rasa_actions_command"),
     "requests": ("bot.cli.requests", "requests_group"),
+    "receipts": ("bot.cli.receipts", "receipts_group"),
     "reminders": ("bot.cli.reminders", "reminders_group"),
     "telegram": ("bot.cli.telegram", "telegram_command"),
     "serve": ("bot.cli.telegram", "serve_command"),
@@ -40,6 +41,7 @@ AREAS = (
     "bot.cli.dialogue",
     "bot.cli.intents",
     "bot.cli.nlu",
+    "bot.cli.receipts",
     "bot.cli.telegram",
     "bot.cli.voice",
 )
