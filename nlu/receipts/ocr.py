@@ -65,6 +65,7 @@ class _Box:
     right: float
     height: float
     slope: float
+    width: float
 
 
 def _run(image: Image.Image) -> tuple[list[_Box], float]:
@@ -87,7 +88,8 @@ def _run(image: Image.Image) -> tuple[list[_Box], float]:
         height = float(np.linalg.norm(p[3] - p[0]))
         slope = (p[1][1] - p[0][1]) / max(1.0, p[1][0] - p[0][0])
         boxes.append(_Box(text, float(score), float(p[:, 0].mean()), float(p[:, 1].mean()),
-                          float(p[:, 0].min()), float(p[:, 0].max()), height, float(slope)))
+                          float(p[:, 0].min()), float(p[:, 0].max()), height, float(slope),
+                          width))
         weight += width
         if label == "180":
             flipped += width
@@ -125,42 +127,70 @@ def recognise(image: Image.Image, page: int = 0) -> list[TextLine]:
         # The page is upside down: each line was read turned, now turn the layout too.
         w, h = image.size
         boxes = [
-            _Box(b.text, b.score, w - b.cx, h - b.cy, w - b.right, w - b.left, b.height, b.slope)
+            _Box(b.text, b.score, w - b.cx, h - b.cy, w - b.right, w - b.left, b.height, b.slope,
+                 b.width)
             for b in boxes
         ]
     return [TextLine(text, score, page) for text, score in _rows(boxes)]
 
 
+def _slope_field(boxes: list[_Box]) -> tuple[float, float]:
+    """The text lines' slant as a straight function of height on the page (a + b * y): skew
+    turns all lines alike, a phone's perspective turns the top ones and the bottom ones apart.
+    Fitted on the long boxes, whose slant the detector measures well."""
+    long = [b for b in boxes if b.width >= 3 * b.height]
+    if len(long) < 4:
+        return (median(b.slope for b in boxes) if boxes else 0.0), 0.0
+    ys = np.array([b.cy for b in long])
+    slopes = np.array([b.slope for b in long])
+    weights = np.array([b.width for b in long])
+    try:
+        b, a = np.polyfit(ys, slopes, 1, w=np.sqrt(weights))
+    except (np.linalg.LinAlgError, ValueError):
+        return float(np.median(slopes)), 0.0
+    # A fit pulled by a few odd boxes is no perspective: keep the slant within reason.
+    return float(a), float(np.clip(b, -1e-3, 1e-3))
+
+
 def _rows(boxes: list[_Box]) -> list[tuple[str, float]]:
     """Boxes joined into printed rows: a box belongs to the row whose baseline, followed along
-    the row's own slant (skew, perspective), passes through it."""
+    the page's slant at that height (skew, perspective), passes through it."""
     if not boxes:
         return []
     typical = median(b.height for b in boxes) or 1.0
+    a, b = _slope_field(boxes)
+
+    def slant(y: float) -> float:
+        return a + b * y
+
+    def intercept(box: _Box) -> float:
+        return box.cy - slant(box.cy) * box.cx
+
     rows: list[list[_Box]] = []
-    for box in sorted(boxes, key=lambda b: (b.cy, b.left)):
-        best, best_gap = None, 0.55 * typical
-        for row in rows:
-            nearest = min(row, key=lambda b: abs(b.cx - box.cx))
-            if any(b.left < box.right - 0.3 * typical and box.left < b.right - 0.3 * typical
-                   for b in row):
+    for box in sorted(boxes, key=lambda item: (intercept(item), item.left)):
+        best, best_gap = None, 0.0
+        for row in rows[-6:]:
+            if any(o.left < box.right - 0.3 * typical and box.left < o.right - 0.3 * typical
+                   for o in row):
                 continue  # overlaps a box of the row: another row
-            slope = (nearest.slope + box.slope) / 2
-            gap = abs(nearest.cy + slope * (box.cx - nearest.cx) - box.cy)
-            if gap < best_gap:
+            nearest = min(row, key=lambda o: abs(o.cx - box.cx))
+            predicted = nearest.cy + slant((nearest.cy + box.cy) / 2) * (box.cx - nearest.cx)
+            gap = abs(predicted - box.cy)
+            limit = 0.5 * max(min(nearest.height, box.height), 0.8 * typical)
+            if gap < limit and (best is None or gap < best_gap):
                 best, best_gap = row, gap
         if best is None:
             rows.append([box])
         else:
             best.append(box)
-    rows.sort(key=lambda row: median(b.cy - b.slope * b.cx for b in row))
+    rows.sort(key=lambda row: median(intercept(o) for o in row))
     result = []
     for row in rows:
-        row.sort(key=lambda b: b.left)
+        row.sort(key=lambda o: o.left)
         parts = [row[0].text]
         for previous, box in zip(row, row[1:], strict=False):
             parts.append("  " if box.left - previous.right > 1.2 * typical else " ")
             parts.append(box.text)
-        score = sum(b.score * len(b.text) for b in row) / sum(len(b.text) for b in row)
+        score = sum(o.score * len(o.text) for o in row) / sum(len(o.text) for o in row)
         result.append(("".join(parts), score))
     return result

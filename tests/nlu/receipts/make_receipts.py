@@ -493,6 +493,16 @@ def _noise(rng: random.Random, size: tuple[int, int], sigma: float) -> Image.Ima
     return Image.fromarray(values.clip(0, 255).astype("uint8")).convert("RGB")
 
 
+def _gradient(size: tuple[int, int], angle: float, strength: float) -> Image.Image:
+    """Light falling unevenly across the picture: 0 on one side, `strength` on the other."""
+    import numpy as np
+
+    ys, xs = np.mgrid[0 : size[1], 0 : size[0]]
+    ramp = xs * math.cos(angle) + ys * math.sin(angle)
+    ramp = (ramp - ramp.min()) / max(1e-9, float(np.ptp(ramp)))
+    return Image.fromarray((ramp * strength).astype("uint8"))
+
+
 def _table(rng: random.Random, size: tuple[int, int]) -> Image.Image:
     base = rng.choice([(150, 110, 70), (200, 190, 170), (90, 90, 95), (230, 228, 220),
                        (120, 80, 50)])
@@ -521,7 +531,7 @@ def _perspective_coeffs(src: list[tuple[float, float]], dst: list[tuple[float, f
 def phone_photo(page: Image.Image, rng: random.Random, long_side: int) -> Image.Image:
     """The page lying on a table, photographed by hand: perspective, rotation, shadow, blur."""
     pw, ph = page.size
-    margin = rng.uniform(0.08, 0.25)
+    margin = rng.uniform(0.04, 0.2)
     cw, ch = int(pw * (1 + 2 * margin)), int(ph * (1 + 2 * margin))
     if ph > pw * 2.2:  # a long thermal receipt: photographed in portrait, less table
         cw = int(ph * rng.uniform(0.6, 0.8))
@@ -547,8 +557,7 @@ def phone_photo(page: Image.Image, rng: random.Random, long_side: int) -> Image.
     r = rng.randint(w // 4, w // 1)
     sd.ellipse([cx - r, cy - r, cx + r, cy + r], fill=rng.randint(40, 110))
     shadow = shadow.filter(ImageFilter.GaussianBlur(w / 15))
-    light = Image.linear_gradient("L").rotate(rng.uniform(0, 360)).resize(canvas.size)
-    light = light.point(lambda v: int(v * rng.uniform(0.1, 0.35)))
+    light = _gradient(canvas.size, rng.uniform(0, 2 * math.pi), rng.uniform(25, 90))
     dark = Image.new("RGB", canvas.size, (15, 15, 25))
     canvas = Image.composite(dark, canvas, shadow)
     canvas = Image.composite(dark, canvas, light)
