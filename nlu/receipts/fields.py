@@ -171,8 +171,10 @@ _WORD_DATE = re.compile(
     re.IGNORECASE,
 )
 _TIME_AFTER = re.compile(r"\s*(?:ore\s*)?\d{1,2}[:.]\d{2}(?![\d,])")
-_NOT_DOCUMENT_DATE = ("nat", "nascita", "acconto", "dedurre", "scadenz", "valid", "rif",
-                      "stampat", "ricetta", "prescri", "dal", "periodo", "entro")
+# Words before another date than the document's: a birth, an acconto, a due date, a period.
+_NOT_DOCUMENT_DATE = ("nato", "nata", "nati", "nascita", "acconto", "dedurre", "scadenz", "valid",
+                      "rif", "stampa", "ricetta", "prescri", "dal", "al", "periodo", "entro",
+                      "versat", "pagabile")
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,10 +206,11 @@ def _dates_in(line: _Line, number_lines: set[int], today: dt.date) -> list[_Date
     for match, value in matches:
         if value is None or not 2000 <= value.year <= today.year + 1:
             continue
-        before = _letters(text[max(0, match.start() - 30) : match.start()])
+        before = re.findall(r"[a-z]+", _plain(text[max(0, match.start() - 32) : match.start()]))
         near = _letters(text[max(0, match.start() - 14) : match.start()])
         score = 1.0
-        if any(word in before for word in _NOT_DOCUMENT_DATE):
+        if any(word == stop if len(stop) <= 3 else word.startswith(stop)
+               for word in before for stop in _NOT_DOCUMENT_DATE):
             score -= 4
         if line.index in number_lines:
             score += 3
@@ -313,11 +316,15 @@ _NOT_ISSUER = ("via", "viale", "corso", "piazza", "piazzale", "largo", "tel", "f
                "cliente", "sig", "intestat", "descrizione", "cap", "pi", "iva")
 
 
+# OCR reads the l of "S.r.l." as I or 1.
+_SRL = re.compile(r"\b([Ss]\.?\s?[Rr]\.?\s?)[I1|](\.?)(?=\W|$)")
+
+
 def _issuer(lines: Sequence[_Line], header_end: int) -> Found[str] | None:
     first_page = [line for line in lines if line.page == lines[0].page][: max(header_end, 3) + 2]
     candidates = []
     for line in first_page[:10]:
-        column = re.split(r"\s{2,}", line.text)[0].strip(" ,:;-")
+        column = _SRL.sub(r"\1l\2", re.split(r"\s{2,}", line.text)[0].strip(" ,:;-"))
         letters = _letters(column)
         if len(letters) < 4 or sum(c.isdigit() for c in column) > len(column) / 3:
             continue

@@ -12,6 +12,9 @@ __all__ = ["MAX_PIXELS", "load_image", "prepare"]
 MAX_PIXELS = 60_000_000
 # OCR reads a receipt page well at this size; larger only costs time.
 _LONG_SIDE = 1600
+# A smaller picture (a thumbnail, a low-resolution scan) is enlarged to this: the text
+# detector misses letters only a few pixels high.
+_MIN_LONG_SIDE = 1280
 
 
 def load_image(data: bytes) -> Image.Image | None:
@@ -38,4 +41,8 @@ def prepare(image: Image.Image) -> Image.Image:
     if max(image.size) > _LONG_SIDE:
         image = image.copy()
         image.thumbnail((_LONG_SIDE, _LONG_SIDE), Image.Resampling.LANCZOS)
+    elif 0 < max(image.size) < _MIN_LONG_SIDE:
+        scale = _MIN_LONG_SIDE / max(image.size)
+        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        image = image.resize(size, Image.Resampling.BICUBIC)
     return image

@@ -16,12 +16,14 @@ from nlu.receipts.model import Receipt
 from nlu.receipts.pdf import read_pdf
 from nlu.receipts.text import TextLine
 
-__all__ = ["MAX_BYTES", "read_receipt"]
+__all__ = ["MAX_BYTES", "MAX_SCANNED_PAGES", "read_receipt"]
 
 log = logging.getLogger(__name__)
 
 # A receipt's photo or PDF is a few MB; past this it is something else.
 MAX_BYTES = 25 * 1024 * 1024
+# OCR costs over a second a page: a receipt's total and number are on its first pages.
+MAX_SCANNED_PAGES = 3
 
 _IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"II*\x00", b"MM\x00*", b"BM", b"RIFF")
 
@@ -72,13 +74,13 @@ def _read_pdf(data: bytes) -> Receipt:
         log.info("receipt PDF unreadable: %s", type(error).__name__)
         return Receipt()
     lines: list[TextLine] = []
-    scanned = False
+    scanned = 0
     for number, page in enumerate(pages):
         if page.lines:
             lines.extend(TextLine(text, 1.0, number) for text in page.lines)
-        elif page.image is not None:
+        elif page.image is not None and scanned < MAX_SCANNED_PAGES:
             from nlu.receipts.ocr import recognise
 
-            scanned = True
+            scanned += 1
             lines.extend(recognise(prepare(page.image), page=number))
     return extract_fields(lines, source="ocr" if scanned else "text", pages=count)

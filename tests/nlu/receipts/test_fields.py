@@ -195,3 +195,14 @@ def test_ocr_confidence_lowers_field_confidence() -> None:
 def test_nothing_to_read(text: str) -> None:
     receipt = read(text or " ")
     assert not receipt.anything
+
+
+def test_issuer_company_suffix_mended() -> None:
+    receipt = read("Casa di Cura Salus S.r.I.\nFattura n. 3 del 02/01/2026\nTotale 50,00")
+    assert receipt.issuer.value == "Casa di Cura Salus S.r.l."
+
+
+def test_print_date_is_not_the_document_date() -> None:
+    receipt = read("Studio Medico Verdi\nData stampa 20/03/2026\nRicevuta n. 9 del 02/03/2026"
+                   "\nTotale 50,00")
+    assert receipt.date.value == dt.date(2026, 3, 2)
