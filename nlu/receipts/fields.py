@@ -162,7 +162,8 @@ _MONTHS = {
 }
 _NUMERIC_DATE = re.compile(
     r"(?<![\d/.\-])(?P<day>\d{1,2})\s?(?P<sep>[/.\-])\s?(?P<month>\d{1,2})\s?(?P=sep)\s?"
-    r"(?P<year>\d{4}|\d{2})(?!\d)"
+    # OCR may glue a cash register's time to the year ("15-05-202512:43")
+    r"(?P<year>\d{4}|\d{2})(?:(?!\d)|(?=\d{1,2}[:.]\d{2}(?!\d)))"
 )
 _WORD_DATE = re.compile(
     r"(?<!\d)(?P<day>\d{1,2})\s*(?:°|º)?\s*(?P<month>"

@@ -206,3 +206,8 @@ def test_print_date_is_not_the_document_date() -> None:
     receipt = read("Studio Medico Verdi\nData stampa 20/03/2026\nRicevuta n. 9 del 02/03/2026"
                    "\nTotale 50,00")
     assert receipt.date.value == dt.date(2026, 3, 2)
+
+
+def test_date_with_the_time_glued_by_ocr() -> None:
+    receipt = read("FARMACIA SAN MARCO\nTOTALE 35,40\n15-05-202512:43\nDOCUMENTO N.7280-6216")
+    assert receipt.date.value == dt.date(2025, 5, 15)
