@@ -24,12 +24,10 @@ log = logging.getLogger(__name__)
 ReceiptReader = Callable[..., Receipt]
 
 
-def default_reader() -> ReceiptReader | None:
-    try:
-        from nlu.receipts import read_receipt  # type: ignore[attr-defined]
-    except ImportError:  # a build without the reader: the fields are asked
-        return None
-    return read_receipt  # type: ignore[no-any-return]
+def default_reader() -> ReceiptReader:
+    from nlu.receipts import read_receipt
+
+    return read_receipt
 
 
 class ReceiptReading:
@@ -75,7 +73,7 @@ class ReceiptReading:
 
 def _warm_up() -> None:
     try:
-        from nlu.receipts import warm_up  # type: ignore[attr-defined]
+        from nlu.receipts import warm_up
 
         warm_up()
     except Exception as exc:  # a reader that cannot load will say so when it reads
