@@ -66,6 +66,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\b(a )?quanto (ammonta|ammonterebbe|sarebbe|sara) (il )?rimborso\b"
         r"|\bdi quanto (sara|sarebbe) (il )?rimborso\b"
         r"|\bquanto (rimborsate|rimborsano|ridate|coprite|copre|pagate)\b"
+        # "e se fossero 120 euro?": the estimate again, for another amount.
+        r"|^(e |ma )?se (\w+ ){0,2}(fossero|fosse|costasse|costassero|spendessi|pagassi|spendo"
+        r"|pago|costa|costano|era|erano) (\w+ ){0,3}\d+ (euro|eur)\b"
     )),
     # "che documenti servono?", "cosa devo allegare?"
     ("documents", re.compile(

@@ -78,6 +78,11 @@ async def test_choice_and_summary_show_the_estimate(chat: EngineChat, receipt: P
     # The choice says each policy's terms before any receipt.
     assert "nessuno scoperto né franchigia, massimale € 600,00 l'anno a persona" in turn.text
     assert "franchigia € 25,00 a richiesta" in turn.text
+    # "e se fossero 120 euro?", as the answer suggests: both estimates, the choice asked again.
+    turn = await chat.say("e se fossero 120 euro?")
+    assert "Stima: € 120,00, tutto l'importo" in turn.text
+    assert "Stima: € 95,00 = € 120,00 − franchigia € 25,00" in turn.text
+    assert turn.step == "policy"
     await chat.tap("Protezione Famiglia")
     await chat.tap("Sì, continua")
     await add_receipt(chat, receipt)
