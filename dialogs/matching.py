@@ -112,12 +112,21 @@ _KEEP = re.compile(
 _KEEP_NOT_ALONE = {"va bene", "resta", "rimane", "si va bene", "ok va bene"}
 
 
+_KEEP_ENGLISH = re.compile(
+    r"(?:(?:yes|no|ok)\s+)?(?:keep(?:\s+it|\s+that|\s+the\s+same)?|leave\s+it|no\s+change"
+    r"|unchanged|same(?:\s+as\s+before)?|the\s+same(?:\s+one)?|as\s+before|don\s+t\s+change"
+    r"(?:\s+it)?)(?:\s+(?:please|thanks|as\s+it\s+is|as\s+it\s+was))*"
+)
+
+
 def keeps_previous(text: str) -> bool:
     """Whether a typed answer asks to keep the previous answer ("lascia", "va bene così",
-    "uguale", "la stessa", "come prima")."""
+    "uguale", "la stessa", "come prima"; "keep it", "same as before")."""
     words = normalise(text)
     if not words or len(words.split()) > 8 or words in _KEEP_NOT_ALONE:
         return False
+    if _KEEP_ENGLISH.fullmatch(words) is not None:
+        return True
     return _KEEP.fullmatch(words) is not None
 
 
@@ -152,10 +161,17 @@ _YES = {
     "si", "sì", "s", "certo", "certamente", "ok", "okay", "va bene", "confermo", "esatto",
     "giusto", "corretto", "yes", "y", "si grazie", "si confermo", "si certo", "perfetto", "vai",
     "procedi", "si annulla", "annulla pure", "si va bene", "sisi", "ovviamente", "d accordo",
+    # English
+    "yeah", "yep", "yes please", "sure", "of course", "correct", "right", "that s right",
+    "that s correct", "yes it is", "yes that s right", "yes that s correct", "confirm",
+    "confirmed", "go ahead", "exactly", "yes correct", "alright", "all right",
 }
 _NO = {
     "no", "n", "non", "no grazie", "nope", "sbagliato", "non e corretto", "non confermo",
     "annulla no", "no aspetta", "aspetta", "negativo",
+    # English
+    "no thanks", "no thank you", "wrong", "that s wrong", "not correct", "incorrect", "no it isn t",
+    "no it s not", "wait", "not yet",
 }
 
 
@@ -167,9 +183,9 @@ def yes_or_no(text: str) -> bool | None:
     if words in _NO:
         return False
     first = words.split(" ", 1)[0] if words else ""
-    if first in {"si", "sì", "certo", "ok", "esatto", "confermo"}:
+    if first in {"si", "sì", "certo", "ok", "esatto", "confermo", "yes", "yeah", "yep", "sure"}:
         return True
-    if first == "no":
+    if first in {"no", "nope"}:
         return False
     return None
 
@@ -182,23 +198,34 @@ COMMANDS = {
         "lascia perdere", "lascia stare", "basta", "stop", "esci", "cancella", "cancel",
         "non voglio piu", "non mi interessa piu", "annulla tutto", "cancella tutto",
         "lascia perdere tutto", "non importa",
+        "cancel it", "cancel this", "cancel the request", "cancel request", "forget it",
+        "never mind", "nevermind", "quit", "exit", "i want to cancel",
     },
     "back": {
         "indietro", "torna indietro", "tornare indietro", "back", "domanda precedente",
         "precedente", "ho sbagliato", "ho sbagliato risposta", "torna alla domanda precedente",
+        "go back", "previous", "previous question", "back please", "go back please", "undo",
+        "i made a mistake", "wrong answer",
     },
     "help": {
         "aiuto", "help", "non capisco", "non ho capito", "cosa devo fare", "cosa devo scrivere",
         "come funziona", "?", "che devo fare", "info", "spiegami",
+        "help me", "i need help", "what should i do", "what do i do", "how does it work",
+        "i don t understand", "what do i write",
     },
     "greeting": {
         "ciao", "buongiorno", "buonasera", "salve", "hey", "ehi", "hello", "hi", "eccomi",
         "ci sono", "sono tornato", "sono tornata", "rieccomi", "start", "/start",
+        "good morning", "good afternoon", "good evening", "hi there", "hello there",
     },
-    "restart": {"ricomincia", "ricominciare", "da capo", "ricomincia da capo", "restart", "reset"},
+    "restart": {"ricomincia", "ricominciare", "da capo", "ricomincia da capo", "restart", "reset",
+                "start over", "start again", "begin again", "start from scratch"},
     "human": {
         "operatore", "parla con un operatore", "parlare con un operatore", "voglio un operatore",
         "persona", "una persona", "parlare con una persona", "assistenza", "human", "agent",
+        "operator", "a person", "a real person", "talk to a person", "speak to a person",
+        "talk to someone", "speak to someone", "talk to a human", "speak to an agent",
+        "customer service",
     },
 }
 
@@ -228,6 +255,7 @@ _FILLERS = {"ok", "okay", "scusa", "scusami", "allora", "niente", "guarda", "sen
 
 def _command_phrase(words: str) -> str | None:
     words = words.removeprefix("per favore ").removesuffix(" per favore")
+    words = words.removeprefix("please ").removesuffix(" please")
     for command, phrases in COMMANDS.items():
         if words in phrases:
             return command

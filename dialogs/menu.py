@@ -34,8 +34,10 @@ def menu_from_text(text: str) -> str | None:
     if index is not None:
         return MENU[index].key
     words = set(normalise(text).split())
-    if words & {"rimborso", "rimborsi", "rimborsare", "rimborsato", "fattura", "ricevuta"}:
+    if words & {"rimborso", "rimborsi", "rimborsare", "rimborsato", "fattura", "ricevuta",
+                "refund", "reimbursement", "reimbursed", "invoice", "receipt"}:
         return "rimborso"
-    if words & {"diretta", "diretto", "convenzionata", "convenzione", "prenotare", "prenotazione"}:
+    if words & {"diretta", "diretto", "convenzionata", "convenzione", "prenotare", "prenotazione",
+                "direct", "affiliated", "book", "booking"}:
         return "diretta"
     return None

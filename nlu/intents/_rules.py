@@ -13,7 +13,8 @@ _R = tuple[tuple[float, str], ...]
 _REQUEST = r"(richiest[ae]|pratic[ah]e?|domand[ae]|rimbors[oi]|sinistr[oi])"
 _DOC = (
     r"(document[oi]|documentazione|allegat[oi]|file|prescrizion[ei]|impegnativ[ae]|referto|"
-    r"referti|cartella|foto|certificat[oi]|ricetta|scansion[ei]|document|attachment|pdf)"
+    r"referti|cartella|foto|certificat[oi]|ricetta|scansion[ei]|document|documents|attachment|pdf|"
+    r"prescription|report|records|photo)"
 )
 
 _STATUS: _R = (
@@ -50,6 +51,20 @@ _STATUS: _R = (
     (3, (r"\b(status|where is my|where s my|my (claims|requests|refunds)|has my|have you paid|"
         r"did you pay|been paid|track)\b")),
     (1.5, r"\binformazioni (su|sulla|sulle|sul)\b|\bsapere (se|lo stato|come|quando)\b"),
+    # English: a request's progress, payment, what happened to it.
+    (3, r"\bwhen (will|do|does|can|should) (i|we|you) (get|receive|be paid|pay|see)\b"),
+    (3, r"\bwhat (happened|s happening|is happening) (to|with)\b|\bany (news|update)\b"),
+    (2.5, (r"\b(haven t|have not|hasn t|has not|didn t|did not|not yet) (\w+ )?(received|got|"
+          r"gotten|heard|arrived)\b")),
+    (3, r"\b(did|have|has) (you|it|they) (receive|received|get|got|arrive|arrived)\b"),
+    (3, r"\bwhat (s|is|are) missing\b|\bwhat (do|else do) you need\b"),
+    (3, r"\bhow much (was i|were we|have i been|did i get|did you) (\w+ )?(refunded|paid|reimbursed|give)"),
+    (2, r"\b(heard|received|got) nothing\b|\bno (news|answer|reply)\b"),
+    (3, r"\bauthori[sz]ation code\b|\bwhat (is|s) the code\b"),
+    (3, r"\bwhere and when\b|\bwhat time is my\b|\bwhen is my (appointment|check up|visit)\b"),
+    (2.5, r"\b(know|tell me|check|see) (if|whether)\b"),
+    (2, (r"\b(was|were|been|is|are) (already )?(paid|approved|rejected|authori[sz]ed|suspended|"
+        r"on hold|refunded|accepted|declined)\b")),
     (1, r"\?"),
     (2, (r"\b(cosa|che cosa|quali|quante) (ho|abbiamo|avete) (gia )?(chiesto|richiesto|inviato|"
         r"mandato|presentato|ricevuto)\b")),
@@ -77,6 +92,11 @@ _REIMBURSEMENT: _R = (
           r"(fattur|ricevut|scontrin)"),
     (1, r"\b(farmacia|scontrini|scontrino)\b"),
     (2, r"\b(new claim|make a claim|file a claim|submit a claim)\b"),
+    (4, r"\b(get|getting|have|want) (my |the |it |them |that )?(money )?back\b"),
+    (2.5, r"\bi (have |ve )?(already )?(paid|spent)\b|\bout of (my|our) (own )?pocket\b"),
+    (2.5, r"^claim (for|on)\b"),
+    (1.5, r"\b(receipt|receipts|invoice|invoices|bill|bills)\b"),
+    (1, r"\bpharmacy\b"),
     (0.5, r"\bticket\b"),
 )
 
@@ -95,6 +115,9 @@ _DIRECT: _R = (
     (1, r"\bcome (prenoto|faccio a prenotare|si prenota)\b"),
     (1.5, r"\b(vorrei|voglio|devo|dovrei) (fare|prenotare)\b"),
     (3, r"\b(book|booking|affiliated|in network|direct billing)\b"),
+    (3, (r"\bpaid (directly |for )?by (the )?(insurance|insurer|you|company)\b"
+        r"|\bpay (\w+ ){0,2}directly\b|\bdirect service\b")),
+    (1.5, r"\b(surgery|operation|hospital stay)\b"),
 )
 
 _FACILITY: _R = (
@@ -122,6 +145,8 @@ _ADD_DOCUMENTS: _R = (
     (1.5, rf"\becco (il |la |i |le )?{_DOC}"),
     (2, rf"\b{_DOC}\b.*\b(pratica|richiesta) (sospesa|\d{{8}})"),
     (1, r"\b(aggiungere|allegare|caricare|aggiungi|allega|carica)\b"),
+    (2.5, rf"\bhere (is|s|are) (\w+ ){{0,3}}{_DOC}"),
+    (2.5, r"\byou (asked|asked me|requested|needed) for\b|\byou asked for\b"),
     (1, rf"\b{_DOC}\b"),
 )
 
@@ -133,6 +158,8 @@ _HELP: _R = (
     (3, r"\bnon so (come|cosa|che) (fare|si fa|scrivere)\b"
         r"|\b(che )?cosa (posso|si puo) (chiederti|chiedere|domandarti|domandare)\b"),
     (3, r"\b(how does (it|this) work|what can you do|how do i)\b"),
+    (3, r"\bi (don t|do not|can t|cannot) understand\b|\bi m (confused|lost)\b"),
+    (2, r"\bwhat (should|do|must) i do\b"),
 )
 
 _CANCEL: _R = (
@@ -149,7 +176,7 @@ _BACK: _R = (
     (1, r"\b(precedente|di prima)\b"),
     (2, r"\b(passo|domanda|step|risposta|schermata|punto) (precedente|prima)\b"),
     (2.5, r"\bho sbagliato\b|\bcorregg[a-z]*\b|\bmodifica(re)? (la )?risposta\b"),
-    (3, r"\b(go back|back|previous|undo)\b"),
+    (3, r"^(back|previous|undo)\b|\bgo back\b|\bprevious (question|step|answer)\b"),
 )
 
 _HUMAN: _R = (
@@ -186,6 +213,10 @@ _CONTACT: _R = (
           r"\bnumero (dell|del|della) (assistenza|servizio)")),
     (2, r"\b(contattarvi|contattare|chiamarvi|telefonarvi|scrivervi|raggiungervi|sentirvi)\b"),
     (1.5, r"\borari\b|\bcontatti\b"),
+    (3.5, (r"\b(what is|what s|what are|give me|do you have|is there) (\w+ ){0,3}(phone|number|"
+          r"email|e mail|address|contact|contacts|opening hours)\b")),
+    (3.5, (r"\bhow (can|do|could|should) (i|we) (contact|reach|call|email|write to|phone) "
+          r"(you|customer service|customer care|support|the insurer)\b")),
 )
 
 _REMINDERS_OFF: _R = (
@@ -200,7 +231,7 @@ _REMINDERS_OFF: _R = (
 
 _GREETING: _R = (
     (2, (r"^(ciao|buongiorno|buonasera|buon pomeriggio|salve|hey|ehi|hello|hi|good morning|"
-        r"buondi|ben trovat|hola)\b")),
+        r"buondi|ben trovat|hola|good (afternoon|evening|day))\b")),
 )
 
 _THANKS: _R = (
