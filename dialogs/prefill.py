@@ -91,7 +91,10 @@ def _read(parsed: Parsed, flow: str, text: str, today: date | None,
     person = entities.get("person") or _RELATIONS.get(relation)
     if person:
         typed["beneficiary"] = str(person)
-        items.append(t("opening.person", name=_person_name(household, str(person), relation)))
+        name = _person_name(household, str(person), relation)
+        if relation in _RELATIONS and name == _RELATIONS[relation]:
+            name = t(f"opening.relation_{relation}")  # not clear who: the word, as said
+        items.append(t("opening.person", name=name))
     facility = _facility(text)
     service = entities.get("service")
     if service:

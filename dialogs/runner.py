@@ -32,10 +32,16 @@ class FlowRunner:
     def __init__(self, flows: Sequence[Flow], support_contact: str,
                  service_levels: ServiceLevels | None = None) -> None:
         self.flows = {flow.name: flow for flow in flows}
-        self.support_contact = support_contact
+        self._support_contact = support_contact
         self.service_levels = service_levels or ServiceLevels()
         # Called when an answer is taken, before its notice (the acts layer says what changed).
         self.on_accept: list[Callable[[Turn, Step], None]] = []
+
+    @property
+    def support_contact(self) -> str:
+        """How customers reach a person, as configured; the default sentence in the turn's
+        language ([labels] of the catalogues)."""
+        return label(self._support_contact)
 
     def flow_of(self, turn: Turn) -> Flow:
         assert turn.state.flow is not None

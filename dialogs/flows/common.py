@@ -27,9 +27,10 @@ def person_aliases(ctx: Context, person: Person) -> tuple[str, ...]:
     """Words that name a household member in a typed answer."""
     if person.id == ctx.household.customer.id:
         return ("io", "me", "me stesso", "me stessa", "per me", "a me", "mio", "il mio", "mia",
-                person.first_name)
+                "myself", "for me", "to me", "i", "mine", "my own", person.first_name)
     relation_words = {
-        "coniuge": ("mia moglie", "mio marito", "moglie", "marito", "coniuge"),
+        "coniuge": ("mia moglie", "mio marito", "moglie", "marito", "coniuge", "my wife",
+                    "my husband", "wife", "husband", "my partner", "spouse"),
     }
     return (person.first_name, *relation_words.get(person.relation.value, ()))
 

@@ -22,6 +22,7 @@ from nlu.catalogue.confidence import (
     not_a_service,
     word_evidence,
 )
+from nlu.catalogue.english import english_name
 from nlu.catalogue.families import closest_family
 from nlu.catalogue.index import NOT, Index
 from nlu.catalogue.models import KINDS, RICOVERO, Entry, Match
@@ -99,6 +100,9 @@ class Catalogue:
         kinds = _kinds(kind)
         if limit <= 0 or not text.strip():
             return []
+        english = self._english(text, kinds)
+        if english is not None:
+            return [english]
         documents = self._index.documents
         scores = self._scores(text, kinds)
         ordered = sorted(scores.items(), key=lambda item: (-item[1], documents[item[0]].position))
@@ -144,6 +148,9 @@ class Catalogue:
             return 0.0
         if find_codes(text) and matches[0].score >= 99.0:
             return 1.0  # a code typed exactly
+        english = self._english(text, KINDS)
+        if english is not None and matches[0].code == english.code:
+            return 1.0  # an English name of the table, as typed
         return confidence(matches[0].score, self.evidence(text, people))
 
     def evidence(self, text: str, people: Sequence[str] = ()) -> float:
@@ -155,6 +162,14 @@ class Catalogue:
             word_evidence(w, self._speller, bool(self._speller.suggestions(w)), names)
             for w in words
         ])
+
+    def _english(self, text: str, kinds: Sequence[str]) -> Match | None:
+        """The entry an English lay name names (nlu.catalogue.english), if one does."""
+        named = english_name(text)
+        if named is None or named.kind not in kinds:
+            return None
+        entry = self.get(named.code, named.kind)
+        return None if entry is None else Match(entry.code, entry.name, entry.kind, 100.0)
 
     def query(self, text: str, kind: str | None = None) -> Query:
         """``text`` in the catalogue's terms, misspellings corrected (exposed for debugging)."""

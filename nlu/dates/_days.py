@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from nlu.dates._calendar import add_months, add_years, easter, safe_date, week_start
+from nlu.dates._english import as_italian, looks_english
 from nlu.dates._fallback import fallback_day
 from nlu.dates._grammar import (
     DAY_KINDS,
@@ -268,10 +269,18 @@ def parse_date_detail(text: str, today: date, prefer: str = "past") -> DateReadi
     _check_preference(prefer)
     if isinstance(today, datetime):  # a datetime is a date too: keep only the day
         today = today.date()
+    reading = _read_day(text, text, today, prefer)
+    if reading is None and looks_english(text):
+        # "December 15 at 10:30", read as "15 dicembre alle 10:30" when Italian finds no day.
+        reading = _read_day(as_italian(text), text, today, prefer)
+    return reading
+
+
+def _read_day(text: str, original: str, today: date, prefer: str) -> DateReading | None:
     normalised, found_time = extract_time(normalise(text))
     mentions = find_mentions(normalised)
     if not mentions:
-        fallback = fallback_day(text, normalised, today, prefer)
+        fallback = fallback_day(original, normalised, today, prefer)
         return DateReading(fallback, found_time, literal=False) if fallback else None
     resolved = resolve_day(mentions, today, prefer)
     if resolved is None:

@@ -15,6 +15,10 @@ _SERVICE_WORDS = (
     r"prestazione|intervento|ricovero|controllo|prenotazion[ei]|eco|radiografia|analisi|"
     r"mammografia|colonscopia|gastroscopia|fisioterapia|seduta)"
 )
+_SERVICE_EN = (
+    r"(visit|appointment|check up|checkup|exam|test|scan|mri|ct|ultrasound|x ray|surgery|"
+    r"operation|physiotherapy|session)"
+)
 _FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "perché mi avete dato meno?", "come avete calcolato il rimborso?": a payment explained.
     ("deductions", re.compile(
@@ -28,6 +32,7 @@ _FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\bcodic[ei] (di |dell |della |d |per l |dell )?(autorizza|autorizzativ)"
         r"|\bcodice (da (dare|presentare|portare|mostrare)|per la (clinica|struttura))"
         r"|\bnumero (di |dell )?autorizzazione\b|\bcodice autorizzativo\b"
+        r"|\bauthori[sz]ation (code|number)\b|\bcode (for|to give) (the )?(clinic|facility)\b"
     )),
     ("where_when", re.compile(
         r"\b(mi ricordi|ricordami|mi ricordate|ricordatemi)\b.*\b(dove|quando|ora|orario|giorno)\b"
@@ -37,11 +42,16 @@ _FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\bin (che|quale) (struttura|clinica|centro|ospedale|laboratorio) (ho|abbiamo|ha|e|sara)\b"
         rf"|\bquando (e|ho|sara|abbiamo|ha|c e) (il |la |l |lo )?(mio |mia |sua )?{_SERVICE_WORDS}\b"
         rf"|\b(giorno|data|orario|indirizzo) (del|della|dell) (mio |mia )?{_SERVICE_WORDS}\b"
+        r"|\bwhere and when\b|\bwhat time is\b|\bat what time\b"
+        rf"|\b(when|where) (is|s) (my |the |his |her )?{_SERVICE_EN}\b"
+        rf"|\bwhere (do|should|must) i go\b"
     )),
     ("reason", re.compile(
         r"\b(perche|come mai|per quale motivo|per che motivo|motivo|motivazione)\b.*"
         r"\b(sospes|respint|rifiutat|ferm|bloccat|negat|bocciat|rigettat|non (mi |ci )?"
         r"(avete |hanno |e stat[oa] |sono stat[ie] )?(rimborsat|pagat|autorizzat|accettat|accolt))"
+        r"|\bwhy (is|was|were|has|have) (\w+ ){0,4}(suspended|on hold|rejected|refused|declined|"
+        r"denied|not (been )?(paid|authori[sz]ed|approved|accepted))"
     )),
     ("missing", re.compile(
         r"\b(cosa|che cosa|quali|che (document[oi]|cosa|altro|carte)|cos altro|quale documento)"
@@ -49,6 +59,7 @@ _FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\bmanca (ancora )?qualcosa\b"
         r"|\b(cosa|che cosa|quali document[oi]) (devo|dovrei|dobbiamo) (ancora )?"
         r"(mandare|inviare|caricare|allegare|integrare)\b"
+        r"|\bwhat (s|is|are) (still )?missing\b|\bwhat (documents? )?(do|else do) you (still )?need\b"
     )),
     ("amount", re.compile(
         r"\bquanto (mi |ci )?(avete |hanno |ha |e stato |mi e stato |sono stati |mi sono stati )?"
@@ -58,6 +69,8 @@ _FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\bquanto (ho|abbiamo|ha) (ricevuto|preso|avuto|incassato)\b"
         r"|\bquanti soldi (mi |ci )?(avete|hanno|ha|sono)\b"
         r"|\b(importo|cifra|somma) (del rimborso|liquidat|rimborsat|pagat|ricevut|riconosciut)"
+        r"|\bhow much (was i|were we|have i been|did i get|did you|did they|have you) "
+        r"(\w+ )?(refunded|paid|reimbursed|give|given|pay)\b"
     )),
 )
 

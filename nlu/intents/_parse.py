@@ -10,6 +10,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from nlu.catalogue.english import english_names_in
 from nlu.dates import parse_period
 from nlu.intents._asks import (
     asks_about,
@@ -214,6 +215,9 @@ def _add_service(
     entities: dict[str, Any], tokens: Sequence[Any], text: str, people: Sequence[str]
 ) -> None:
     services = find_services(tokens, text, people)
+    if not services and language(text) == "en":
+        # "reimbursement for my son's eye exam": the English names the table knows.
+        services = english_names_in(text)
     if not services:
         return
     service = services[0]

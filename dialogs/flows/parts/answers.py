@@ -8,6 +8,8 @@ from dialogs.coverage import covering
 from dialogs.flows.common import short_name
 from dialogs.steps import Context
 from dialogs.texts import t
+from nlu.catalogue.english import gloss
+from nlu.language import current
 from portal.models import DocumentKind, Guarantee, Person, Policy
 
 # Where each flow's own wording lives in the message catalogue; shared wording is in "request".
@@ -68,7 +70,18 @@ def missing_documents_of(ctx: Context) -> list[DocumentKind]:
 
 
 def service_text(service: dict[str, str]) -> str:
-    return f"{short_name(service['name'])} ({service['code']})"
+    return f"{service_label(service)} ({service['code']})"
+
+
+def service_label(service: dict[str, str]) -> str:
+    """The official Italian name, in English followed by its English gloss where the table
+    has one: "Prima visita oculistica – eye examination"."""
+    name = short_name(service["name"])
+    if current() == "en":
+        english = gloss(service["code"], service.get("kind", ""))
+        if english:
+            return f"{name} – {english}"
+    return name
 
 
 def policy_text(policy: Policy) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from dialogs.events import Inbound
-from dialogs.flows.common import short_name
 from dialogs.flows.parts.answers import (
     and_list,
     beneficiary_of,
@@ -15,6 +14,7 @@ from dialogs.flows.parts.answers import (
     policy_text,
     quote,
     say,
+    service_label,
     service_text,
 )
 from dialogs.flows.parts.estimates import choice_lines
@@ -150,7 +150,7 @@ class Service(BaseStep):
         return None
 
     def ask(self, ctx: Context) -> Question:
-        options = [Option(f"c{i}", short_name(c["name"]))
+        options = [Option(f"c{i}", service_label(c))
                    for i, c in enumerate(self._candidates(ctx))]
         options.append(Option("none", say(ctx, "service.none_of_these")))
         several = several_notice(ctx, ctx.answers["service_query"])

@@ -114,11 +114,14 @@ class Payee(BaseStep):
 # "a me", "sul mio conto", "a mio nome", "mandamelo": the customer. "sul suo", "a lui": the
 # family member, as do a family word or the member's name ("sul conto di mio figlio").
 _FIRST_PERSON = frozenset({"io", "me", "mio", "mia", "miei", "mie", "sottoscritto",
-                           "sottoscritta"})
-_THIRD_PERSON = frozenset({"lui", "lei", "suo", "sua", "suoi", "sue"})
+                           "sottoscritta", "i", "my", "mine", "myself"})
+_THIRD_PERSON = frozenset({"lui", "lei", "suo", "sua", "suoi", "sue", "him", "his", "her",
+                           "hers", "their", "them", "they"})
 _FAMILY_WORDS = {
-    Relation.CHILD: frozenset({"figlio", "figlia", "ragazzo", "ragazza", "bambino", "bambina"}),
-    Relation.SPOUSE: frozenset({"moglie", "marito", "coniuge", "compagna", "compagno"}),
+    Relation.CHILD: frozenset({"figlio", "figlia", "ragazzo", "ragazza", "bambino", "bambina",
+                               "son", "daughter", "child", "kid", "boy", "girl"}),
+    Relation.SPOUSE: frozenset({"moglie", "marito", "coniuge", "compagna", "compagno", "wife",
+                                "husband", "spouse", "partner"}),
 }
 _ANY_FAMILY_WORD = frozenset().union(*_FAMILY_WORDS.values())
 _TO_ME = re.compile(r"\b(?:manda|da|paga|accredita|versa|gira|fa|bonifica|invia|rimborsa|"
@@ -134,7 +137,7 @@ def named_payee(ctx: Context, text: str) -> int | None:
     if names_someone_else(ctx, text):
         return None
     them = bool(words & _THIRD_PERSON or family or normalise(beneficiary.first_name) in words)
-    me = bool(words & _FIRST_PERSON - ({"mio", "mia"} if family else set())
+    me = bool(words & _FIRST_PERSON - ({"mio", "mia", "my"} if family else set())
               or normalise(customer.first_name) in words or _TO_ME.search(normalise(text)))
     if me == them:
         return None
