@@ -22,12 +22,17 @@ _ORDINALS = {
     "nono": 9, "nona": 9, "nove": 9,
     "decimo": 10, "decima": 10, "dieci": 10,
 }
-_LAST = {"ultimo", "ultima"}
+# English
+_ORDINALS.update({"first": 1, "one": 1, "second": 2, "two": 2, "third": 3, "three": 3,
+                  "fourth": 4, "four": 4, "fifth": 5, "five": 5, "sixth": 6, "six": 6,
+                  "seventh": 7, "seven": 7, "eighth": 8, "eight": 8})
+_LAST = {"ultimo", "ultima", "last"}
 # Words that carry no meaning when picking an option ("la seconda", "scelgo luca").
 _FILLER = {
     "la", "il", "lo", "l", "le", "i", "gli", "un", "una", "uno", "di", "del", "della", "per",
     "scelgo", "scegli", "voglio", "vorrei", "opzione", "numero", "n", "quella", "quello",
     "a", "e", "mio", "mia", "figlio", "figlia", "moglie", "marito", "è", "e'", "pure",
+    "the", "one", "option", "number", "my", "choose", "pick", "please", "i", "take",
 }
 
 

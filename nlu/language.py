@@ -181,7 +181,8 @@ _REQUEST_FILLER = frozenset(
     switch change to can could you we me us let's lets the language lingua per favore
     parla parli parlare scrivi scrivere scrivimi parlami rispondi rispondimi possiamo puoi
     potresti in ok okay si sì yes thanks grazie hi hello ciao do does is there anyone
-    who someone somebody una persona che
+    who someone somebody una persona che good morning afternoon evening hey buongiorno
+    buonasera salve
     """.split()
 )
 

@@ -99,3 +99,28 @@ async def test_huge_and_emoji_messages_keep_the_question(chat: JsonlChat) -> Non
     assert turn.state["step"] == "year"
     turn = await chat.say("x" * 100_000)
     assert turn.state["step"] == "year"
+
+
+async def test_a_reimbursement_and_the_archive_in_english(chat: JsonlChat, tmp_path: Path) -> None:
+    """Issue 20 on the console channel: the language kept from line to line by the store."""
+    receipt = files.write(tmp_path, "receipt.png", files.png("Receipt 7"))
+    turn = await chat.say("Hello, I need a refund for a cardiology visit")
+    assert turn.state == {"flow": "rimborso", "step": "year"}, turn.text
+    assert "From your message I've noted: cardiology visit" in turn.text
+    await chat.say("this year")
+    await chat.say("me")
+    turn = await chat.say("the first one")
+    assert turn.state["step"] == "policy", turn.text
+    await chat.tap("Salute Più")
+    await chat.tap("Yes, continue")
+    await chat.upload(receipt)
+    turn = await chat.say("20/11/2026")
+    turn = await chat.say("€85")
+    assert turn.state["step"] == "exp_number"
+    await chat.say("7")
+    await chat.tap("Continue")
+    await chat.tap("No note")
+    turn = await chat.tap("Send the request")
+    assert turn.request_number and "Request sent!" in turn.text
+    turn = await chat.say(f"what's the status of request {turn.request_number}?")
+    assert "Status: sent" in turn.text

@@ -27,6 +27,8 @@ from bot.channels.rasa._status import (
 from bot.channels.rasa._texts import t
 from dialogs.archive.chat import answer_choice, answer_question, show_request
 from dialogs.events import Reply
+from dialogs.state import State
+from nlu.language import chosen, speaking
 
 __all__ = ["FLOW_SLOT", "REACHED_SLOT", "REQUEST_SLOT", "STEP_SLOT", "ActionMedbot",
            "ActionMedbotStatus"]
@@ -67,9 +69,17 @@ class _MedbotAction(Action):
             dispatcher.utter_message(**message)
 
     async def _status(self, customer_id: int, text: str, entities: list[dict[str, Any]],
-                      dispatcher: CollectingDispatcher) -> None:
+                      dispatcher: CollectingDispatcher, sender_id: str) -> None:
         """A status question, or a tapped archive button ("pratica 26000112", "documento 57
-        della pratica 25000047", "le mie richieste"), answered from the archive."""
+        della pratica 25000047", "le mie richieste"), answered from the archive in the
+        conversation's language (or the question's, when it is clearly written in one)."""
+        record = await self._medbot.runtime.store.load_conversation(CHANNEL, sender_id)
+        language = chosen(State.from_json(record.state if record else None).language, text)
+        with speaking(language):
+            await self._archive_answer(customer_id, text, entities, dispatcher)
+
+    async def _archive_answer(self, customer_id: int, text: str, entities: list[dict[str, Any]],
+                              dispatcher: CollectingDispatcher) -> None:
         runtime = self._medbot.runtime
         household = await runtime.store.household(customer_id)
         today, services = runtime.clock.today(), self._medbot.services
@@ -110,7 +120,7 @@ class ActionMedbot(_MedbotAction):
                 and text in offered_payloads(tracker.events or [])):
             # An archive button tapped while a request is open: answered beside it, the
             # request keeps its question.
-            await self._status(customer_id, text, [], dispatcher)
+            await self._status(customer_id, text, [], dispatcher, tracker.sender_id)
             return [REACHED]
         try:
             inbound = await inbound_from(latest, tracker.events or [],
@@ -150,5 +160,5 @@ class ActionMedbotStatus(_MedbotAction):
             return [REACHED]
         latest = tracker.latest_message or {}
         await self._status(customer_id, str(latest.get("text") or ""),
-                           latest.get("entities") or [], dispatcher)
+                           latest.get("entities") or [], dispatcher, tracker.sender_id)
         return [REACHED]

@@ -22,6 +22,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channels.languages import ChatLanguages
 from bot.channels.telegram._albums import Albums
 from bot.channels.telegram._courtesy import Courtesies, courtesy, typing_while_slow
 from bot.channels.telegram._files import PageRefused, download, incoming_file, join_pages
@@ -106,6 +107,7 @@ class TelegramChannel:
                                runtime.settings.support_contact)
         self.albums = Albums(album_wait, self._album_complete)
         self._memories: OrderedDict[int, ChatMemory] = OrderedDict()
+        self.languages = ChatLanguages()
         self._bot: Bot | None = None
 
     def attach(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -350,6 +352,7 @@ class TelegramChannel:
         async with typing_while_slow(bot, chat_id):
             result = await self.runtime.conversations.handle(CHANNEL, str(user_id), customer_id,
                                                              inbound)
+        self.languages.remember(chat_id, result.language)
         # The question token the new buttons carry: a tap is current if it carries the same
         # (not known if this turn shows none: then the store says).
         tokens = [c.id.partition(".")[0] for r in result.replies for c in r.choices
@@ -465,6 +468,7 @@ class TelegramChannel:
         return message, user.id, self._memory(message.chat_id)
 
     def _memory(self, chat_id: int) -> ChatMemory:
+        self.languages.adopt(chat_id)  # what the channel says itself, in the chat's language
         memory = self._memories.get(chat_id)
         if memory is None:
             memory = self._memories[chat_id] = ChatMemory()

@@ -6,6 +6,7 @@ import logging
 from collections import OrderedDict
 from typing import Any
 
+from bot.channels.languages import ChatLanguages
 from bot.channels.whatsapp._graph import GraphApi, GraphError, TooBig
 from bot.channels.whatsapp._linking import CHANNEL, Linking
 from bot.channels.whatsapp._parse import Incoming, read_message
@@ -39,10 +40,12 @@ class WhatsAppChannel:
         self.linking = Linking(runtime.store, sms, runtime.clock.now, runtime.clock.timezone,
                                runtime.settings.support_contact)
         self._lists: OrderedDict[str, Reply] = OrderedDict()
+        self.languages = ChatLanguages()
 
     async def process(self, message: dict[str, Any]) -> None:
         """Never raises: a failure is logged (without the message) and apologised for."""
         wa_id = str(message["from"])
+        self.languages.adopt(wa_id)
         try:
             await self._quietly_read(str(message["id"]))
             await self._process(wa_id, read_message(message), str(message["id"]))
@@ -101,6 +104,7 @@ class WhatsAppChannel:
         # message twice (a redelivered one is a duplicate, and says nothing).
         result = await self.runtime.conversations.handle(CHANNEL, wa_id, customer_id, inbound,
                                                          inbox_message=message_id)
+        self.languages.remember(wa_id, result.language)
         await self.send(wa_id, result.replies)
 
     async def _next_page(self, wa_id: str, customer_id: int, choice: str,

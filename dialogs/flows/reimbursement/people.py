@@ -33,9 +33,9 @@ class Year(BaseStep):
         if option is not None:
             return Accept(int(option))
         text = (inbound.text or "").casefold()
-        if re.search(r"\b(quest'?\s?anno|questo anno|anno corrente)\b", text):
+        if re.search(r"\b(quest'?\s?anno|questo anno|anno corrente|this year|current year)\b", text):
             return Accept(ctx.today.year, t("reimbursement.year.understood", year=ctx.today.year))
-        if re.search(r"\b(anno scorso|l'?anno passato|scorso anno)\b", text):
+        if re.search(r"\b(anno scorso|l'?anno passato|scorso anno|last year|previous year)\b", text):
             return Accept(ctx.today.year - 1,
                           t("reimbursement.year.understood", year=ctx.today.year - 1))
         found = re.findall(r"\b(19\d\d|20\d\d)\b", text)
