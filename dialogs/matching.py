@@ -32,7 +32,7 @@ _FILLER = {
     "la", "il", "lo", "l", "le", "i", "gli", "un", "una", "uno", "di", "del", "della", "per",
     "scelgo", "scegli", "voglio", "vorrei", "opzione", "numero", "n", "quella", "quello",
     "a", "e", "mio", "mia", "figlio", "figlia", "moglie", "marito", "è", "e'", "pure",
-    "the", "one", "option", "number", "my", "choose", "pick", "please", "i", "take",
+    "the", "one", "option", "number", "my", "choose", "pick", "please", "take",
 }
 
 
