@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     # How long reading a receipt (a photo's OCR, a PDF's text) may take before the bot asks
     # its date, amount and number instead, in seconds.
     receipt_read_seconds: float = 8.0
+    # Log lines as text for people, or one JSON object a line for a log collector.
+    log_format: Literal["text", "json"] = "text"
 
     # Voice notes (the `voice` extra): a directory of CTranslate2 Whisper weights, or a model
     # name faster-whisper fetches where the machine reaches its hub (e.g.

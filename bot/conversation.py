@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from bot.logs import conversation_id, in_conversation
+from bot.metrics import Metrics
 from dialogs import archive
 from dialogs.engine import Engine
 from dialogs.events import Heard, Inbound, IncomingVoice, Reply
@@ -50,6 +53,9 @@ class Conversations:
         now: Callable[[], datetime],
         today: Callable[[], date],
         listener: Callable[[IncomingVoice], Awaitable[Heard]] | None = None,
+        *,
+        metrics: Metrics | None = None,
+        log_key: bytes = b"",
     ) -> None:
         self._store = store
         self._listener = listener
@@ -57,6 +63,8 @@ class Conversations:
         self._services = services
         self._now = now
         self._today = today
+        self.metrics = metrics or Metrics()
+        self._log_key = log_key
 
     async def handle(
         self, channel: str, user_key: str, customer_id: int, inbound: Inbound, *,
@@ -77,19 +85,32 @@ class Conversations:
 
     async def _result(self, channel: str, user_key: str, customer_id: int, inbound: Inbound,
                       inbox_message: str | None) -> TurnResult:
-        try:
-            return await self._handle(channel, user_key, customer_id, inbound, inbox_message)
-        except AlreadyHandled:
-            log.info("message on %s handled already, not applied again", channel)
-            return TurnResult([], None, None, duplicate=True)
-        except Exception:
-            # No customer data in the log: the event kind only, and the traceback.
-            log.exception("turn failed on %s (event %s)", channel, inbound.kind)
-            record = await self._safe_load(channel, user_key)
-            state = State.from_json(record.state if record else None)
-            with speaking(state.language):
-                return TurnResult([Reply(t("engine.failure"))], state.flow, _step(state),
-                                  language=state.language)
+        started = time.perf_counter()
+        with in_conversation(self.pseudonym(channel, user_key)):
+            outcome = "answered"
+            try:
+                return await self._handle(channel, user_key, customer_id, inbound,
+                                          inbox_message)
+            except AlreadyHandled:
+                outcome = "duplicate"
+                log.info("message on %s handled already, not applied again", channel)
+                return TurnResult([], None, None, duplicate=True)
+            except Exception as error:
+                outcome = "failed"
+                self.metrics.error("turn", error)
+                # No customer data in the log: the event kind only, and the traceback.
+                log.exception("turn failed on %s (event %s)", channel, inbound.kind)
+                record = await self._safe_load(channel, user_key)
+                state = State.from_json(record.state if record else None)
+                with speaking(state.language):
+                    return TurnResult([Reply(t("engine.failure"))], state.flow, _step(state),
+                                      language=state.language)
+            finally:
+                self.metrics.turn(channel, outcome, time.perf_counter() - started)
+
+    def pseudonym(self, channel: str, user_key: str) -> str:
+        """The conversation's name in logs (bot.logs.conversation_id)."""
+        return conversation_id(channel, user_key, self._log_key)
 
     @property
     def listener(self) -> Any:

@@ -1,19 +1,27 @@
-"""Logging for medbot's processes: one format, quiet HTTP clients, no query strings in access
-lines, and every line (tracebacks included) cleared of secrets and customer identifiers."""
+"""Logging for medbot's processes: one format (text, or JSON for a log collector), quiet HTTP
+clients, no query strings in access lines, every line (tracebacks included) cleared of secrets
+and customer identifiers, and the conversation a line belongs to named by a pseudonym."""
 
 from __future__ import annotations
 
+import contextvars
+import hashlib
+import hmac
+import json
 import logging
 import os
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
 from bot.config import Settings
 
-__all__ = ["Redactor", "configure_logging", "redacting_formatter", "secrets_of"]
+__all__ = ["Redactor", "configure_logging", "conversation_id", "in_conversation",
+           "redacting_formatter", "secrets_of"]
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 HIDDEN = "[nascosto]"
@@ -54,6 +62,29 @@ class Redactor:
         return text
 
 
+# The conversation the running task works for (its pseudonym), added to every line it logs.
+_conversation: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "medbot_conversation", default=None)
+
+
+def conversation_id(channel: str, user_key: str, key: bytes) -> str:
+    """A pseudonym of the conversation, the same on every replica (keyed with the deployment's
+    document key): lines of one conversation can be followed, and a chat user key (a phone
+    number on WhatsApp) cannot be guessed back from it."""
+    derived = hashlib.sha256(b"medbot log pseudonym\x00" + key).digest()
+    return hmac.new(derived, f"{channel}\x00{user_key}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
+@contextmanager
+def in_conversation(pseudonym: str) -> Iterator[None]:
+    """Lines logged inside the block (and tasks it starts) carry `pseudonym`."""
+    token = _conversation.set(pseudonym)
+    try:
+        yield
+    finally:
+        _conversation.reset(token)
+
+
 class _RedactingFormatter(logging.Formatter):
     def __init__(self, redact: Redactor, fmt: str = FORMAT) -> None:
         super().__init__(fmt)
@@ -73,6 +104,31 @@ class _RedactingFormatter(logging.Formatter):
 
     def formatStack(self, stack_info: str) -> str:  # noqa: N802
         return self._redact(super().formatStack(stack_info))
+
+
+class _JsonFormatter(logging.Formatter):
+    """One JSON object a line: time, level, logger, message, the conversation's pseudonym
+    when there is one, the traceback when there is one; message and traceback cleared."""
+
+    def __init__(self, redact: Redactor) -> None:
+        super().__init__()
+        self._redact = redact
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": self._redact(record.getMessage()),
+        }
+        conversation = getattr(record, "conversation", None) or _conversation.get()
+        if conversation:
+            line["conversation"] = conversation
+        if record.exc_info:
+            line["exception"] = self._redact(self.formatException(record.exc_info))
+        if record.stack_info:
+            line["stack"] = self._redact(self.formatStack(record.stack_info))
+        return json.dumps(line, ensure_ascii=False)
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -114,7 +170,11 @@ def secrets_of(settings: Settings) -> list[str]:
 
 
 def redacting_formatter(settings: Settings | None = None, fmt: str = FORMAT) -> logging.Formatter:
-    return _RedactingFormatter(Redactor(secrets_of(settings) if settings else ()), fmt)
+    """The formatter of the settings' MEDBOT_LOG_FORMAT: text (`fmt`) or JSON."""
+    redact = Redactor(secrets_of(settings) if settings else ())
+    if settings is not None and settings.log_format == "json":
+        return _JsonFormatter(redact)
+    return _RedactingFormatter(redact, fmt)
 
 
 def configure_logging(settings: Settings | None = None, level: int = logging.INFO) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.conversation import Conversations
+from bot.metrics import Metrics
 from bot.receipts import ReceiptReader, ReceiptReading, default_reader
 from bot.services import PortalServices
 from bot.sms import SmsSender, sms_sender
@@ -42,6 +43,7 @@ class Runtime:
     clock: Clock
     conversations: Conversations
     receipts: ReceiptReading
+    metrics: Metrics = field(default_factory=Metrics)
 
     @classmethod
     async def open(cls, settings: Settings, sms: SmsSender | None = None,
@@ -70,9 +72,12 @@ class Runtime:
                                   receipts)
         if catalogue_now:
             load_catalogue_in_background()
+        metrics = Metrics()
         conversations = Conversations(store, engine, services, clock.now, clock.today,
-                                      listener=open_listener(settings, transcriber))
-        return cls(settings, store, clock, conversations, receipts)
+                                      listener=open_listener(settings, transcriber),
+                                      metrics=metrics,
+                                      log_key=store.documents.keyring.current)
+        return cls(settings, store, clock, conversations, receipts, metrics)
 
     def warm_up(self) -> None:
         """Loads what later turns need (the catalogue) in the background, once."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.metrics import Metrics
 from bot.outbound import ChannelSender, DeliveryError
 from bot.reminders._render import render
 from bot.reminders._schedule import ROME, schedule
@@ -66,11 +67,13 @@ class Reminders:
     """The loop: schedule, then claim due notices and deliver them on the customer's channel."""
 
     def __init__(self, store: Store, senders: Mapping[str, ChannelSender],
-                 now: Callable[[], datetime], quiet: QuietHours | None = None) -> None:
+                 now: Callable[[], datetime], quiet: QuietHours | None = None,
+                 metrics: Metrics | None = None) -> None:
         self.store = store
         self.senders = dict(senders)
         self.now = now
         self.quiet = quiet or QuietHours()
+        self.metrics = metrics or Metrics()
 
     async def run_once(self, stop: asyncio.Event | None = None) -> Round:
         """One round: what was done with each due notice. When `stop` is set it ends early;
@@ -81,7 +84,9 @@ class Reminders:
             for n in batch:
                 if stop is not None and stop.is_set():
                     return done
-                done.outcomes.append((n, await self._deliver(n)))
+                outcome = await self._deliver(n)
+                self.metrics.reminder(outcome)
+                done.outcomes.append((n, outcome))
         return done
 
     async def run(self, stop: asyncio.Event, every: float = 60.0) -> None:
@@ -89,7 +94,8 @@ class Reminders:
         while not stop.is_set():
             try:
                 await self.run_once(stop)
-            except Exception:
+            except Exception as error:
+                self.metrics.error("reminder_round", error)
                 log.exception("reminder round failed")
             try:
                 await asyncio.wait_for(stop.wait(), every)

@@ -56,7 +56,7 @@ async def configured_senders(runtime: Runtime, given: Mapping[str, ChannelSender
 def reminders_for(runtime: Runtime, senders: Mapping[str, ChannelSender]) -> Reminders:
     settings = runtime.settings
     return Reminders(runtime.store, senders, runtime.clock.now,
-                     QuietHours(settings.quiet_start, settings.quiet_end))
+                     QuietHours(settings.quiet_start, settings.quiet_end), runtime.metrics)
 
 
 @asynccontextmanager

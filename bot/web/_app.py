@@ -1,4 +1,5 @@
-"""The ASGI app: health check plus the routes and start-up of each configured feature."""
+"""The ASGI app: operations' routes (health, readiness, metrics) plus the routes and start-up
+of each configured feature."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from fastapi import APIRouter, FastAPI
 
 from bot.runtime import Runtime
 from bot.web._limits import MAX_BODY, BodyLimit, Guard, Guards
+from bot.web._operations import add_operations
 
 __all__ = ["WebFeature", "create_app", "default_features"]
 
@@ -64,10 +66,7 @@ def create_app(runtime: Runtime, features: Sequence[WebFeature] | None = None) -
                   openapi_url=None)
     app.state.runtime = runtime
 
-    @app.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
+    add_operations(app, runtime)
     for feature in chosen:
         app.include_router(feature.router)
     # Outermost first: bodies are limited while streaming, callers judged before reading them.

@@ -28,6 +28,7 @@ class TelegramWebhook:
     def __init__(self, runtime: Runtime, sms: SmsSender, config: TelegramConfig) -> None:
         if not config.webhook_secret:
             raise ValueError("webhooks need MEDBOT_TELEGRAM_WEBHOOK_SECRET")
+        self.runtime = runtime
         self.config = config
         self._secret = config.webhook_secret.encode()
         self.application: TelegramApp = build_application(runtime, sms, config, updater=False)
@@ -49,11 +50,13 @@ class TelegramWebhook:
         given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
         if not hmac.compare_digest(given, self._secret):
             log.warning("telegram webhook refused: wrong or missing secret")
+            self.runtime.metrics.rejected("telegram", "secret")
             return Response(status_code=403)
         body = await request.body()  # limited while streaming (bot.web._limits)
         try:
             update = Update.de_json(json.loads(body), self.application.bot)
         except (ValueError, TypeError, KeyError, AttributeError):
+            self.runtime.metrics.rejected("telegram", "malformed")
             return Response(status_code=400)
         # Answer Telegram at once; the bot handles the update from its queue.
         await self.application.update_queue.put(update)

@@ -42,7 +42,8 @@ class WhatsAppWebhook:
         self.graph = graph or GraphApi(config)
         self.channel = WhatsAppChannel(runtime, sms, self.graph)
         self.sender = WhatsAppSender(runtime.store, self.graph, config, runtime.clock.now)
-        self.inbox = Inbox(runtime.store, self.channel.process, runtime.clock.now)
+        self.inbox = Inbox(runtime.store, self.channel.process, runtime.clock.now,
+                           metrics=runtime.metrics)
         self.router = APIRouter()
         self.router.add_api_route(PATH, self.verify, methods=["GET"], include_in_schema=False)
         self.router.add_api_route(PATH, self.receive, methods=["POST"], include_in_schema=False)
@@ -72,6 +73,7 @@ class WhatsAppWebhook:
                 token, self.config.verify_token.encode()):
             return Response(query.get("hub.challenge", ""), media_type="text/plain")
         log.warning("whatsapp webhook verification refused")
+        self.runtime.metrics.rejected("whatsapp", "verify_token")
         return Response(status_code=403)
 
     async def receive(self, request: Request) -> Response:
@@ -80,12 +82,14 @@ class WhatsAppWebhook:
         body = await request.body()
         if not signed_by(self.config.app_secret, body, request.headers.get(HEADER)):
             log.warning("whatsapp webhook refused: bad or missing signature")
+            self.runtime.metrics.rejected("whatsapp", "signature")
             return Response(status_code=403)
         try:
             update: Any = json.loads(body)
             if not isinstance(update, dict):
                 raise ValueError("not an object")
         except ValueError:
+            self.runtime.metrics.rejected("whatsapp", "malformed")
             return Response(status_code=400)
         now = self.runtime.clock.now()
         store = self.runtime.store

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -71,6 +71,13 @@ class Inboxes(Database):
                 .where(whatsapp_inbox.c.processed_at.is_(None))
                 .order_by(whatsapp_inbox.c.id))
             return [(row.message_id, row.payload) for row in found]
+
+    async def whatsapp_waiting(self) -> int:
+        """How many accepted messages wait to be handled (by any process)."""
+        async with self._read() as conn:
+            found = await conn.scalar(select(func.count()).select_from(whatsapp_inbox)
+                                      .where(whatsapp_inbox.c.processed_at.is_(None)))
+        return int(found or 0)
 
     async def whatsapp_payload(self, message_id: str) -> dict[str, Any] | None:
         """The accepted message, if it still waits to be handled."""

@@ -69,6 +69,12 @@ class Revisions(Database):
         async with self.engine.begin() as conn:
             await conn.run_sync(_upgrade)
 
+    async def schema_current(self) -> bool:
+        """True when the database answers and has every migration of the code applied (a
+        query on the server: raises if it is unreachable)."""
+        async with self.engine.connect() as conn:
+            return bool(await conn.run_sync(_applied) == script_heads())
+
     async def schema_revision(self) -> str | None:
         """The applied migration, or None for an empty database."""
         async with self.engine.connect() as conn:

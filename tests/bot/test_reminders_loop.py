@@ -56,12 +56,16 @@ async def test_running_rounds_until_the_block_ends(runtime: Runtime) -> None:
     await _status_change_for_linked_mario(runtime)
     phone = Phone()
     reminders = Reminders(runtime.store, {"telegram": phone}, runtime.clock.now,
-                          QuietHours(time(0, 0), time(0, 0)))
+                          QuietHours(time(0, 0), time(0, 0)), runtime.metrics)
     async with running(reminders, every=3600) as task:
         assert task is not None
         await wait_until(lambda: bool(phone.kinds("26000112")))
     assert task.done() and not task.cancelled()
     assert phone.kinds("26000112") == ["status_changed"]
+    # Counted for /metrics: every message the phone got is a "sent".
+    sent = runtime.metrics.registry.get_sample_value("medbot_reminders_total",
+                                                    {"outcome": "sent"})
+    assert sent == len(phone.sent) >= 1
 
 
 async def test_every_zero_runs_no_loop(runtime: Runtime) -> None:

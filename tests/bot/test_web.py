@@ -174,3 +174,31 @@ async def _until_healthy(client: httpx.AsyncClient, process: asyncio.subprocess.
             pass
         await asyncio.sleep(0.1)
     raise AssertionError("medbot serve did not start")
+
+
+async def test_medbot_serve_finishes_the_turn_under_way_when_stopped(
+        api: FakeBotApi, runtime: Runtime) -> None:
+    """SIGTERM right after an update was taken: the server stops taking requests, and the
+    update's turn is finished, its answer sent (slowly, here), before the process ends."""
+    port = _free_port()
+    env = {**os.environ, **settings_env(runtime.settings.home),
+           "MEDBOT_TELEGRAM_TOKEN": api.token, "MEDBOT_TELEGRAM_API_URL": api.api_url,
+           "MEDBOT_TELEGRAM_FILE_URL": api.file_url, "MEDBOT_REMINDERS_EVERY": "0",
+           "MEDBOT_TELEGRAM_WEBHOOK_SECRET": SECRET}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "serve", "--port", str(port), env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            await _until_healthy(client, process)
+            api.slow("sendMessage", 1.0)
+            taken = await client.post("/telegram/webhook", json=_start(api, 4201),
+                                      headers={HEADER: SECRET})
+            assert taken.status_code == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, err.decode()
+    (reply,) = api.calls_of("sendMessage", 4201)
+    assert "assistente automatico" in reply.params["text"]
+    assert "Traceback" not in err.decode()

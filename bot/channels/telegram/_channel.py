@@ -335,6 +335,7 @@ class TelegramChannel:
         apologises; the conversation is as it was saved, so «Riprendi» continues it."""
         error = context.error
         frames = "".join(traceback.format_tb(error.__traceback__)) if error else ""
+        self.runtime.metrics.error("telegram_update", error)
         log.error("telegram update failed: %s\n%s", type(error).__name__, frames)
         if not isinstance(update, Update) or update.effective_chat is None:
             return

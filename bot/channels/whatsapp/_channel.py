@@ -12,6 +12,7 @@ from bot.channels.whatsapp._linking import CHANNEL, Linking
 from bot.channels.whatsapp._parse import Incoming, read_message
 from bot.channels.whatsapp._render import MORE, FileMessage, Outgoing, choice_messages, render
 from bot.channels.whatsapp._texts import t
+from bot.logs import in_conversation
 from bot.runtime import Runtime
 from bot.sms import SmsSender
 from dialogs.events import Choice, Inbound, IncomingFile, IncomingVoice, Reply
@@ -46,16 +47,18 @@ class WhatsAppChannel:
         """Never raises: a failure is logged (without the message) and apologised for."""
         wa_id = str(message["from"])
         self.languages.adopt(wa_id)
-        try:
-            await self._quietly_read(str(message["id"]))
-            await self._process(wa_id, read_message(message), str(message["id"]))
-        except Exception as exc:
-            log.exception("whatsapp message failed: %s", type(exc).__name__)
+        with in_conversation(self.runtime.conversations.pseudonym(CHANNEL, wa_id)):
             try:
-                await self.send(wa_id, [Reply(t("chat.error"),
-                                              (Choice(RESUME, t("chat.resume")),))])
-            except GraphError:
-                log.error("could not apologise to a whatsapp user")
+                await self._quietly_read(str(message["id"]))
+                await self._process(wa_id, read_message(message), str(message["id"]))
+            except Exception as exc:
+                self.runtime.metrics.error("whatsapp_message", exc)
+                log.exception("whatsapp message failed: %s", type(exc).__name__)
+                try:
+                    await self.send(wa_id, [Reply(t("chat.error"),
+                                                  (Choice(RESUME, t("chat.resume")),))])
+                except GraphError:
+                    log.error("could not apologise to a whatsapp user")
 
     async def _process(self, wa_id: str, incoming: Incoming, message_id: str) -> None:
         """`message_id`: the accepted message, marked handled in its turn's transaction."""

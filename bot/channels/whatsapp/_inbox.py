@@ -1,6 +1,6 @@
 """Accepted messages handled in the background, each sender's in the order accepted, senders
-side by side; each message marked once handled; those left unhandled by a stop are handled at
-the next start."""
+side by side; each message marked once handled; a stop lets the messages under way finish and
+leaves the others, handled at the next start."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
+from bot.metrics import Metrics
 from portal.store import Store
 
-__all__ = ["LANES", "Inbox"]
+__all__ = ["LANES", "STOP_WAIT", "Inbox"]
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +23,8 @@ Handler = Callable[[dict[str, Any]], Awaitable[None]]
 # Senders handled at the same time: a slow document (a download, a big PDF to check) holds
 # one lane, never everyone's.
 LANES = 8
+# Seconds a stop waits for the messages under way (a turn, its replies) before cutting them.
+STOP_WAIT = 20.0
 
 
 class Inbox:
@@ -29,8 +32,9 @@ class Inbox:
     messages keep their order, and no sender waits behind another's."""
 
     def __init__(self, store: Store, handle: Handler, now: Callable[[], datetime],
-                 lanes: int = LANES) -> None:
+                 lanes: int = LANES, metrics: Metrics | None = None) -> None:
         self._store = store
+        self._metrics = metrics or Metrics()
         self._handle = handle
         self._now = now
         self._slots = asyncio.Semaphore(lanes)
@@ -50,10 +54,16 @@ class Inbox:
         for sender in list(self._waiting):
             self._open_lane(sender)
 
-    async def stop(self) -> None:
-        """What is not handled yet stays in the store for the next start."""
+    async def stop(self, wait: float = STOP_WAIT) -> None:
+        """No message is started any more; those under way finish (up to `wait` seconds, then
+        they are cut and, their turn not committed, handled again at the next start). What is
+        not handled stays in the store for the next start."""
         self._started = False
+        for queue in self._waiting.values():
+            queue.clear()  # each lane ends after the message it is on
         lanes = list(self._lanes.values())
+        if lanes:
+            await asyncio.wait(lanes, timeout=wait)
         for task in lanes:
             task.cancel()
         for task in lanes:
@@ -101,4 +111,5 @@ class Inbox:
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # the store failed: the message stays for a restart
+            self._metrics.error("whatsapp_inbox", exc)
             log.error("whatsapp message left for later: %s", type(exc).__name__)

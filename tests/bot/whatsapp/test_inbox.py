@@ -78,3 +78,28 @@ async def test_each_sender_keeps_its_order_and_restarts_resume() -> None:
     for user in "012":
         mine = [m for m in handled if m.startswith(user)]
         assert mine == sorted(mine) and len(mine) == 10
+
+
+async def test_a_stop_finishes_the_message_under_way_and_starts_no_other() -> None:
+    store = Accepted()
+    started, release = asyncio.Event(), asyncio.Event()
+    handled: list[str] = []
+
+    async def handle(payload: dict[str, Any]) -> None:
+        started.set()
+        await release.wait()
+        handled.append(payload["id"])
+
+    inbox = Inbox(store, handle, lambda: datetime.now(UTC))  # type: ignore[arg-type]
+    await inbox.start()
+    for message_id in ("m1", "m2"):
+        store.accept(message_id, "mario")
+        inbox.put(message_id, "mario")
+    await asyncio.wait_for(started.wait(), WAIT)
+    stopping = asyncio.create_task(inbox.stop())
+    await asyncio.sleep(0.05)
+    assert not stopping.done()  # waiting for m1's turn, not cutting it
+    release.set()
+    await asyncio.wait_for(stopping, WAIT)
+    assert handled == ["m1"] and store.processed == ["m1"]
+    assert await store.unprocessed_whatsapp() == [("m2", {"id": "m2", "from": "mario"})]
