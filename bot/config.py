@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     document_key: SecretStr | None = None
     # Earlier keys, comma-separated, still read (rotation: see `medbot documents rekey`).
     document_old_keys: SecretStr | None = None
+    # Where documents are kept: `files` in home, or `database` (replicas: every one reads
+    # what another received).
+    document_storage: Literal["files", "database"] = "files"
     # Reminders wait out the night (Italian time): none from `quiet_start` to `quiet_end`.
     quiet_start: time = time(20, 30)
     quiet_end: time = time(8, 30)

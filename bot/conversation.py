@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -28,6 +30,39 @@ log = logging.getLogger(__name__)
 ATTEMPTS = 3
 # When each kind of follow-up is due, counted from the turn that asked for it.
 FOLLOW_UP_AFTER = {"booking": timedelta(days=2)}
+
+
+@dataclass(slots=True)
+class _InboxItem:
+    key: str | None
+
+
+# The accepted update (an inbox key, see portal.store.inboxes) whose handling is running: the
+# first turn it leads to marks it handled in that turn's own transaction.
+_handling: contextvars.ContextVar[_InboxItem | None] = contextvars.ContextVar(
+    "medbot_inbox_item", default=None)
+
+
+@contextmanager
+def handling(inbox_key: str) -> Iterator[None]:
+    """Turns run inside the block (not tasks left behind after it) come from `inbox_key`:
+    the first one saved marks it handled with its own commit, so a crash between the two
+    can't have it applied twice."""
+    item = _InboxItem(inbox_key)
+    token = _handling.set(item)
+    try:
+        yield
+    finally:
+        item.key = None  # a task started inside (an album) outlives the update: not its turn
+        _handling.reset(token)
+
+
+def _take_inbox_item() -> str | None:
+    item = _handling.get()
+    if item is None or item.key is None:
+        return None
+    key, item.key = item.key, None
+    return key
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +121,14 @@ class Conversations:
     async def _result(self, channel: str, user_key: str, customer_id: int, inbound: Inbound,
                       inbox_message: str | None) -> TurnResult:
         started = time.perf_counter()
+        inbox_message = inbox_message or _take_inbox_item()
         with in_conversation(self.pseudonym(channel, user_key)):
             outcome = "answered"
             try:
-                return await self._handle(channel, user_key, customer_id, inbound,
-                                          inbox_message)
+                # One turn of this conversation at a time, across processes (replicas).
+                async with self._store.conversation_lock(channel, user_key):
+                    return await self._handle(channel, user_key, customer_id, inbound,
+                                              inbox_message)
             except AlreadyHandled:
                 outcome = "duplicate"
                 log.info("message on %s handled already, not applied again", channel)

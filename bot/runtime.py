@@ -59,7 +59,8 @@ class Runtime:
         searches it before the load is done waits for that load."""
         settings.home.mkdir(parents=True, exist_ok=True)
         key, old_keys = settings.document_keys()
-        store = await Store.open(settings.resolved_database_url, settings.home, key, old_keys)
+        store = await Store.open(settings.resolved_database_url, settings.home, key, old_keys,
+                                 settings.document_storage)
         await store.migrate()
         # Temporary files a writer that died left behind (the store writes atomically).
         store.documents.clean_temporary()

@@ -1,5 +1,6 @@
-"""Content-addressed documents on disk, encrypted (AES-256-GCM): stored once, under the SHA-256
-of their content, readable only with the key that wrote them."""
+"""Content-addressed documents, encrypted (AES-256-GCM): stored once, under the SHA-256 of
+their content, readable only with the key that wrote them; kept on disk (the default) or in
+the database (every replica reads them), behind one interface (`Blobs`)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,16 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from portal.models import StoredFile
 
 __all__ = [
     "DEV_KEY_FILE",
+    "Blobs",
     "DocumentKeyError",
     "DocumentStore",
+    "FileBlobs",
     "Keyring",
     "new_key",
     "private_dir",
@@ -115,63 +119,67 @@ def dev_key(home: Path) -> str:
     return path.read_text().strip()
 
 
-class DocumentStore:
+class Blobs(Protocol):
+    """Where sealed documents are kept, by the SHA-256 of their content."""
+
+    def get(self, sha256: str) -> bytes:
+        """The sealed bytes; FileNotFoundError if there are none."""
+        ...
+
+    def add(self, sha256: str, sealed: bytes) -> None:
+        """Kept unless already there (the same name is the same content)."""
+        ...
+
+    def replace(self, sha256: str, sealed: bytes) -> None:
+        """Sealed anew (a key rotation): the old bytes give way."""
+        ...
+
+    def has(self, sha256: str) -> bool: ...
+
+    def names(self) -> Iterator[str]:
+        """Every document kept, by name."""
+        ...
+
+    def clean_temporary(self, older_than: float) -> int:
+        """Leftovers of writers that died, removed; how many."""
+        ...
+
+
+class FileBlobs:
     """Files under `root/ab/abcdef...` (the first two hex digits fan out the directories).
+    Writing is atomic (temporary file, fsync, rename)."""
 
-    Writing is atomic (temporary file, fsync, rename) and idempotent: the same bytes always
-    land on the same path. Each file is sealed with AES-GCM under the keyring's current key;
-    its key id travels in the file, so old keys keep reading old files and `rekey` moves
-    them to the current one. Files from before encryption are still read as they are.
-    Only metadata (`StoredFile`) travels in the database; no checks on the content here.
-    """
-
-    def __init__(self, root: Path, keyring: Keyring) -> None:
+    def __init__(self, root: Path) -> None:
         self.root = Path(root)
-        self.keyring = keyring
 
     def path(self, sha256: str) -> Path:
         if not _SHA256.fullmatch(sha256):
             raise ValueError("not a lowercase hex SHA-256")
         return self.root / sha256[:2] / sha256
 
-    def put(self, data: bytes, mime_type: str, filename: str) -> StoredFile:
-        sha256 = hashlib.sha256(data).hexdigest()
+    def get(self, sha256: str) -> bytes:
+        return self.path(sha256).read_bytes()
+
+    def add(self, sha256: str, sealed: bytes) -> None:
         target = self.path(sha256)
         if not target.exists():
-            self._write(target, self._seal(sha256, data))
-        return StoredFile(sha256=sha256, mime_type=mime_type, size=len(data), filename=filename)
+            self._write(target, sealed)
 
-    def read(self, sha256: str) -> bytes:
-        return self._open(sha256, self.path(sha256).read_bytes())
+    def replace(self, sha256: str, sealed: bytes) -> None:
+        self._write(self.path(sha256), sealed)
 
-    def exists(self, sha256: str) -> bool:
+    def has(self, sha256: str) -> bool:
         return self.path(sha256).is_file()
 
-    def key_id(self, sha256: str) -> str | None:
-        """The id of the key a stored document is sealed with (None: not encrypted)."""
-        with self.path(sha256).open("rb") as f:
-            head = f.read(len(MAGIC) + _KEY_ID)
-        return head[len(MAGIC):].hex() if head.startswith(MAGIC) else None
-
-    def rekey(self) -> tuple[int, int]:
-        """Every document sealed anew with the current key (plaintext ones too): how many
-        were rewritten and how many were already current. Stale temporary files go."""
-        current = self.keyring.current_id
-        moved = kept = 0
-        for path in self._files():
-            sha256 = path.name
-            if self.key_id(sha256) == current:
-                kept += 1
-                continue
-            data = self.read(sha256)
-            if hashlib.sha256(data).hexdigest() != sha256:
-                raise DocumentKeyError(f"document {sha256[:12]}… does not match its name")
-            self._write(path, self._seal(sha256, data), replace=True)
-            moved += 1
-        return moved, kept
+    def names(self) -> Iterator[str]:
+        if not self.root.is_dir():
+            return
+        for folder in sorted(self.root.iterdir()):
+            if folder.is_dir():
+                yield from sorted(p.name for p in folder.iterdir()
+                                  if p.is_file() and _SHA256.fullmatch(p.name))
 
     def clean_temporary(self, older_than: float = STALE_TMP_AFTER) -> int:
-        """Removes `.tmp-*` files a writer that died left behind; how many."""
         removed = 0
         if not self.root.is_dir():
             return 0
@@ -188,13 +196,85 @@ class DocumentStore:
                     pass  # its writer finished or another cleaner was first
         return removed
 
-    def _files(self) -> Iterator[Path]:
-        if not self.root.is_dir():
-            return
-        for folder in sorted(self.root.iterdir()):
-            if folder.is_dir():
-                yield from sorted(p for p in folder.iterdir()
-                                  if p.is_file() and _SHA256.fullmatch(p.name))
+    def _write(self, target: Path, sealed: bytes) -> None:
+        private_dir(target.parent)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")  # 0600
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(sealed)
+                out.flush()
+                os.fsync(out.fileno())
+            # Another writer may have renamed the same content first: same document, no harm.
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+class DocumentStore:
+    """Documents sealed with AES-GCM under the keyring's current key, kept in `blobs` (files
+    under a folder when given a path).
+
+    Writing is idempotent: the same bytes always land under the same name. Each document's
+    key id travels with it, so old keys keep reading old documents and `rekey` moves them to
+    the current one. Documents from before encryption are still read as they are. Only
+    metadata (`StoredFile`) travels in the records; no checks on the content here.
+    """
+
+    def __init__(self, blobs: Blobs | Path, keyring: Keyring) -> None:
+        self.blobs: Blobs = FileBlobs(blobs) if isinstance(blobs, Path) else blobs
+        self.keyring = keyring
+
+    @property
+    def root(self) -> Path:
+        assert isinstance(self.blobs, FileBlobs), "documents are not kept in a folder"
+        return self.blobs.root
+
+    def path(self, sha256: str) -> Path:
+        """Where a document's file is (documents kept in a folder)."""
+        assert isinstance(self.blobs, FileBlobs), "documents are not kept in a folder"
+        return self.blobs.path(sha256)
+
+    def put(self, data: bytes, mime_type: str, filename: str) -> StoredFile:
+        sha256 = hashlib.sha256(data).hexdigest()
+        if not self.blobs.has(sha256):
+            self.blobs.add(sha256, self._seal(sha256, data))
+        return StoredFile(sha256=sha256, mime_type=mime_type, size=len(data), filename=filename)
+
+    def read(self, sha256: str) -> bytes:
+        if not _SHA256.fullmatch(sha256):
+            raise ValueError("not a lowercase hex SHA-256")
+        return self._open(sha256, self.blobs.get(sha256))
+
+    def exists(self, sha256: str) -> bool:
+        if not _SHA256.fullmatch(sha256):
+            raise ValueError("not a lowercase hex SHA-256")
+        return self.blobs.has(sha256)
+
+    def key_id(self, sha256: str) -> str | None:
+        """The id of the key a stored document is sealed with (None: not encrypted)."""
+        head = self.blobs.get(sha256)[:len(MAGIC) + _KEY_ID]
+        return head[len(MAGIC):].hex() if head.startswith(MAGIC) else None
+
+    def rekey(self) -> tuple[int, int]:
+        """Every document sealed anew with the current key (plaintext ones too): how many
+        were rewritten and how many were already current. Stale temporary files go."""
+        current = self.keyring.current_id
+        moved = kept = 0
+        for sha256 in list(self.blobs.names()):
+            if self.key_id(sha256) == current:
+                kept += 1
+                continue
+            data = self.read(sha256)
+            if hashlib.sha256(data).hexdigest() != sha256:
+                raise DocumentKeyError(f"document {sha256[:12]}… does not match its name")
+            self.blobs.replace(sha256, self._seal(sha256, data))
+            moved += 1
+        return moved, kept
+
+    def clean_temporary(self, older_than: float = STALE_TMP_AFTER) -> int:
+        """Removes what writers that died left behind (temporary files); how many."""
+        return self.blobs.clean_temporary(older_than)
 
     def _seal(self, sha256: str, data: bytes) -> bytes:
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # with the first document
@@ -220,17 +300,3 @@ class DocumentStore:
             return AESGCM(key).decrypt(nonce, stored[head + _KEY_ID + _NONCE:], sha256.encode())
         except InvalidTag as exc:
             raise DocumentKeyError("document altered or sealed with another key") from exc
-
-    def _write(self, target: Path, sealed: bytes, *, replace: bool = False) -> None:
-        private_dir(target.parent)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")  # 0600
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(sealed)
-                out.flush()
-                os.fsync(out.fileno())
-            # Another writer may have renamed the same content first: same document, no harm.
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise

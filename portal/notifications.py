@@ -159,10 +159,13 @@ async def claim(conn: AsyncConnection, now: datetime, limit: int) -> list[Notifi
     return taken
 
 
-def still_claimed(id_: int, now: datetime) -> Any:
-    """The condition that the row is still this sender's, pending and claimed."""
+def still_claimed(id_: int, now: datetime, claim: datetime | None = None) -> Any:
+    """The condition that the row is still this sender's, pending and claimed. `claim`: the
+    claim's own end (`Notification.claimed_until`), which names the claim: once it ran out
+    and another sender (a replica) claimed the row, the first one's claim no longer holds."""
     c = notifications.c
-    return and_(c.id == id_, c.status == PENDING, c.claimed_until >= now)
+    held = and_(c.id == id_, c.status == PENDING, c.claimed_until >= now)
+    return held if claim is None else and_(held, c.claimed_until == claim)
 
 
 async def preferences(conn: AsyncConnection, customer_id: int) -> Preferences:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -30,6 +32,7 @@ __all__ = [
     "channel_links",
     "conversations",
     "doctors",
+    "document_blobs",
     "documents",
     "facilities",
     "facility_services",
@@ -48,6 +51,7 @@ __all__ = [
     "requests",
     "status_details",
     "status_history",
+    "telegram_updates",
     "verification_codes",
     "verification_sends",
     "whatsapp_inbox",
@@ -413,6 +417,32 @@ whatsapp_inbox = Table(
     Column("payload", JSON, nullable=False),  # the message object as Meta sent it
     Column("received_at", UTCDateTime, nullable=False),
     Column("processed_at", UTCDateTime),
+    # The sender: a replica handles the sender's earlier messages first, whoever took them.
+    Column("wa_id", String(32)),
+    Index("ix_whatsapp_inbox_waiting", "wa_id", "processed_at", "id"),
+)
+
+# Telegram updates taken by the webhook, kept before Telegram gets its 200: the update id is
+# the key, so a delivery seen again (by this replica or another) is recognised, and whichever
+# replica holds a user's conversation handles that user's waiting updates in id order.
+telegram_updates = Table(
+    "telegram_updates",
+    metadata,
+    Column("update_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("user_id", BigInteger),
+    Column("payload", JSON, nullable=False),  # the update as Telegram sent it
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("processed_at", UTCDateTime),
+    Index("ix_telegram_updates_waiting", "user_id", "processed_at", "update_id"),
+)
+
+# Documents kept in the database (MEDBOT_DOCUMENT_STORAGE=database), sealed as on disk: every
+# replica reads them without a shared folder.
+document_blobs = Table(
+    "document_blobs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("sealed", LargeBinary, nullable=False),
 )
 
 # The last message each WhatsApp user sent: free-form messages only within 24 hours of it.

@@ -19,7 +19,8 @@ async def open_store(settings: Settings | None = None) -> Store:
     """The store the settings point at (not migrated: see `medbot db init`)."""
     settings = settings or get_settings()
     key, old_keys = settings.document_keys()
-    return await Store.open(settings.resolved_database_url, settings.home, key, old_keys)
+    return await Store.open(settings.resolved_database_url, settings.home, key, old_keys,
+                            settings.document_storage)
 
 
 def _where(settings: Settings) -> str:

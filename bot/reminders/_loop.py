@@ -106,13 +106,15 @@ class Reminders:
         store, now = self.store, self.now()
         prefs = await store.preferences(n.customer_id)
         wanted = prefs.status_changes if n.kind == "status_changed" else prefs.reminders
+        # Each move names this round's claim: once it ran out and another replica claimed
+        # the notice, this one can no longer move (nor send) it.
+        claim = n.claimed_until
         if not wanted:
-            await store.cancel_notification(n.id, now)
-            return CANCELLED
+            return CANCELLED if await store.cancel_notification(n.id, now, claim) else LOST
         later = None if n.urgent else self.quiet.postpone(now)
         if later is not None:
-            await store.postpone_notification(n.id, later, now)
-            return POSTPONED
+            moved = await store.postpone_notification(n.id, later, now, claim)
+            return POSTPONED if moved else LOST
         links = [(c, k) for c, k in await store.links_of(n.customer_id) if c in self.senders]
         own = (n.payload.get("channel"), n.payload.get("user_key"))
         if own in links:  # about a conversation: said where it happens
@@ -120,11 +122,10 @@ class Reminders:
         channel = links[0] if links else None
         if channel is None:
             log.info("notification %s: no linked channel to send it on", n.id)
-            await store.cancel_notification(n.id, now)
-            return CANCELLED
+            return CANCELLED if await store.cancel_notification(n.id, now, claim) else LOST
         with speaking(await store.link_language(*channel)):  # the conversation's language
             message = render(n)
-        if not await store.start_delivery(n.id, now):
+        if not await store.start_delivery(n.id, now, claim):
             return LOST  # the claim ran out: another sender has it
         try:
             await self.senders[channel[0]].deliver(channel[1], message)

@@ -11,6 +11,7 @@ from portal.store.facilities import Facilities
 from portal.store.handoffs import Handoffs
 from portal.store.inboxes import AlreadyHandled, Inboxes
 from portal.store.links import Links
+from portal.store.locks import ConversationLocks
 from portal.store.notifications import Notifications
 from portal.store.operators import Operator, OperatorExists, Operators
 from portal.store.people import People
@@ -34,6 +35,7 @@ __all__ = [
 
 
 class Store(
+    ConversationLocks,
     Conversations,
     People,
     Requests,

@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from portal.documents import DocumentStore, Keyring, private_dir
+from portal.store.blobs import DatabaseBlobs
 from portal.store.lanes import LOCK_RETRIES, AsyncLanes, Lanes, SqliteLanes, is_lock_error
 
 if TYPE_CHECKING:
@@ -32,6 +33,8 @@ ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg
 # return) 32 customers queued for connections and reconnected all the time. The server's
 # max_connections (100 by default) must leave room for every replica's pool.
 POSTGRES_POOL = {"pool_size": 20, "max_overflow": 10}
+# Where documents are kept: home's folder, or the database (every replica reads them).
+DOCUMENT_STORAGES = ("files", "database")
 
 
 class StaleConversation(Exception):
@@ -108,16 +111,22 @@ class Database:
     the two ways in: `_read()` for queries, `_write()` for one all-or-nothing transaction."""
 
     def __init__(self, url: str, home: Path, document_key: str | None = None,
-                 old_document_keys: Sequence[str] = ()) -> None:
+                 old_document_keys: Sequence[str] = (), document_storage: str = "files",
+                 ) -> None:
         self.url = url
         self.home = private_dir(Path(home))
-        # Documents sealed with MEDBOT_DOCUMENT_KEY, else with the development key in home.
-        self.documents = DocumentStore(private_dir(self.home / "documents"),
-                                       Keyring.load(self.home, document_key, old_document_keys))
         parsed = make_url(url)
         # Plain "postgresql://" or "sqlite://" URLs get the async driver the store needs.
         if parsed.drivername in ASYNC_DRIVERS:
             parsed = parsed.set(drivername=ASYNC_DRIVERS[parsed.drivername])
+        # Documents sealed with MEDBOT_DOCUMENT_KEY, else with the development key in home;
+        # kept in home's folder, or in the database for replicas (portal.store.blobs).
+        keyring = Keyring.load(self.home, document_key, old_document_keys)
+        if document_storage not in DOCUMENT_STORAGES:
+            raise ValueError(f"document storage is one of {', '.join(DOCUMENT_STORAGES)}")
+        self.documents = DocumentStore(
+            DatabaseBlobs(parsed) if document_storage == "database"
+            else private_dir(self.home / "documents"), keyring)
         self._url = parsed
         self.backend = parsed.get_backend_name()
         on_disk = self.backend == "sqlite" and parsed.database not in (None, "", ":memory:")
@@ -152,13 +161,16 @@ class Database:
 
     @classmethod
     async def open(cls, url: str, home: Path, document_key: str | None = None,
-                   old_document_keys: Sequence[str] = ()) -> Self:
-        return cls(url, home, document_key, old_document_keys)
+                   old_document_keys: Sequence[str] = (), document_storage: str = "files",
+                   ) -> Self:
+        return cls(url, home, document_key, old_document_keys, document_storage)
 
     async def close(self) -> None:
         await self._lanes.close()
         if self._engine is not None:
             await self._engine.dispose()
+        if isinstance(self.documents.blobs, DatabaseBlobs):
+            self.documents.blobs.close()
 
     async def __aenter__(self) -> Self:
         return self

@@ -1,4 +1,5 @@
-"""Inboxes: WhatsApp messages accepted, processed, windows and delivery statuses."""
+"""Inboxes: WhatsApp messages and Telegram updates accepted (each once, by its id, whichever
+replica took it), processed in order, WhatsApp windows and delivery statuses."""
 
 from __future__ import annotations
 
@@ -10,13 +11,17 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from portal.schema import (
+    telegram_updates,
     whatsapp_inbox,
     whatsapp_statuses,
     whatsapp_windows,
 )
 from portal.store.database import Database, utc
 
-__all__ = ["AlreadyHandled", "Inboxes", "mark_processed"]
+__all__ = ["TELEGRAM", "AlreadyHandled", "Inboxes", "mark_processed"]
+
+# An inbox key naming a Telegram update ("telegram:<update_id>"); others are WhatsApp ids.
+TELEGRAM = "telegram:"
 
 # Meta's delivery statuses, in the order they can only move (unknown ones rank as "sent").
 _STATUS_ORDER = ("sent", "delivered", "read", "failed")
@@ -27,8 +32,19 @@ class AlreadyHandled(Exception):
 
 
 def mark_processed(conn: Connection, message_id: str, now: datetime) -> None:
-    """Marks the accepted message handled, in the caller's transaction; raises
-    AlreadyHandled if it was handled already."""
+    """Marks the accepted message (or Telegram update: `TELEGRAM` + its id) handled, in the
+    caller's transaction; raises AlreadyHandled if it was handled already."""
+    if message_id.startswith(TELEGRAM):
+        update_id = int(message_id.removeprefix(TELEGRAM))
+        done = conn.execute(
+            update(telegram_updates)
+            .where(telegram_updates.c.update_id == update_id,
+                   telegram_updates.c.processed_at.is_(None))
+            .values(processed_at=now))
+        if done.rowcount != 1 and conn.scalar(select(telegram_updates.c.update_id).where(
+                telegram_updates.c.update_id == update_id)):
+            raise AlreadyHandled(message_id)
+        return
     done = conn.execute(
         update(whatsapp_inbox)
         .where(whatsapp_inbox.c.message_id == message_id,
@@ -52,7 +68,8 @@ class Inboxes(Database):
             try:
                 async with conn.begin_nested():
                     await conn.execute(insert(whatsapp_inbox).values(
-                        message_id=message_id, payload=payload, received_at=now))
+                        message_id=message_id, payload=payload, received_at=now,
+                        wa_id=wa_id[:32]))
             except IntegrityError:
                 return False
             done = await conn.execute(
@@ -71,6 +88,67 @@ class Inboxes(Database):
                 .where(whatsapp_inbox.c.processed_at.is_(None))
                 .order_by(whatsapp_inbox.c.id))
             return [(row.message_id, row.payload) for row in found]
+
+    async def whatsapp_due(self, message_id: str) -> list[tuple[str, dict[str, Any]]]:
+        """The sender's accepted messages not handled yet up to `message_id` (included), in
+        the order accepted, whichever replica accepted them; [] if it was handled."""
+        inbox = whatsapp_inbox
+        async with self._read() as conn:
+            mine = (await conn.execute(select(inbox.c.id, inbox.c.wa_id, inbox.c.payload,
+                                              inbox.c.processed_at)
+                                       .where(inbox.c.message_id == message_id))).first()
+            if mine is None or mine.processed_at is not None:
+                return []
+            if mine.wa_id is None:  # accepted before senders were kept
+                return [(message_id, dict(mine.payload))]
+            found = await conn.execute(
+                select(inbox.c.message_id, inbox.c.payload)
+                .where(inbox.c.wa_id == mine.wa_id, inbox.c.processed_at.is_(None),
+                       inbox.c.id <= mine.id)
+                .order_by(inbox.c.id))
+            return [(row.message_id, dict(row.payload)) for row in found]
+
+    async def accept_telegram(self, update_id: int, user_id: int | None,
+                              payload: dict[str, Any], now: datetime | None = None) -> bool:
+        """Keeps an update from the webhook; False if it was accepted before (Telegram
+        delivers again what it is not sure arrived, possibly to another replica)."""
+        async with self._write() as conn:
+            try:
+                async with conn.begin_nested():
+                    await conn.execute(insert(telegram_updates).values(
+                        update_id=update_id, user_id=user_id, payload=payload,
+                        received_at=utc(now)))
+            except IntegrityError:
+                return False
+        return True
+
+    async def telegram_due(self, user_id: int, update_id: int) -> list[tuple[int, dict[str, Any]]]:
+        """The user's accepted updates not handled yet up to `update_id` (included), in
+        Telegram's order, whichever replica accepted them."""
+        updates = telegram_updates
+        async with self._read() as conn:
+            found = await conn.execute(
+                select(updates.c.update_id, updates.c.payload)
+                .where(updates.c.user_id == user_id, updates.c.processed_at.is_(None),
+                       updates.c.update_id <= update_id)
+                .order_by(updates.c.update_id))
+            return [(row.update_id, dict(row.payload)) for row in found]
+
+    async def telegram_processed(self, update_id: int, now: datetime | None = None) -> None:
+        async with self._write() as conn:
+            await conn.execute(update(telegram_updates)
+                               .where(telegram_updates.c.update_id == update_id,
+                                      telegram_updates.c.processed_at.is_(None))
+                               .values(processed_at=utc(now)))
+
+    async def unprocessed_telegram(self) -> list[dict[str, Any]]:
+        """Updates accepted and not handled (a stop, a crash), oldest first."""
+        async with self._read() as conn:
+            found = await conn.execute(
+                select(telegram_updates.c.payload)
+                .where(telegram_updates.c.processed_at.is_(None))
+                .order_by(telegram_updates.c.update_id))
+            return [dict(row.payload) for row in found]
 
     async def whatsapp_waiting(self) -> int:
         """How many accepted messages wait to be handled (by any process)."""

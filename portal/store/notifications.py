@@ -42,9 +42,12 @@ class Notifications(Database):
         async with self._write() as conn:
             return await queue.claim(conn, utc(now), limit)
 
-    async def start_delivery(self, notification_id: int, now: datetime | None = None) -> bool:
-        """Marks a claimed notice as being delivered; False if the claim was lost."""
-        return await self._move_claimed(notification_id, utc(now), status=queue.SENDING)
+    async def start_delivery(self, notification_id: int, now: datetime | None = None,
+                             claim: datetime | None = None) -> bool:
+        """Marks a claimed notice as being delivered; False if the claim was lost (`claim`,
+        the claim's `claimed_until`: lost too when another sender claimed it since)."""
+        return await self._move_claimed(notification_id, utc(now), claim,
+                                        status=queue.SENDING)
 
     async def mark_sent(self, notification_id: int, now: datetime | None = None) -> None:
         now = utc(now)
@@ -71,21 +74,24 @@ class Notifications(Database):
         return again
 
     async def postpone_notification(self, notification_id: int, until: datetime,
-                                    now: datetime | None = None) -> bool:
+                                    now: datetime | None = None,
+                                    claim: datetime | None = None) -> bool:
         """Puts a claimed notice back until `until` (quiet hours)."""
-        return await self._move_claimed(notification_id, utc(now), next_try_at=until,
+        return await self._move_claimed(notification_id, utc(now), claim, next_try_at=until,
                                          claimed_until=None)
 
     async def cancel_notification(self, notification_id: int,
-                                  now: datetime | None = None) -> bool:
+                                  now: datetime | None = None,
+                                  claim: datetime | None = None) -> bool:
         """Cancels a claimed notice (the customer turned these off, or nowhere to send it)."""
-        return await self._move_claimed(notification_id, utc(now), status=queue.CANCELLED,
-                                        claimed_until=None)
+        return await self._move_claimed(notification_id, utc(now), claim,
+                                        status=queue.CANCELLED, claimed_until=None)
 
-    async def _move_claimed(self, notification_id: int, now: datetime, **values: Any) -> bool:
+    async def _move_claimed(self, notification_id: int, now: datetime,
+                            claim: datetime | None, **values: Any) -> bool:
         async with self._write() as conn:
             done = await conn.execute(update(notifications).where(
-                queue.still_claimed(notification_id, now)).values(**values))
+                queue.still_claimed(notification_id, now, claim)).values(**values))
         return done.rowcount == 1
 
     async def notifications(self, *, customer_id: int | None = None,

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from portal.demo import load_demo
 from portal.models import (
@@ -27,8 +28,10 @@ from portal.schema import metadata
 from portal.store import Store
 
 __all__ = [
+    "POSTGRES_SKIP",
     "POSTGRES_URL",
     "drop_postgres_database",
+    "fresh_postgres_url",
     "make_draft",
     "open_demo_store",
     "open_store",
@@ -36,13 +39,20 @@ __all__ = [
     "sqlite_url",
 ]
 
-# Trust auth on a local server; the store tests run there too when it answers, each test run in
-# a database of its own (created from the server's `test` database) so that suites running at
-# the same time never see each other's tables.
-_POSTGRES_SERVER = "postgres@127.0.0.1:5432"
+# MEDBOT_TEST_POSTGRES_URL names a PostgreSQL server and a database to administer it from
+# (.ci/run sets postgresql://postgres@127.0.0.1:5432/test when a server answers there); the
+# store and turn tests then run on it too, each test run in a database of its own, created
+# there, so that suites running at the same time never see each other's tables.
+_ADMIN_URL = make_url(os.environ.get("MEDBOT_TEST_POSTGRES_URL")
+                      or "postgresql://postgres@127.0.0.1:5432/test")
 _POSTGRES_DATABASE = f"medbot_test_{os.getpid()}"
-POSTGRES_URL = f"postgresql+asyncpg://{_POSTGRES_SERVER}/{_POSTGRES_DATABASE}"
+POSTGRES_URL = _ADMIN_URL.set(drivername="postgresql+asyncpg",
+                              database=_POSTGRES_DATABASE).render_as_string(hide_password=False)
+POSTGRES_SKIP = ("PostgreSQL run off: set MEDBOT_TEST_POSTGRES_URL (e.g. "
+                 "postgresql://postgres@127.0.0.1:5432/test; .ci/run does when one answers)")
 _postgres_ready: bool | None = None
+# Further databases this run made (fresh_postgres_url), dropped with the run's own.
+_made: list[str] = []
 
 
 def sqlite_url(home: Path) -> str:
@@ -50,7 +60,8 @@ def sqlite_url(home: Path) -> str:
 
 
 def postgres_available() -> bool:
-    """True when the local server answers; the run's own database is created the first time."""
+    """True when MEDBOT_TEST_POSTGRES_URL is set and its server answers; the run's own
+    database is created the first time."""
     global _postgres_ready
     if _postgres_ready is None:
         _postgres_ready = _server_answers() and _run_admin(
@@ -59,17 +70,34 @@ def postgres_available() -> bool:
     return _postgres_ready
 
 
+def fresh_postgres_url(label: str) -> str | None:
+    """A new, empty database of this run's for `label` (a test that runs processes of its
+    own, which must not see the store tests' tables), or None when no server answers."""
+    if not postgres_available():
+        return None
+    name = f"{_POSTGRES_DATABASE}_{label}"
+    if not _run_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+                      f'CREATE DATABASE "{name}"'):
+        return None
+    _made.append(name)
+    return _ADMIN_URL.set(drivername="postgresql+asyncpg",
+                          database=name).render_as_string(hide_password=False)
+
+
 def drop_postgres_database() -> None:
-    """Drops the run's database, if this run created one."""
+    """Drops the run's databases, if this run created any."""
     if _postgres_ready:
-        _run_admin(f'DROP DATABASE IF EXISTS "{_POSTGRES_DATABASE}" WITH (FORCE)')
+        _run_admin(*(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+                     for name in [*_made, _POSTGRES_DATABASE]))
 
 
 def _server_answers() -> bool:
-    if importlib.util.find_spec("asyncpg") is None:
+    if not os.environ.get("MEDBOT_TEST_POSTGRES_URL") or importlib.util.find_spec(
+            "asyncpg") is None:
         return False
     try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=0.5):
+        with socket.create_connection((_ADMIN_URL.host or "127.0.0.1", _ADMIN_URL.port or 5432),
+                                      timeout=0.5):
             return True
     except OSError:
         return False
@@ -81,7 +109,8 @@ def _run_admin(*statements: str) -> bool:
     import asyncpg
 
     async def run() -> None:
-        conn = await asyncpg.connect(f"postgresql://{_POSTGRES_SERVER}/test", timeout=5)
+        admin = _ADMIN_URL.set(drivername="postgresql").render_as_string(hide_password=False)
+        conn = await asyncpg.connect(admin, timeout=5)
         try:
             for statement in statements:
                 await conn.execute(statement)

@@ -50,12 +50,21 @@ async def demo_home() -> Path:
 @asynccontextmanager
 async def demo_runtime(home: Path, today: date = TODAY, sms: SmsSender | None = None,
                        reader: ReceiptReader | None = None,
+                       database_url: str | None = None,
                        **settings: object) -> AsyncIterator[Runtime]:
     """The demo household and the facility network, as `medbot db init --demo` loads them;
-    `reader` replaces the receipt reader, `settings` any other setting."""
-    shutil.copytree(await demo_home(), home, dirs_exist_ok=True)
+    `reader` replaces the receipt reader, `settings` any other setting. With `database_url`
+    (PostgreSQL: the run's database, emptied first) the demo household only, the network
+    being needed by few tests."""
+    if database_url is None:
+        shutil.copytree(await demo_home(), home, dirs_exist_ok=True)
+    else:
+        from tests.auxil.portal import open_demo_store
+
+        await (await open_demo_store(home, database_url)).close()
     runtime = await Runtime.open(
-        Settings(home=home, today=today, database_url=None, **settings),  # type: ignore[arg-type]
+        Settings(home=home, today=today, database_url=database_url,
+                 **settings),  # type: ignore[arg-type]
         sms=sms, reader=reader)
     try:
         yield runtime

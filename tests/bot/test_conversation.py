@@ -1,22 +1,50 @@
-"""The turn runner: a failing turn is apologised for and changes nothing."""
+"""The turn runner, on SQLite and on PostgreSQL (MEDBOT_TEST_POSTGRES_URL): a failing turn is
+apologised for and changes nothing; turns of one conversation arriving together are applied
+one after the other, each once."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.runtime import Runtime
+from dialogs.events import Inbound
 from dialogs.services import ServiceMatch
 from tests.auxil.chat import EngineChat
+from tests.auxil.portal import POSTGRES_SKIP, POSTGRES_URL, postgres_available
 from tests.auxil.runtime import MARIO, demo_runtime
 
 
-@pytest.fixture
-async def runtime(tmp_path: Path) -> AsyncIterator[Runtime]:
-    async with demo_runtime(tmp_path) as runtime:
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def runtime(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Runtime]:
+    url = None
+    if request.param == "postgresql":
+        if not postgres_available():
+            pytest.skip(POSTGRES_SKIP)
+        url = POSTGRES_URL
+    async with demo_runtime(tmp_path, database_url=url) as runtime:
         yield runtime
+
+
+async def test_turns_of_one_conversation_together_are_each_applied_once(
+        runtime: Runtime) -> None:
+    mario = await runtime.store.customer_by_fiscal_code(MARIO)
+    assert mario is not None
+    chat = EngineChat(runtime=runtime, customer_id=mario.id, user_key=MARIO)
+    await chat.say("rimborso")
+    before = await runtime.store.load_conversation("console", MARIO)
+    assert before is not None
+    # The year and the person at once (two deliveries racing): the first answers the year,
+    # the second, run after it on the saved state, the person.
+    first, second = await asyncio.gather(*(
+        runtime.conversations.handle("console", MARIO, mario.id, Inbound(text=text))
+        for text in ("2026", "luca")))
+    after = await runtime.store.load_conversation("console", MARIO)
+    assert after is not None and after.version == before.version + 2
+    assert (first.step, second.step) == ("beneficiary", "service_query")
 
 
 async def test_a_failing_turn_apologises_and_keeps_the_question(

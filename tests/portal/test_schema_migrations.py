@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 
 from portal.schema import metadata
 from portal.store import MIGRATIONS, Store
-from tests.auxil.portal import POSTGRES_URL, postgres_available, sqlite_url
+from tests.auxil.portal import POSTGRES_SKIP, POSTGRES_URL, postgres_available, sqlite_url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -25,7 +25,7 @@ async def empty(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     """An empty, unmigrated database on each backend."""
     if request.param == "postgresql":
         if not postgres_available():
-            pytest.skip("PostgreSQL (asyncpg, 127.0.0.1:5432) not available")
+            pytest.skip(POSTGRES_SKIP)
         store = await Store.open(POSTGRES_URL, tmp_path)
         async with store.engine.begin() as conn:
             await conn.run_sync(metadata.drop_all)

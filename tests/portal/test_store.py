@@ -17,7 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from portal.models import CatalogueKind, Relation, RequestStatus
 from portal.schema import documents, persons, request_counters, requests
 from portal.store import NotFound, StaleConversation, Store, format_request_number, new_id
-from tests.auxil.portal import POSTGRES_URL, make_draft, open_demo_store, postgres_available
+from tests.auxil.portal import (
+    POSTGRES_SKIP,
+    POSTGRES_URL,
+    make_draft,
+    open_demo_store,
+    postgres_available,
+)
 
 MARIO_CF = "RSSMRA75D12H501J"
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
@@ -29,7 +35,7 @@ async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[St
     url = None
     if request.param == "postgresql":
         if not postgres_available():
-            pytest.skip("PostgreSQL (asyncpg, 127.0.0.1:5432) not available")
+            pytest.skip(POSTGRES_SKIP)
         url = POSTGRES_URL
     store = await open_demo_store(tmp_path, url)
     try:

@@ -15,6 +15,7 @@ from telegram.request import BaseRequest
 
 from bot.channels.telegram._channel import COMMANDS, TelegramChannel
 from bot.channels.telegram._courtesy import courtesy
+from bot.channels.telegram._inbox import UpdateInbox
 from bot.channels.telegram._ordering import PerUserOrder
 from bot.channels.telegram._ratelimit import ChatRateLimiter
 from bot.channels.telegram._send import call
@@ -74,10 +75,12 @@ class TelegramConfig:
 
 
 def build_application(runtime: Runtime, sms: SmsSender, config: TelegramConfig, *,
-                      updater: bool = True, request: BaseRequest | None = None) -> TelegramApp:
+                      updater: bool = True, request: BaseRequest | None = None,
+                      inbox: UpdateInbox | None = None) -> TelegramApp:
     """The Application with medbot's handlers; without `updater` it only takes updates put
     in its queue (webhook mode). `request` replaces the HTTP client (the bench's in-memory
-    Bot API)."""
+    Bot API). `inbox`: updates kept by the webhook, applied once and in order across
+    replicas."""
     channel = TelegramChannel(runtime, sms, config.album_wait)
     builder = (
         Application.builder()
@@ -85,7 +88,8 @@ def build_application(runtime: Runtime, sms: SmsSender, config: TelegramConfig, 
         .base_url(config.api_url)
         .base_file_url(config.file_url)
         .rate_limiter(ChatRateLimiter(max_retries=RATE_LIMIT_RETRIES))
-        .concurrent_updates(PerUserOrder(channel.locks, channel.taken, channel.over))
+        .concurrent_updates(PerUserOrder(channel.locks, channel.taken, channel.over,
+                                         inbox=inbox))
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -94,6 +98,9 @@ def build_application(runtime: Runtime, sms: SmsSender, config: TelegramConfig, 
     if not updater:
         builder = builder.updater(None)
     application = builder.build()
+    if inbox is not None:
+        inbox.attach(application.process_update,
+                     lambda payload: Update.de_json(payload, application.bot))
     channel.attach(application)
     application.bot_data["medbot.channel"] = channel
     return application

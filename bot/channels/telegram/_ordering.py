@@ -1,4 +1,5 @@
-"""Updates of different users run side by side; each user's run one at a time, in order."""
+"""Updates of different users run side by side; each user's run one at a time, in order (and,
+with an inbox, in Telegram's order across replicas)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from bot.channels.telegram._inbox import UpdateInbox, replaying
 
 __all__ = ["PerUserOrder", "UserLocks"]
 
@@ -46,21 +49,30 @@ class PerUserOrder(BaseUpdateProcessor):
 
     def __init__(self, locks: UserLocks, taken: Callable[[Update], None] | None = None,
                  over: Callable[[Update], None] | None = None,
-                 max_concurrent_updates: int = MAX_CONCURRENT) -> None:
+                 max_concurrent_updates: int = MAX_CONCURRENT,
+                 inbox: UpdateInbox | None = None) -> None:
         super().__init__(max_concurrent_updates)
         self._user_locks = locks
         self._taken = taken
         self._over = over
+        self._inbox = inbox
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         if not isinstance(update, Update) or update.effective_user is None:
             await coroutine
             return
+        user_id = update.effective_user.id
         if self._taken is not None:
             self._taken(update)
         try:
-            async with self._user_locks.hold(update.effective_user.id):
+            if replaying.get() == user_id:  # an earlier update, run inside the held locks
                 await coroutine
+                return
+            async with self._user_locks.hold(user_id):
+                if self._inbox is None:
+                    await coroutine
+                else:
+                    await self._inbox.run(update, user_id, coroutine)
         finally:
             if self._over is not None:
                 self._over(update)

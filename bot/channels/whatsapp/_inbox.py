@@ -1,6 +1,11 @@
 """Accepted messages handled in the background, each sender's in the order accepted, senders
 side by side; each message marked once handled; a stop lets the messages under way finish and
-leaves the others, handled at the next start."""
+leaves the others, handled at the next start.
+
+With several replicas, each takes the messages Meta posts to it; a sender's conversation is
+locked across processes while one is handled, and the replica holding it first handles that
+sender's earlier messages (whoever accepted them), so a sender's messages are applied in the
+order accepted and each once."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
+from bot.channels.whatsapp._linking import CHANNEL
 from bot.metrics import Metrics
 from portal.store import Store
 
@@ -93,7 +99,7 @@ class Inbox:
         try:
             async with self._slots:
                 while queue := self._waiting.get(sender):
-                    await self._one(queue.popleft())
+                    await self._one(queue.popleft(), sender)
         finally:
             # No await between the last look at the queue and here: nothing is missed.
             if not self._waiting.get(sender):
@@ -102,12 +108,13 @@ class Inbox:
             if not self._lanes and not self._waiting:
                 self._idle.set()
 
-    async def _one(self, message_id: str) -> None:
+    async def _one(self, message_id: str, sender: str) -> None:
         try:
-            payload = await self._store.whatsapp_payload(message_id)
-            if payload is not None:  # else handled already
-                await self._handle(payload)
-                await self._store.whatsapp_processed(message_id, self._now())
+            async with self._store.conversation_lock(CHANNEL, sender):
+                # [] when handled already (here, or by another replica holding the lock first)
+                for due_id, payload in await self._store.whatsapp_due(message_id):
+                    await self._handle(payload)
+                    await self._store.whatsapp_processed(due_id, self._now())
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # the store failed: the message stays for a restart

@@ -4,6 +4,8 @@ big document to download and check) never stalls the other customers."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,7 +15,8 @@ WAIT = 10
 
 
 class Accepted:
-    """The three store calls the inbox makes, over a dict of accepted messages."""
+    """The store calls the inbox makes, over a dict of accepted messages (one process: the
+    conversation lock is PostgreSQL's, tested with two real processes in test_replicas)."""
 
     def __init__(self) -> None:
         self.payloads: dict[str, dict[str, Any]] = {}
@@ -25,8 +28,20 @@ class Accepted:
     async def unprocessed_whatsapp(self) -> list[tuple[str, dict[str, Any]]]:
         return [(k, v) for k, v in self.payloads.items() if k not in self.processed]
 
-    async def whatsapp_payload(self, message_id: str) -> dict[str, Any] | None:
-        return None if message_id in self.processed else self.payloads.get(message_id)
+    async def whatsapp_due(self, message_id: str) -> list[tuple[str, dict[str, Any]]]:
+        if message_id in self.processed or message_id not in self.payloads:
+            return []
+        sender, due = self.payloads[message_id]["from"], []
+        for key, payload in self.payloads.items():
+            if payload["from"] == sender and key not in self.processed:
+                due.append((key, payload))
+            if key == message_id:
+                return due
+        raise AssertionError("unreachable")
+
+    @asynccontextmanager
+    async def conversation_lock(self, _channel: str, _user_key: str) -> AsyncIterator[None]:
+        yield
 
     async def whatsapp_processed(self, message_id: str, _now: datetime) -> None:
         self.processed.append(message_id)
