@@ -105,7 +105,7 @@ class FlowRunner:
         ctx = turn.ctx
         assert ctx is not None
         typed = turn.state.prefill
-        understood: list[str] = []
+        understood: list[tuple[Step, str]] = []
         refused = ""
         while typed:
             step = self.current(turn, flow)
@@ -121,11 +121,12 @@ class FlowRunner:
             ctx.answers[step.name] = outcome.value
             apply(ctx, outcome.also)
             turn.state.trail.append(step.name)
-            understood.append(step.describe(ctx, outcome.value))
+            understood.append((step, step.describe(ctx, outcome.value)))
         turn.say(refused)
-        # "Prima visita dermatologica" searched, then the entry picked: said once, as picked.
-        return [u for i, u in enumerate(understood) if i + 1 == len(understood)
-                or not understood[i + 1].casefold().startswith(u.casefold())]
+        # "Elettrocardiogramma (ECG)" searched, then the entry picked: said once, as picked.
+        return [said for i, (step, said) in enumerate(understood)
+                if i + 1 == len(understood)
+                or getattr(step, "refined_by", "") != understood[i + 1][0].name]
 
     def _take_early(self, turn: Turn, early: Early) -> None:
         ctx = turn.ctx

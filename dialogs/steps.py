@@ -148,6 +148,9 @@ class BaseStep:
     # Field kinds whose corrections in words this step's own question takes ("l'importo è 95"
     # where a receipt's reading is confirmed), instead of the acts layer's editor.
     corrects: frozenset[str] = frozenset()
+    # The step whose answer says this one's better, when it comes right after: what was typed
+    # for the service is not said back beside the catalogue entry picked from it.
+    refined_by: str = ""
 
     def applies(self, ctx: Context) -> bool:
         return True

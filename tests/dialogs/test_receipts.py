@@ -291,6 +291,15 @@ async def test_a_receipt_sent_first_fills_the_request(chat: EngineChat, runtime:
     assert len(request.documents) == 1 and request.documents[0].number == "118/2026"
 
 
+async def test_the_service_read_is_said_once_as_the_entry_picked(
+        chat: EngineChat, reader: ScriptedReader, tmp_path: Path) -> None:
+    """The invoice's own wording is not said beside the catalogue entry found from it."""
+    reader.next = receipt(patient=MARCO, lines=(("Elettrocardiogramma (ECG)", "85.00"),))
+    turn = await chat.upload(photo(tmp_path))
+    assert "Elettrocardiogramma (89.52)" in turn.text, turn.text
+    assert "(ECG)" not in turn.text
+
+
 async def test_what_the_opening_said_comes_before_the_receipt(
         chat: EngineChat, reader: ScriptedReader, tmp_path: Path) -> None:
     """The person named in words is kept; the receipt's other patient is said at the receipt."""

@@ -112,6 +112,7 @@ class ServiceQuery(BaseStep):
     name = "service_query"
     edit_label = "Prestazione"
     clears = ("service",)
+    refined_by = "service"
 
     def ask(self, ctx: Context) -> Question:
         return Question(say(ctx, "service.ask",
