@@ -134,14 +134,8 @@ async def test_without_a_secret_there_is_no_webhook(runtime: Runtime) -> None:
 async def test_medbot_serve(api: FakeBotApi, runtime: Runtime) -> None:
     """The real command, as deployed: a process taking webhooks and answering through the API."""
     port = _free_port()
-    env = {**os.environ, **settings_env(runtime.settings.home),
-           "MEDBOT_TELEGRAM_TOKEN": api.token, "MEDBOT_TELEGRAM_API_URL": api.api_url,
-           "MEDBOT_TELEGRAM_FILE_URL": api.file_url,
-           "MEDBOT_TELEGRAM_WEBHOOK_URL": "https://medbot.example/telegram/webhook",
-           "MEDBOT_TELEGRAM_WEBHOOK_SECRET": SECRET}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "serve", "--port", str(port), env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    process = await _serve(api, runtime, port, {
+        "MEDBOT_TELEGRAM_WEBHOOK_URL": "https://medbot.example/telegram/webhook"})
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
             await _until_healthy(client, process)
@@ -163,6 +157,18 @@ async def test_medbot_serve(api: FakeBotApi, runtime: Runtime) -> None:
     assert api.token not in err.decode()  # the token is in every Bot API URL: never logged
 
 
+async def _serve(api: FakeBotApi, runtime: Runtime, port: int,
+                 extra: dict[str, str]) -> asyncio.subprocess.Process:
+    """The real `medbot serve` on `port`, answering through the fake Bot API."""
+    env = {**os.environ, **settings_env(runtime.settings.home),
+           "MEDBOT_TELEGRAM_TOKEN": api.token, "MEDBOT_TELEGRAM_API_URL": api.api_url,
+           "MEDBOT_TELEGRAM_FILE_URL": api.file_url,
+           "MEDBOT_TELEGRAM_WEBHOOK_SECRET": SECRET, **extra}
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "serve", "--port", str(port), env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+
+
 async def _until_healthy(client: httpx.AsyncClient, process: asyncio.subprocess.Process) -> None:
     for _ in range(300):
         if process.returncode is not None:
@@ -181,13 +187,7 @@ async def test_medbot_serve_finishes_the_turn_under_way_when_stopped(
     """SIGTERM right after an update was taken: the server stops taking requests, and the
     update's turn is finished, its answer sent (slowly, here), before the process ends."""
     port = _free_port()
-    env = {**os.environ, **settings_env(runtime.settings.home),
-           "MEDBOT_TELEGRAM_TOKEN": api.token, "MEDBOT_TELEGRAM_API_URL": api.api_url,
-           "MEDBOT_TELEGRAM_FILE_URL": api.file_url, "MEDBOT_REMINDERS_EVERY": "0",
-           "MEDBOT_TELEGRAM_WEBHOOK_SECRET": SECRET}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "serve", "--port", str(port), env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    process = await _serve(api, runtime, port, {"MEDBOT_REMINDERS_EVERY": "0"})
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
             await _until_healthy(client, process)
