@@ -220,26 +220,37 @@ async def _raw_postgres(url: str, connections: int, seconds: float) -> tuple[flo
     return rate, cpu_ms
 
 
-async def _prepared(home: Path, database_url: str | None) -> Any:
-    """A Runtime on `home` (SQLite) or `database_url`, with the demo household."""
+def _reads_nothing(data: bytes, media_type: str = "") -> Any:
+    """A receipt reader that finds nothing: the customer types amount, date and number."""
+    from nlu.receipts import Receipt
+
+    return Receipt()
+
+
+async def _prepared(home: Path, database_url: str | None, read_receipts: bool = False) -> Any:
+    """A Runtime on `home` (SQLite) or `database_url`, with the demo household. Receipts are
+    read (OCR, ~0.5 s of CPU a photo) only with `read_receipts`: the turn path is measured
+    without it, and `--read-receipts` shows what reading adds."""
     from bot.config import Settings
     from bot.runtime import Runtime
     from portal.demo import load_demo
 
-    runtime = await Runtime.open(Settings(home=home, database_url=database_url))
+    runtime = await Runtime.open(Settings(home=home, database_url=database_url),
+                                 reader=None if read_receipts else _reads_nothing)
     if not await runtime.store.has_customers():
         await load_demo(runtime.store)
     return runtime
 
 
 async def _run(counts: list[int], database_url: str | None, min_turns: int,
-               anchor_seconds: float, say: Callable[[str], None]) -> list[Figures]:
+               anchor_seconds: float, say: Callable[[str], None],
+               read_receipts: bool = False) -> list[Figures]:
     from nlu.identifiers import parse_fiscal_code
 
     home = Path(tempfile.mkdtemp(prefix="medbot-bench-"))
     figures = []
     try:
-        runtime = await _prepared(home, database_url)
+        runtime = await _prepared(home, database_url, read_receipts)
         try:
             mario = await runtime.store.customer_by_fiscal_code(
                 parse_fiscal_code(runtime.settings.console_customer))
@@ -297,11 +308,14 @@ async def _run(counts: list[int], database_url: str | None, min_turns: int,
               help="Turni minimi per misura (ogni cliente ripete rimborso e domande).")
 @click.option("--anchor-seconds", default=2.0, show_default=True,
               help="Durata del ciclo grezzo INSERT+COMMIT di riferimento.")
+@click.option("--read-receipts", is_flag=True,
+              help="Legge le ricevute caricate (OCR): senza, il cliente scrive importo e data.")
 @click.option("--json", "as_json", is_flag=True, help="Le cifre in JSON.")
 def bench_turns_command(customers: str, database_url: str | None, min_turns: int,
-                        anchor_seconds: float, as_json: bool) -> None:
+                        anchor_seconds: float, read_receipts: bool, as_json: bool) -> None:
     """Turni durevoli al secondo (rimborsi completi e domande di stato) contro un ciclo
-    grezzo di un INSERT+COMMIT per turno sullo stesso database."""
+    grezzo di un INSERT+COMMIT per turno sullo stesso database. Le ricevute caricate non
+    sono lette (OCR) se non con --read-receipts."""
     try:
         counts = [int(c) for c in customers.split(",") if c.strip()]
     except ValueError as exc:
@@ -312,7 +326,8 @@ def bench_turns_command(customers: str, database_url: str | None, min_turns: int
     quiet = logging.root.manager.disable
     logging.disable(logging.WARNING)  # the console SMS and the turns' own logs
     try:
-        figures = asyncio.run(_run(counts, database_url, min_turns, anchor_seconds, say))
+        figures = asyncio.run(_run(counts, database_url, min_turns, anchor_seconds, say,
+                                   read_receipts))
     finally:
         logging.disable(quiet)
     if as_json:
