@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import marshal
 import uuid
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any
@@ -66,7 +67,7 @@ class State:
 
     def to_json(self) -> dict[str, Any]:
         # What asdict gives, without its generic walk: the state is copied twice a turn.
-        return {f.name: _copied(getattr(self, f.name)) for f in _FIELDS}
+        return _copied({f.name: getattr(self, f.name) for f in _FIELDS})
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> State:
@@ -79,10 +80,22 @@ class State:
 
 _FIELDS = fields(State)
 _ATOMS = (str, int, float, bool, type(None))
+# marshal's format 2 copies plain dicts, lists, tuples, strings and numbers in C, about three
+# times faster than walking them, and refuses anything else (a dataclass, a date, a subclass
+# such as an enum); unlike format 3 it shares no sub-object between two places of the copy.
+_MARSHAL_FORMAT = 2
 
 
 def _copied(value: Any) -> Any:
     """A deep copy of a JSON-like value, nested dataclasses as dicts (as dataclasses.asdict)."""
+    try:
+        return marshal.loads(marshal.dumps(value, _MARSHAL_FORMAT))
+    except ValueError:
+        return _walked(value)
+
+
+def _walked(value: Any) -> Any:
+    """`_copied` for a value marshal refuses: its parts copied one by one."""
     kind = type(value)
     if kind in _ATOMS:
         return value
