@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from dialogs.services import Services
@@ -31,7 +32,16 @@ def claims_json(claims: list[Claim]) -> list[str]:
 def claims_from_json(value: Any) -> list[Claim]:
     if not isinstance(value, list):
         return []
+    if all(isinstance(c, str) for c in value):
+        return list(_read(tuple(value)))
     return [_claim(c) for c in value]
+
+
+# The same draft's claims are read at each estimate it shows (the policy choice, the summary,
+# a question on the way), every turn: read once.
+@lru_cache(maxsize=64)
+def _read(kept: tuple[str, ...]) -> tuple[Claim, ...]:
+    return tuple(_claim(c) for c in kept)
 
 
 def _claim(value: Any) -> Claim:

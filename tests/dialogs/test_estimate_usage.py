@@ -24,3 +24,10 @@ def test_claims_kept_as_objects_by_an_older_draft_are_read() -> None:
     older = [{"p": 1, "g": 7, "b": 2, "d": "2025-05-14", "c": "88.94.D", "a": "224.00", "s": 1}]
     assert claims_from_json(older) == CLAIMS[:1]
     assert claims_from_json(None) == [] and claims_from_json("x") == []
+
+
+def test_claims_read_again_come_in_a_list_of_their_own() -> None:
+    kept = claims_json(CLAIMS)
+    first = claims_from_json(kept)
+    first.clear()
+    assert claims_from_json(list(kept)) == CLAIMS
