@@ -58,3 +58,22 @@ def test_an_unwritable_cache_still_gives_the_catalogue(data: Path, tmp_path: Pat
     blocker.write_text("x")
     monkeypatch.setenv("MEDBOT_CACHE_DIR", str(blocker / "cache"))  # under a file: fails
     assert cached("test", data, lambda: "built") == "built"
+
+
+def test_a_catalogue_remembers_searches_but_keeps_them_out_of_its_cache_file() -> None:
+    import pickle
+
+    from nlu.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    first = catalogue.search("visita cardiologica", limit=3)
+    sure = catalogue.confidence("visita cardiologica", first, ["Luca"])
+    first.clear()  # the caller's own list: what is remembered stays
+    again = catalogue.search("visita cardiologica", limit=3)
+    assert again and again[0].code == "89.7A.3"
+    assert catalogue.confidence("visita cardiologica", again, ["Luca"]) == sure
+    assert catalogue.search("visita cardiologica", limit=1) == again[:1]
+    assert catalogue.search("visita cardiologica", kind="ricovero", limit=3) != again
+    copy = pickle.loads(pickle.dumps(catalogue))
+    assert not any(k.startswith("_remembered") for k in vars(copy))
+    assert copy.search("visita cardiologica", limit=3) == again
