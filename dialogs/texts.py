@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from functools import cached_property
+from collections.abc import Iterator
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -75,16 +76,22 @@ class Messages:
                     found[language] = tomllib.load(fh)
         return found
 
+    @cached_property
+    def _sentences(self) -> dict[str, dict[str, str]]:
+        """Per language, each sentence by its dotted key: one lookup a sentence, and several
+        sentences a turn, instead of a walk down the tables."""
+        return {language: dict(_dotted(tables)) for language, tables in self._catalogues.items()}
+
     def catalogue(self, language: str) -> dict[str, Any]:
         """The sentences of `language`, as the file has them (empty if there is none)."""
         return self._catalogues.get(language, {})
 
     def __call__(self, key: str, /, **values: Any) -> str:
         language = current()
-        node = _lookup(self._catalogues.get(language, {}), key)
+        node = self._sentences.get(language, {}).get(key)
         if node is None and language != DEFAULT:
             language = DEFAULT
-            node = _lookup(self._catalogues[DEFAULT], key)
+            node = self._sentences[DEFAULT].get(key)
         if node is None:
             raise KeyError(key)
         if not values:
@@ -92,18 +99,21 @@ class Messages:
         return _fill(node, values, language).strip(self._strip)
 
 
-def _lookup(messages: dict[str, Any], key: str) -> str | None:
-    node: Any = messages
-    for part in key.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node if isinstance(node, str) else None
+def _dotted(tables: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, str]]:
+    """("section.name", sentence) for each sentence of the tables; a key that has a dot of its
+    own (a label keyed by its Italian) can't be named by a dotted key, and is left out."""
+    for name, node in tables.items():
+        if "." in name:
+            continue
+        if isinstance(node, str):
+            yield prefix + name, node
+        elif isinstance(node, dict):
+            yield from _dotted(node, f"{prefix}{name}.")
 
 
 def _fill(template: str, values: dict[str, Any], language: str) -> str:
     """The template with its values; in Italian, a preposition before a value joined to it."""
-    if language != "it":
+    if language != "it" or not _has_preposition_slot(template):
         return template.format(**values)
 
     def join(match: re.Match[str]) -> str:
@@ -114,6 +124,12 @@ def _fill(template: str, values: dict[str, Any], language: str) -> str:
         return text.replace("{", "{{").replace("}", "}}")
 
     return _PREPOSITION_SLOT.sub(join, template).format(**values)
+
+
+@lru_cache(maxsize=4096)
+def _has_preposition_slot(template: str) -> bool:
+    # Most sentences have none: the substitution is then skipped, found once per sentence.
+    return _PREPOSITION_SLOT.search(template) is not None
 
 
 # The dialogs' own catalogue.

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from dialogs.texts import joined, t
+from dialogs.texts import Messages, joined, t
 
 
 @pytest.mark.parametrize(
@@ -40,3 +42,15 @@ def test_catalogue_sentences_use_it() -> None:
 
 def test_braces_in_values_are_kept() -> None:
     assert "{x}" in t("reimbursement.contacts.new_iban", name="{x}")
+
+
+def test_sentences_are_found_by_their_dotted_keys_only(tmp_path: Path) -> None:
+    (tmp_path / "texts_it.toml").write_text(
+        '[a]\nuno = "Uno {x}"\n[a.b]\ndue = "Vicino a {where}"\n'
+        '[labels]\n"Prima visita. Seconda" = "x"\n', encoding="utf-8")
+    messages = Messages(tmp_path / "texts_it.toml")
+    assert messages("a.uno", x=1) == "Uno 1"
+    assert messages("a.b.due", where="la stazione") == "Vicino alla stazione"
+    for missing in ("a", "a.b", "a.uno.x", "labels.Prima visita. Seconda", "b.due"):
+        with pytest.raises(KeyError):
+            messages(missing)
