@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from dialogs.estimate._texts import t
 from nlu.language import babel_locale
@@ -113,6 +114,12 @@ def direct_cost(terms: Terms | None, *, short: bool = False) -> str:
 
 def format_date(value: date) -> str:
     """24 novembre 2026, in the turn's language."""
+    return _formatted_date(value, babel_locale())
+
+
+# Babel's formatting is slow (~40 us) and a summary shows the same days turn after turn.
+@lru_cache(maxsize=4096)
+def _formatted_date(value: date, locale: str) -> str:
     from babel.dates import format_date as babel_date  # not at every start
 
-    return str(babel_date(value, "d MMMM y", locale=babel_locale()))
+    return str(babel_date(value, "d MMMM y", locale=locale))

@@ -58,6 +58,8 @@ def _table() -> tuple[dict[tuple[str, ...], EnglishName], dict[tuple[str, str], 
     return names, glosses
 
 
+# Asked for each search and each confidence of the same typed text.
+@lru_cache(maxsize=4096)
 def english_name(text: str) -> EnglishName | None:
     """The service an English lay name names, when that name is all the text says."""
     names, _ = _table()
