@@ -10,6 +10,8 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+from nlu.spoken import without_fillers
+
 _ORDINALS = {
     "primo": 1, "prima": 1, "uno": 1, "una": 1,
     "secondo": 2, "seconda": 2, "due": 2,
@@ -166,6 +168,8 @@ _YES = {
     "si", "sì", "s", "certo", "certamente", "ok", "okay", "va bene", "confermo", "esatto",
     "giusto", "corretto", "yes", "y", "si grazie", "si confermo", "si certo", "perfetto", "vai",
     "procedi", "si annulla", "annulla pure", "si va bene", "sisi", "ovviamente", "d accordo",
+    # "è giusto" typed fast or heard: the accent is often missing
+    "e giusto", "e corretto", "e esatto", "e cosi", "e proprio cosi", "e tutto giusto",
     # English
     "yeah", "yep", "yes please", "sure", "of course", "correct", "right", "that s right",
     "that s correct", "yes it is", "yes that s right", "yes that s correct", "confirm",
@@ -173,7 +177,8 @@ _YES = {
 }
 _NO = {
     "no", "n", "non", "no grazie", "nope", "sbagliato", "non e corretto", "non confermo",
-    "annulla no", "no aspetta", "aspetta", "negativo",
+    "annulla no", "no aspetta", "aspetta", "negativo", "non e giusto", "non e cosi",
+    "e sbagliato",
     # English
     "no thanks", "no thank you", "wrong", "that s wrong", "not correct", "incorrect", "no it isn t",
     "no it s not", "wait", "not yet",
@@ -182,7 +187,7 @@ _NO = {
 
 def yes_or_no(text: str) -> bool | None:
     """True for a yes, False for a no, None when the text is neither."""
-    words = normalise(text)
+    words = normalise(without_fillers(text))
     if words in _YES:
         return True
     if words in _NO:
@@ -202,13 +207,20 @@ COMMANDS = {
         "annulla", "annullare", "annulla richiesta", "annulla la richiesta", "voglio annullare",
         "lascia perdere", "lascia stare", "basta", "stop", "esci", "cancella", "cancel",
         "non voglio piu", "non mi interessa piu", "annulla tutto", "cancella tutto",
-        "lascia perdere tutto", "non importa",
+        "lascia perdere tutto", "non importa", "lasciamo perdere", "lasciamo stare",
+        "lascia stare tutto", "annullare tutto", "voglio annullare tutto", "annulliamo",
+        "annulliamo tutto", "annulla annulla", "annullo", "annullo tutto", "lascia perdere dai",
+        "basta cosi", "fermati", "non voglio piu farlo", "non voglio continuare", "lascio perdere",
         "cancel it", "cancel this", "cancel the request", "cancel request", "forget it",
         "never mind", "nevermind", "quit", "exit", "i want to cancel",
     },
     "back": {
         "indietro", "torna indietro", "tornare indietro", "back", "domanda precedente",
         "precedente", "ho sbagliato", "ho sbagliato risposta", "torna alla domanda precedente",
+        "torniamo indietro", "vai indietro", "andiamo indietro", "torna indietro di una domanda",
+        "mi sono sbagliato", "mi sono sbagliata", "ho sbagliato a scrivere", "ho sbagliato a dire",
+        "ho detto male", "ho scritto male", "domanda prima", "torna alla domanda prima",
+        "torna a prima", "un passo indietro", "indietro di una domanda", "torna su",
         "go back", "previous", "previous question", "back please", "go back please", "undo",
         "i made a mistake", "wrong answer",
     },
@@ -224,6 +236,8 @@ COMMANDS = {
         "good morning", "good afternoon", "good evening", "hi there", "hello there",
     },
     "restart": {"ricomincia", "ricominciare", "da capo", "ricomincia da capo", "restart", "reset",
+                "ricominciamo", "ricominciamo da capo", "ricomincio", "ricomincio da capo",
+                "riparti da capo", "ripartiamo da capo", "di nuovo da capo",
                 "start over", "start again", "begin again", "start from scratch"},
     "human": {
         "operatore", "parla con un operatore", "parlare con un operatore", "voglio un operatore",
@@ -237,10 +251,11 @@ COMMANDS = {
 
 def command_in(text: str) -> str | None:
     """The navigation command a short message asks for, if any: one phrase, or the same
-    command said twice over («lascia perdere, annulla tutto», «torna indietro, ho sbagliato»),
-    as people say it aloud."""
-    words = normalise(text)
-    if not words or len(words.split()) > 6:
+    command said twice over («lascia perdere, annulla tutto», «torna indietro, ho sbagliato»,
+    with or without the comma), as people say it aloud, hesitations ("ehm", "allora") and
+    courtesies ("no, annulla", "scusa, torna indietro per favore") around it."""
+    words = normalise(without_fillers(text))
+    if not words or len(words.split()) > _LONGEST_COMMAND:
         return None
     found = _command_phrase(words)
     if found is not None:
@@ -249,22 +264,53 @@ def command_in(text: str) -> str | None:
     said = {_command_phrase(part) for part in parts if part and part not in _FILLERS}
     if len(parts) > 1 and len(said) == 1 and None not in said:
         return said.pop()
-    return None
+    return _said_together(words.split())
 
 
 # Clauses of a spoken command: "lascia perdere, annulla tutto".
 _CLAUSES = re.compile(r"[,;.!]+|\s+e\s+")
 # Words around a command that change nothing: "ok, annulla", "scusa, torna indietro".
-_FILLERS = {"ok", "okay", "scusa", "scusami", "allora", "niente", "guarda", "senti", "dai"}
+_FILLERS = {"ok", "okay", "scusa", "scusami", "allora", "niente", "guarda", "senti", "dai",
+            "no", "aspetta", "grazie", "per favore", "ti prego", "please", "sorry", "wait"}
+_COURTESIES = (("per", "favore"), ("ti", "prego"))
+# Longer messages are not commands, whatever words they contain: «annulla» in a note.
+_LONGEST_COMMAND = 8
 
 
 def _command_phrase(words: str) -> str | None:
     words = words.removeprefix("per favore ").removesuffix(" per favore")
     words = words.removeprefix("please ").removesuffix(" please")
-    for command, phrases in COMMANDS.items():
-        if words in phrases:
-            return command
-    return None
+    return _PHRASE_COMMAND.get(words)
+
+
+_PHRASE_COMMAND = {phrase: command for command, phrases in COMMANDS.items()
+                   for phrase in phrases}
+_LONGEST_PHRASE = max(len(phrase.split()) for phrase in _PHRASE_COMMAND)
+# Every word of a command message said without commas is one of these (checked first: most
+# messages are not commands and leave at the first other word).
+_COMMAND_WORDS = frozenset(word for phrase in [*_PHRASE_COMMAND, *_FILLERS]
+                           for word in phrase.split())
+
+
+def _said_together(words: list[str]) -> str | None:
+    """«lascia perdere annulla tutto», «no aspetta torna indietro ho sbagliato»: the message
+    cut into command phrases and fillers, all phrases giving the same command."""
+    if len(words) < 2 or not all(word in _COMMAND_WORDS for word in words):
+        return None
+    # commands[i]: the commands the first i words can be read as (None: fillers only).
+    commands: list[set[str | None]] = [{None}] + [set() for _ in words]
+    for end in range(1, len(words) + 1):
+        for start in range(max(0, end - _LONGEST_PHRASE), end):
+            if not commands[start]:
+                continue
+            piece = " ".join(words[start:end])
+            if piece in _FILLERS:
+                commands[end] |= commands[start]
+            elif (command := _PHRASE_COMMAND.get(piece)) is not None:
+                commands[end] |= {command for earlier in commands[start]
+                                  if earlier in (None, command)}
+    found = commands[-1] - {None}
+    return found.pop() if len(found) == 1 else None
 
 
 def reminder_command(text: str) -> str | None:

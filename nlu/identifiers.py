@@ -14,6 +14,8 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, 
 from stdnum.exceptions import InvalidLength as InvalidNumberLength
 from stdnum.it import codicefiscale, iva
 
+from nlu.spoken import spoken_iban
+
 __all__ = [
     "IdentifierError",
     "format_iban",
@@ -152,6 +154,18 @@ def parse_iban(text: str) -> str:
     """
     if not text.strip():
         raise _error("iban_missing")
+    try:
+        return _parse_iban(text)
+    except IdentifierError:
+        # Said aloud or typed the way it is said ("I T sei zero X zero cinque..."): read in
+        # groups and words, then checked in full like any other.
+        spoken = spoken_iban(text)
+        if spoken is None:
+            raise
+        return _parse_iban(spoken)
+
+
+def _parse_iban(text: str) -> str:
     found = _iban_text(text)
     if found is None:
         raise _error("iban_not_iban")

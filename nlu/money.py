@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from nlu.language import babel_locale
 from nlu.numbers import strip_accents, words_to_digits
+from nlu.spoken import written_amounts
 
 __all__ = ["AmountError", "find_amount", "format_amount", "parse_amount"]
 
@@ -117,7 +118,7 @@ def _normalise(text: str) -> str:
     text = strip_accents(text.lower()).replace("\u00a0", " ").replace("’", "'")
     text = _ROUND.sub("", text)
     text = _DATES_AND_TIMES.sub(" ", text)  # "il 12/03 ho pagato 50": the date is no amount
-    text = words_to_digits(text, keep=frozenset())
+    text = written_amounts(words_to_digits(text, keep=frozenset()))
     return re.sub(r"\s+", " ", text).strip()
 
 

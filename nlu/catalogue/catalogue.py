@@ -32,6 +32,7 @@ from nlu.catalogue.ranking import Query, rank
 from nlu.catalogue.source import Record, read_records
 from nlu.catalogue.spelling import Speller
 from nlu.catalogue.synonyms import ACTIONS, REMOVAL
+from nlu.spoken import without_fillers
 
 __all__ = ["DEFAULT_DATA_DIR", "MIN_SCORE", "Catalogue", "assess", "load_catalogue", "search"]
 
@@ -124,6 +125,7 @@ class Catalogue:
         return list(self._remembered_search()(text, kinds, limit))
 
     def _search(self, text: str, kinds: tuple[str, ...], limit: int) -> tuple[Match, ...]:
+        text = without_fillers(text)  # "ehm, una ecografia": the hesitation is no service
         english = self._english(text, kinds)
         if english is not None:
             return (english,)
@@ -183,7 +185,7 @@ class Catalogue:
         return self._remembered_evidence()(text, frozenset(name.casefold() for name in people))
 
     def _evidence(self, text: str, names: frozenset[str]) -> float:
-        words = content_words(text)
+        words = content_words(self._rejoined(tokens(without_fillers(text))))
         return evidence([
             word_evidence(w, self._speller, bool(self._speller.suggestions(w)), names)
             for w in words
@@ -199,7 +201,7 @@ class Catalogue:
 
     def query(self, text: str, kind: str | None = None) -> Query:
         """``text`` in the catalogue's terms, misspellings corrected (exposed for debugging)."""
-        words = list(tokens(text))
+        words = self._rejoined(tokens(text))
         if words and not text[-1:].isspace() and words[-1] not in self._speller:
             # the portal searches while the customer types: the last word may be unfinished
             words[-1] = self._speller.complete(words[-1]) or words[-1]
@@ -248,6 +250,34 @@ class Catalogue:
     def _text_scores(self, text: str, kinds: tuple[str, ...]) -> dict[int, float]:
         query = self.query(text, kinds[0] if len(kinds) == 1 else None)
         return {number: score for score, number in rank(self._index, query, kinds)}
+
+    def _rejoined(self, words: Sequence[str]) -> list[str]:
+        """A word said or typed in pieces, whole again: "eco grafia", "elettro cardiogramma",
+        "visita cardio logica" (a recogniser's split, or a phone's space), and letters spelt
+        one by one ("e c g", "r m n"). Pieces are joined only into a word the catalogue
+        knows, and only when a piece is no word of it alone ("eco" and "tac" are)."""
+        known = self._speller
+        if len(words) < 2 or all(word in known and len(word) > 1 for word in words):
+            return list(words)
+        joined: list[str] = []
+        position = 0
+        while position < len(words):
+            word = words[position]
+            letters = _spelt_letters(words, position)
+            if letters > 1 and "".join(words[position:position + letters]) in known:
+                joined.append("".join(words[position:position + letters]))
+                position += letters
+                continue
+            following = words[position + 1] if position + 1 < len(words) else ""
+            if (following.isalpha() and word.isalpha() and len(following) > 1
+                    and len(word) > 1 and (word not in known or following not in known)
+                    and word + following in known):
+                # a third piece joins on: "elettro cardio gramma"
+                words = [*words[:position], word + following, *words[position + 2:]]
+                continue
+            joined.append(word)
+            position += 1
+        return joined
 
     def _spelt(self, words: list[str]) -> list[str]:
         """``words`` with typos corrected; between equally close corrections, the one that
@@ -308,6 +338,15 @@ def _procedure_terms(records: Sequence[Record], analyser: Analyser) -> frozenset
             named = [term for term in analyser.analyse(record.naming).terms if term != _OTHER]
             terms.update(named[:1])
     return frozenset(terms)
+
+
+def _spelt_letters(words: Sequence[str], position: int) -> int:
+    """How many single letters are spelt one after the other from ``position``."""
+    count = 0
+    while (position + count < len(words) and len(words[position + count]) == 1
+           and words[position + count].isalpha()):
+        count += 1
+    return count
 
 
 def _percent(score: float) -> float:

@@ -93,10 +93,11 @@ def word_evidence(word: str, known: Collection[str], corrected: bool,
     return 0.0
 
 
-def content_words(text: str) -> list[str]:
-    """The words of `text` that could name something: no stopwords, digits or clause marks."""
+def content_words(text: str | Sequence[str]) -> list[str]:
+    """The words of `text` (or its folded words) that could name something: no stopwords,
+    digits or clause marks."""
     return [
-        w for w in tokens(text)
+        w for w in (tokens(text) if isinstance(text, str) else text)
         if w != BOUNDARY and not w.isdigit() and w not in STOPWORDS and w not in FUNCTION_WORDS
     ]
 

@@ -297,10 +297,11 @@ _RULES: tuple[tuple[re.Pattern[str], _Builder], ...] = (
     ),
     (_compile(r"\b(?P<day>\d{1,2})[-/.](?P<month>\d{1,2})\b(?![-/.]\d)"), _numeric_date),
     (_compile(r"\b(?P<day>\d{1,2}) (?P<month>\d{1,2}) (?P<year>\d{4})\b"), _numeric_date),
-    # "il 12 del 9": a day of a numbered month
+    # "il 12 del 9", "il 12 del 3 2026" (as a date is said aloud): a day of a numbered month
     (
         _compile(
-            r"\b(?P<day>\d{1,2}) (?:del|di) (?P<month>0?[1-9]|1[0-2])\b(?![-/.:]\d| <NOT_A_DAY>)"
+            r"\b(?P<day>\d{1,2}) (?:del|di) (?P<month>0?[1-9]|1[0-2])"
+            r"(?: (?:del |dell anno |di |nel )?(?P<year>\d{4}))?\b(?![-/.:]\d| <NOT_A_DAY>)"
         ),
         _numeric_date,
     ),

@@ -10,6 +10,7 @@ from functools import lru_cache
 from nlu.intents._names import AMBIGUOUS_NAMES, FIRST_NAMES, RELATIONS
 from nlu.intents._text import Token, fold
 from nlu.intents._towns import TOWN_ALIASES, TOWNS
+from nlu.spoken import written_form
 
 __all__ = [
     "find_cap",
@@ -25,6 +26,10 @@ __all__ = [
 ]
 
 _REQUEST_ID = re.compile(r"(?<![\d.,/])\d{8}(?![\d.,/]\d)")
+# Worth reading for a number said in words or groups: a digit word, or digits then a space.
+_SAID_NUMBER = re.compile(
+    r"\b(?:zero|uno|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|venti\w*|\w+mila\w*)\b"
+    r"|\d[ -]\d", re.IGNORECASE)
 _CAP = re.compile(r"(?<![\d.,/])\d{5}(?![\d.,/]\d)")
 _MONTHS_AND_DAYS = frozenset(
     """
@@ -35,8 +40,11 @@ _MONTHS_AND_DAYS = frozenset(
 
 
 def find_request_id(text: str) -> str | None:
-    """A request number: 8 digits on their own (26000112)."""
+    """A request number: 8 digits on their own (26000112), also typed in groups or said in
+    words as people dictate it ("26 000 112", "ventisei zero zero zero uno uno due")."""
     match = _REQUEST_ID.search(text)
+    if match is None and _SAID_NUMBER.search(text):
+        match = _REQUEST_ID.search(written_form(text))
     return match.group() if match else None
 
 

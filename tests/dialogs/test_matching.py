@@ -96,3 +96,29 @@ def test_keep_is_said_in_words(text: str) -> None:
 ])
 def test_an_answer_is_not_a_keep(text: str) -> None:
     assert not keeps_previous(text)
+
+
+@pytest.mark.parametrize(("text", "command"), [
+    ("lascia perdere annulla tutto", "cancel"),  # said twice over, no comma
+    ("no no, annulla", "cancel"),
+    ("ehm dunque annulla", "cancel"),
+    ("lasciamo stare", "cancel"),
+    ("basta così, annulla tutto", "cancel"),
+    ("torna indietro ho sbagliato", "back"),
+    ("no aspetta, torna indietro per favore", "back"),
+    ("mi sono sbagliata", "back"),
+    ("torniamo indietro", "back"),
+    ("ricominciamo da capo", "restart"),
+    ("annulla e torna indietro", None),  # two commands: neither guessed
+    ("ho sbagliato, era per Luca", None),  # a correction, not a step back
+    ("annulla la visita del 12 marzo e torna indietro", None),
+])
+def test_commands_as_said(text: str, command: str | None) -> None:
+    assert command_in(text) == command
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    ("è giusto", True), ("e giusto", True), ("ehm sì", True), ("non è giusto", False),
+])
+def test_yes_and_no_as_said(text: str, verdict: bool) -> None:
+    assert yes_or_no(text) is verdict

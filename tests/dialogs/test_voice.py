@@ -161,7 +161,8 @@ async def test_without_a_speech_model_the_bot_asks_to_write(runtime: Runtime,
 @pytest.mark.parametrize(("said", "command"), [
     ("L'assaperneve, annulla tutto.", "annulla tutto"),
     ("lascia perdere, annulla tutto", "lascia perdere, annulla tutto"),
-    ("Ehm, torna indietro.", "torna indietro"),
+    ("Ehm, torna indietro.", "Ehm, torna indietro."),  # a command as said: hesitations are none
+    ("Ehm, allora, torna indietro", "Ehm, allora, torna indietro"),
     ("ricomincia da capo", "ricomincia da capo"),
     ("la visita di Luca del 12 marzo, annulla", None),  # more than a stray word or two
     ("annulla, torna indietro", None),  # two different commands: asked, not guessed

@@ -465,3 +465,13 @@ def test_held_out_answers_meet_the_target() -> None:
 @pytest.mark.skipif(not (SHARED_EVAL / "dates.dev.jsonl").exists(), reason="no shared eval set")
 def test_dev_answers_meet_the_target() -> None:
     assert _score(SHARED_EVAL / "dates.dev.jsonl") >= 0.97
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("dieci del undici duemilaventisei", date(2026, 11, 10)),
+    ("il 12 del 3 del 2025", date(2025, 3, 12)),
+    ("il tre del dodici duemilaventisei alle nove e trenta", date(2026, 12, 3)),
+])
+def test_a_numbered_month_with_its_year_is_written_in_full(text: str, day: date) -> None:
+    reading = parse_date_detail(text, TODAY, "future")
+    assert reading is not None and reading.day == day and reading.literal

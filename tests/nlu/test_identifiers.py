@@ -216,3 +216,19 @@ def test_vat_refused(text: str, code: str) -> None:
 
 def test_every_message_has_text() -> None:
     assert all(message.strip() for message in MESSAGES.values())
+
+
+@pytest.mark.parametrize("said", [
+    "I T sei zero, X zero cinque quattro due, otto uno uno uno, zero uno zero zero, zero zero "
+    "zero zero, uno due tre quattro, cinque sei",
+    "it sessanta ics zero cinquecentoquarantadue ottomilacentoundici zero cento zero zero "
+    "zero zero centoventitre quattrocentocinquantasei",
+])
+def test_an_iban_said_aloud(said: str) -> None:
+    assert parse_iban(said) == "IT60X0542811101000000123456"
+
+
+def test_an_iban_said_aloud_is_still_checked() -> None:
+    with pytest.raises(IdentifierError):  # last digit wrong: the check digits say so
+        parse_iban("I T sei zero X zero cinque quattro due otto uno uno uno zero uno zero zero "
+                   "zero zero zero zero uno due tre quattro cinque sette")

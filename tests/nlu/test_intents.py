@@ -363,3 +363,18 @@ def test_english_held_out_accuracy() -> None:
     assert result.lines >= 40
     assert result.intent_accuracy >= 0.85, "\n".join(result.misses)
     assert result.entity_accuracy >= 0.90, "\n".join(result.misses)
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("a che punto è la pratica ventisei zero zero zero uno uno due", "26000112"),
+    ("stato della richiesta due sei, zero zero zero, zero due uno", "26000021"),
+    ("pratica 26 000 112 come va?", "26000112"),
+    ("praticamente volevo sapere della ventisei zero zero zero zero ventuno", "26000021"),
+])
+def test_a_request_number_said_or_typed_in_groups(text: str, number: str) -> None:
+    assert parse(text, TODAY).entities.get("request_id") == number
+
+
+def test_a_date_said_in_numbers_is_no_request_number() -> None:
+    assert "request_id" not in parse("la visita del ventuno undici duemilaventisei",
+                                      TODAY).entities

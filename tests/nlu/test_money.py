@@ -150,3 +150,14 @@ def test_amounts_next_to_words_and_codes(text: str, amount: str) -> None:
 ])
 def test_find_amount_in_a_sentence(text: str, expected: Decimal | None) -> None:
     assert find_amount(text) == expected
+
+
+@pytest.mark.parametrize(("said", "amount"), [
+    ("novanta virgola cinquanta", "90.50"),
+    ("trentadue virgola otto", "32.80"),
+    ("centoquindici virgola zero zero", "115.00"),
+    ("sessantacinque euro e mezzo", "65.50"),
+    ("mille e duecento euro", "1200.00"),  # not 200: the thousands said apart
+])
+def test_amounts_said_in_words(said: str, amount: str) -> None:
+    assert parse_amount(said) == Decimal(amount)

@@ -11,6 +11,7 @@ from dialogs.flows.parts.answers import beneficiary_of, or_list
 from dialogs.matching import normalise, yes_or_no
 from dialogs.steps import Accept, BaseStep, Context, Invalid, Option, Outcome, Question, Stay
 from dialogs.texts import t
+from nlu.numbers import strip_accents, words_to_digits
 from portal.models import Relation
 
 # How many past years a reimbursement can be asked for, besides the current one.
@@ -38,7 +39,8 @@ class Year(BaseStep):
         if re.search(r"\b(anno scorso|l'?anno passato|scorso anno|last year|previous year)\b", text):
             return Accept(ctx.today.year - 1,
                           t("reimbursement.year.understood", year=ctx.today.year - 1))
-        found = re.findall(r"\b(19\d\d|20\d\d)\b", text)
+        # "duemilaventisei", "duemila ventisei": the year said in words, as in a voice note.
+        found = re.findall(r"\b(19\d\d|20\d\d)\b", words_to_digits(strip_accents(text)))
         if len(found) == 1:
             year = int(found[0])
             if year in years:
