@@ -47,6 +47,7 @@ from bot.channels.telegram._render import (
     send_text,
     strip_live_keyboards,
 )
+from bot.channels.telegram._send import post
 from bot.channels.telegram._texts import t
 from bot.channels.telegram._voice import download_voice
 from bot.runtime import Runtime
@@ -316,8 +317,9 @@ class TelegramChannel:
                                      strip=False)
                 else:
                     markup = keyboard(choices, memory, int(data[1:] or 0))
-                    self.courtesies.start(chat_id, lambda: bot.edit_message_reply_markup(
-                        chat_id=chat_id, message_id=message.message_id, reply_markup=markup,
+                    self.courtesies.start(chat_id, lambda: post(
+                        bot, "editMessageReplyMarkup", chat_id=chat_id,
+                        message_id=message.message_id, reply_markup=markup,
                     ), "editMessageReplyMarkup")
             elif data[:1] == ALBUM:
                 await answer()

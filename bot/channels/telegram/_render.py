@@ -14,7 +14,14 @@ from telegram import (
 from bot.channels.telegram._courtesy import Courtesies
 from bot.channels.telegram._keyboards import PAGE, keyboard, label_of
 from bot.channels.telegram._memory import ChatMemory
-from bot.channels.telegram._send import CAPTION_LIMIT, TEXT_LIMIT, sent_message, split_text
+from bot.channels.telegram._send import (
+    CAPTION_LIMIT,
+    TEXT_LIMIT,
+    post,
+    sent_id,
+    sent_message,
+    split_text,
+)
 from bot.channels.telegram._texts import t
 from dialogs.events import Reply, Venue
 
@@ -31,17 +38,19 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
 async def send_text(bot: Bot, chat_id: int, text: str, markup: Markup | None = None,
-                    ) -> Message | None:
-    """Sends `text` in as many messages as it needs; `markup` goes on the last one."""
+                    ) -> int | None:
+    """Sends `text` in as many messages as it needs; `markup` goes on the last one. The last
+    message's id (None if Telegram's answer did not say it)."""
     chunks = split_text(text)
     sent = None
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1
 
-        async def send(chunk: str = chunk, last: bool = last) -> Message:
-            return await bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
+        async def send(chunk: str = chunk, last: bool = last) -> object:
+            return await post(bot, "sendMessage", chat_id=chat_id, text=chunk,
+                              reply_markup=markup if last else None)
 
-        sent = await sent_message(send, "sendMessage")
+        sent = await sent_id(send, "sendMessage")
     return sent
 
 
@@ -58,9 +67,9 @@ async def _send_reply(bot: Bot, chat_id: int, memory: ChatMemory, reply: Reply) 
     elif reply.text:
         sent = await send_text(bot, chat_id, reply.text, markup)
         if sent is not None and reply.choices:
-            memory.live.append(sent.message_id)
+            memory.live.append(sent)
             if len(reply.choices) > PAGE:
-                memory.remember_pages(sent.message_id, reply.choices)
+                memory.remember_pages(sent, reply.choices)
     if reply.file is not None:
         file = reply.file
         await sent_message(lambda: bot.send_document(
@@ -87,8 +96,9 @@ def mark_answered(courtesies: Courtesies, bot: Bot, message: Message, data: str,
     if label and message.text:
         text = t("chat.answered", question=message.text, answer=label)
         if len(text) <= TEXT_LIMIT:
-            courtesies.start(message.chat_id, lambda: bot.edit_message_text(
-                text, chat_id=message.chat_id, message_id=message.message_id,
+            courtesies.start(message.chat_id, lambda: post(
+                bot, "editMessageText", chat_id=message.chat_id,
+                message_id=message.message_id, text=text,
             ), "editMessageText")
             return
     remove_keyboard(courtesies, bot, message.chat_id, message.message_id, memory)
@@ -99,8 +109,8 @@ def remove_keyboard(courtesies: Courtesies, bot: Bot, chat_id: int, message_id: 
     """A message's buttons go (a courtesy: if Telegram refuses, they stay, and a tap on
     them is recognised as stale)."""
     _forget(memory, message_id)
-    courtesies.start(chat_id, lambda: bot.edit_message_reply_markup(
-        chat_id=chat_id, message_id=message_id, reply_markup=None,
+    courtesies.start(chat_id, lambda: post(
+        bot, "editMessageReplyMarkup", chat_id=chat_id, message_id=message_id,
     ), "editMessageReplyMarkup")
 
 
