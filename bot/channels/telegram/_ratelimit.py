@@ -31,10 +31,12 @@ __all__ = ["BROADCAST", "MESSAGE_METHODS", "ChatRateLimiter"]
 log = logging.getLogger(__name__)
 JSONResult = bool | dict[str, Any] | list[dict[str, Any]]
 
-# Methods that put a new message in a chat (or change what it says).
+# Methods that put a new message in a chat. Edits are not among them: medbot edits only as a
+# courtesy (a tapped question shows its answer, old buttons go), which must never wait behind
+# the chat's messages nor spend their budget; one Telegram refuses just fails.
 MESSAGE_METHODS = frozenset({
     "sendMessage", "sendDocument", "sendPhoto", "sendVenue", "sendLocation", "sendMediaGroup",
-    "sendContact", "copyMessage", "forwardMessage", "editMessageText", "editMessageCaption",
+    "sendContact", "copyMessage", "forwardMessage",
 })
 # rate_limit_args of a message the bot sends on its own initiative.
 BROADCAST = "broadcast"

@@ -28,7 +28,8 @@ async def test_a_busy_chat_holds_only_its_own_messages() -> None:
     held = asyncio.create_task(_call(limiter, "sendMessage", 1))
     await asyncio.sleep(0)
     # Meanwhile: typing, answers to taps and old buttons in that chat, messages elsewhere.
-    for method in ("sendChatAction", "answerCallbackQuery", "editMessageReplyMarkup"):
+    for method in ("sendChatAction", "answerCallbackQuery", "editMessageReplyMarkup",
+                   "editMessageText"):
         assert await asyncio.gather(*(_call(limiter, method, 1) for _ in range(50)))
     assert await _call(limiter, "sendMessage", 2) == "sendMessage"
     assert await _call(limiter, "sendMessage", -100123) == "sendMessage"  # a group
