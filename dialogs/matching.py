@@ -10,6 +10,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+from nlu.lazy_patterns import lazy_compile
 from nlu.spoken import without_fillers
 
 _ORDINALS = {
@@ -105,7 +106,7 @@ def position_in(text: str, count: int) -> int | None:
 
 # "Lascia: …" is chosen by words that say to keep the previous answer, never by resemblance:
 # a corrected date or a shortened note looks like the old one and must not be swallowed by it.
-_KEEP = re.compile(
+_KEEP = lazy_compile(
     r"(?:(?:si|no|ok|allora)\s+)?"
     r"(?:lascia(?:lo|la|li|le)?(?:\s+(?:pure|stare\s+cosi))?|tieni(?:lo|la|li|le)?|mantieni"
     r"|va\s+bene|resta|rimane|uguale|invariat[oaie]|come\s+prima|non\s+cambiare"
@@ -119,7 +120,7 @@ _KEEP = re.compile(
 _KEEP_NOT_ALONE = {"va bene", "resta", "rimane", "si va bene", "ok va bene"}
 
 
-_KEEP_ENGLISH = re.compile(
+_KEEP_ENGLISH = lazy_compile(
     r"(?:(?:yes|no|ok)\s+)?(?:keep(?:\s+it|\s+that|\s+the\s+same)?|leave\s+it|no\s+change"
     r"|unchanged|same(?:\s+as\s+before)?|the\s+same(?:\s+one)?|as\s+before|don\s+t\s+change"
     r"(?:\s+it)?)(?:\s+(?:please|thanks|as\s+it\s+is|as\s+it\s+was))*"
@@ -268,7 +269,7 @@ def command_in(text: str) -> str | None:
 
 
 # Clauses of a spoken command: "lascia perdere, annulla tutto".
-_CLAUSES = re.compile(r"[,;.!]+|\s+e\s+")
+_CLAUSES = lazy_compile(r"[,;.!]+|\s+e\s+")
 # Words around a command that change nothing: "ok, annulla", "scusa, torna indietro".
 _FILLERS = {"ok", "okay", "scusa", "scusami", "allora", "niente", "guarda", "senti", "dai",
             "no", "aspetta", "grazie", "per favore", "ti prego", "please", "sorry", "wait"}

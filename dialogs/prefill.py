@@ -14,6 +14,7 @@ from dialogs.matching import normalise
 from dialogs.texts import t
 from nlu.dates import describe_date, parse_date_detail
 from nlu.intents import Parsed
+from nlu.lazy_patterns import lazy_compile
 from nlu.money import find_amount, format_amount
 from portal.models import Household, Relation
 
@@ -27,24 +28,24 @@ _FAMILY = {"moglie": Relation.SPOUSE, "marito": Relation.SPOUSE, "figlio": Relat
            "figlia": Relation.CHILD}
 
 # "ho prenotato", "ho già l'appuntamento": booked. "devo prenotare", "vorrei prenotare": not yet.
-_BOOKED = re.compile(
+_BOOKED = lazy_compile(
     r"\b(?:ho|abbiamo|ha|hanno|gia|avevo)\s+(?:gia\s+)?(?:prenotat[oaie]|fissat[oaie])\b"
     r"|\bprenotat[oa]\s+(?:per|il|al|alla|presso|dal|dalla|con)\b"
     r"|\b(?:ho|abbiamo|ha)\s+(?:gia\s+)?(?:un|l)\s+appuntamento\b"
     r"|\bappuntamento\s+(?:fissato|preso|confermato)\b")
-_NOT_BOOKED = re.compile(
+_NOT_BOOKED = lazy_compile(
     r"\b(?:devo|dovrei|vorrei|voglio|posso|devo ancora|vorremmo|dobbiamo|bisogna)\s+"
     r"(?:ancora\s+)?prenotare\b|\bnon\s+(?:ho|abbiamo|ha)\s+(?:ancora\s+)?prenotato\b"
     r"|\bda\s+prenotare\b|\bcerco\s+(?:una\s+)?struttura\b")
 # A facility named after a preposition: "al Centro Medico X", "presso la Clinica Y".
 _FACILITY_WORDS = (r"(?:smart\s+clinic|centro|clinica|ospedale|studio|poliambulatorio|istituto"
                    r"|casa\s+di\s+cura|policlinico|laboratorio|ambulatorio|struttura|ospedaliero)")
-_FACILITY = re.compile(
+_FACILITY = lazy_compile(
     r"\b(?:al|allo|alla|all'|presso(?:\s+(?:il|la|lo|l'))?|dal|dalla|dallo|nel|nella|nello)\s*"
     r"(?P<name>" + _FACILITY_WORDS + r"\b[^,;!?\n]*|(?<=presso\s)[A-ZÀ-Ü][^,;!?\n]*)",
     re.IGNORECASE)
 # Where a facility's name ends: a person, a date, a time, another clause.
-_NAME_END = re.compile(
+_NAME_END = lazy_compile(
     r"\s+(?:per|il|lo|la|le|alle|all'|ore|del|dello|della|dal|dalla|in\s+data|giorno|che|e|ed"
     r"|a|ad|in|di|vicino|zona)\s+(?=\S)|\s+\d|\s+(?:lunedi|martedi|mercoledi|giovedi|venerdi"
     r"|sabato|domenica|lunedì|martedì|mercoledì|giovedì|venerdì|oggi|domani|dopodomani)\b",
@@ -52,7 +53,7 @@ _NAME_END = re.compile(
 # Words that make a direct service a stay or a surgery rather than a visit or a test.
 _HOSPITAL = {"intervento", "interventi", "operazione", "ricovero", "day", "chirurgia",
              "chirurgico", "parto", "cataratta", "protesi", "asportazione"}
-_CHECKUP = re.compile(r"\bcheck\s*-?\s*up\b")
+_CHECKUP = lazy_compile(r"\bcheck\s*-?\s*up\b")
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,13 +11,14 @@ dates and amounts.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
+
+from nlu.lazy_patterns import lazy_compile
 
 __all__ = [
     "DEFAULT",
@@ -122,11 +123,11 @@ _ITALIAN = frozenset(
     documento serve servono quale quali qual cioè tipo ultimo ultima prima seconda
     """.split()
 )
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_WORD = lazy_compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 # English contractions ("son's", "don't", "I'm") are English whatever the word.
-_CONTRACTION = re.compile(r"^[a-z]+'(s|t|m|re|ll|ve|d)$")
+_CONTRACTION = lazy_compile(r"^[a-z]+'(s|t|m|re|ll|ve|d)$")
 # An Italian elision ("l'importo", "dell'esame", "c'è") is Italian.
-_ELISION = re.compile(r"^(l|dell|all|dall|nell|sull|un|d|c|quest|quell|po)'")
+_ELISION = lazy_compile(r"^(l|dell|all|dall|nell|sull|un|d|c|quest|quell|po)'")
 # At least this many words of a language, and twice the other's, before it is chosen.
 _AT_LEAST = 2
 

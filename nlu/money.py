@@ -8,6 +8,7 @@ import unicodedata
 from decimal import Decimal
 
 from nlu.language import babel_locale
+from nlu.lazy_patterns import lazy_compile
 from nlu.numbers import strip_accents, words_to_digits
 from nlu.spoken import written_amounts
 
@@ -48,27 +49,27 @@ def _error(code: str, **values: object) -> AmountError:
     return AmountError(MESSAGES[code].format(**values), code)
 
 
-_CURRENCY_AFTER = re.compile(r"\s?(?:€|eur(?:o|i)?\b|e\b(?! \d))")
-_CURRENCY_BEFORE = re.compile(r"(?:€|\beur(?:o|i)?)\s?$")
-_OTHER_CURRENCY = re.compile(r"[$£]|\b(?:dollar[oi]|usd|sterlin[ae]|gbp|franch[oi]|chf)\b")
-_ROUND = re.compile(r"(?<=\d)[.,]-")  # "120,-" is a round amount
-_DATES_AND_TIMES = re.compile(
+_CURRENCY_AFTER = lazy_compile(r"\s?(?:€|eur(?:o|i)?\b|e\b(?! \d))")
+_CURRENCY_BEFORE = lazy_compile(r"(?:€|\beur(?:o|i)?)\s?$")
+_OTHER_CURRENCY = lazy_compile(r"[$£]|\b(?:dollar[oi]|usd|sterlin[ae]|gbp|franch[oi]|chf)\b")
+_ROUND = lazy_compile(r"(?<=\d)[.,]-")  # "120,-" is a round amount
+_DATES_AND_TIMES = lazy_compile(
     r"\b\d{1,2}:\d{2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\b\d{1,2}-\d{1,2}-\d{2,4}\b"
 )
 # ASCII digits only (after normalising): "٣" or a superscript "³" are no amount.
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*", re.ASCII)
+_NUMBER = lazy_compile(r"\d+(?:[.,]\d+)*", re.ASCII)
 # A number glued to a word ("a3", "3b", "x9y") is a code, unless the word is the currency.
-_GLUED_BEFORE = re.compile(r"[^\W\d_]$")
-_GLUED_AFTER = re.compile(r"[^\W\d_]")
-_CURRENCY_GLUED_BEFORE = re.compile(r"(?:€|\beur(?:o|i)?)$")
-_CURRENCY_GLUED_AFTER = re.compile(r"(?:eur(?:o|i)?|e)\b")
-_NEGATIVE = re.compile(r"(?:(?<!\w)[-\u2212]|\bmeno\b)\s*(?:€\s*)?\d")
+_GLUED_BEFORE = lazy_compile(r"[^\W\d_]$")
+_GLUED_AFTER = lazy_compile(r"[^\W\d_]")
+_CURRENCY_GLUED_BEFORE = lazy_compile(r"(?:€|\beur(?:o|i)?)$")
+_CURRENCY_GLUED_AFTER = lazy_compile(r"(?:eur(?:o|i)?|e)\b")
+_NEGATIVE = lazy_compile(r"(?:(?<!\w)[-\u2212]|\bmeno\b)\s*(?:€\s*)?\d")
 # "120 euro e 50", "centoventi e cinquanta", "1 euro e 5 centesimi": euro and cents
-_EURO_AND_CENTS = re.compile(
+_EURO_AND_CENTS = lazy_compile(
     r"(?<![^\W\d_])(?P<euro>\d+) ?(?:€ ?|eur(?:o|i)? )?e (?P<cents>\d{1,2})"
     r"(?: ?(?:centesimi|cent)\b)?(?!\s*[.,]?\d)", re.ASCII
 )
-_ONLY_CENTS = re.compile(r"^(?P<cents>\d{1,2}) ?(?:centesimi|cent)\b", re.ASCII)
+_ONLY_CENTS = lazy_compile(r"^(?P<cents>\d{1,2}) ?(?:centesimi|cent)\b", re.ASCII)
 
 
 def _value(token: str) -> Decimal:

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from dialogs.matching import normalise
+from nlu.lazy_patterns import lazy_compile
 
 # How people name what they correct, by field kind (see Flow.fields). Normalised words.
 FIELD_WORDS: dict[str, tuple[str, ...]] = {
@@ -41,12 +42,12 @@ _CHANGE_VERBS = ("ho sbagliato", "cambiarlo", "cambiarla", "correggerlo", "corre
                  "modificarlo", "modificarla", "mi sono sbagliato", "mi sono sbagliata", "ho scritto male",
                  "correggi", "correggere", "correggo", "cambia", "cambiare", "modifica",
                  "modificare", "metti", "sostituisci")
-_MODAL = re.compile(r"(?:(?:io|allora|scusa|ah)\s+)?(?:voglio|vorrei|volevo|devo|dovrei|posso|potrei"
-                    r"|puoi|potresti|potete|bisogna|si puo|mi fai|fammi|dovete)\s+")
+_MODAL = lazy_compile(r"(?:(?:io|allora|scusa|ah)\s+)?(?:voglio|vorrei|volevo|devo|dovrei|posso|potrei"
+                      r"|puoi|potresti|potete|bisogna|si puo|mi fai|fammi|dovete)\s+")
 _REMOVE_VERBS = ("togli", "togliere", "rimuovi", "rimuovere", "elimina", "eliminare", "cancella",
                  "cancellare", "leva", "levare", "scarta")
 # Where the new value starts: "in 90", "con 90", "era il 3", "erano 90", "è 90", ": 90".
-_VALUE_AFTER = re.compile(
+_VALUE_AFTER = lazy_compile(
     r"\b(?:in|con|a|era|erano|e|diventa|sono|non era|va messo|deve essere|giusto e|giusta e)\b")
 _ORDINALS = {
     "primo": 1, "prima": 1, "secondo": 2, "seconda": 2, "terzo": 3, "terza": 3, "quarto": 4,
@@ -55,9 +56,9 @@ _ORDINALS = {
 _ITEM_NOUNS = ("documento", "documenti", "fattura", "fatture", "ricevuta", "ricevute",
                "scontrino", "scontrini", "spesa", "doc")
 # "(la visita) era per Luca", "è stata fatta per mia moglie".
-_FOR_PERSON = re.compile(r"\b(?:(?:era|erano|e|e stata|e stato|e stata fatta|e stato fatto) per"
-                         r"|l ha fatta|l ha fatto|l ha fatte|e stata fatta da|e stato fatto da"
-                         r"|l ha fatta per|l ha fatto per|la ha fatta) (.+)")
+_FOR_PERSON = lazy_compile(r"\b(?:(?:era|erano|e|e stata|e stato|e stata fatta|e stato fatto) per"
+                           r"|l ha fatta|l ha fatto|l ha fatte|e stata fatta da|e stato fatto da"
+                           r"|l ha fatta per|l ha fatto per|la ha fatta) (.+)")
 # Words around the field's name that say nothing of the value ("ho messo l'importo sbagliato").
 _COMMENTARY = {"e", "era", "erano", "che", "sbagliato", "sbagliata", "sbagliati", "anche", "ho",
                "messo", "scritto", "inserito", "dato", "detto", "mio", "mia", "ma", "pero",
@@ -178,7 +179,7 @@ _LONGEST_MARKERS_FIRST = tuple(sorted(_MARKERS, key=len, reverse=True))
 _LONGEST_VERBS_FIRST = tuple(sorted(_CHANGE_VERBS, key=len, reverse=True))
 _NOUNS = "|".join(_ITEM_NOUNS)
 _ORDINAL_WORDS = "|".join(_ORDINALS)
-_ITEM_PATTERNS = tuple(re.compile(pattern) for pattern in (
+_ITEM_PATTERNS = tuple(lazy_compile(pattern) for pattern in (
     rf"(?:(?:del|della|dello|nel|nella|il|la|lo|l|sul|sulla)\s+)?({_ORDINAL_WORDS})\s+"
     rf"(?:{_NOUNS})(?:\s+di spesa)?",
     rf"(?:(?:del|della|dello|nel|nella|il|la|lo|l|sul|sulla)\s+)?(?:{_NOUNS})"
@@ -187,7 +188,7 @@ _ITEM_PATTERNS = tuple(re.compile(pattern) for pattern in (
 ))
 # Each field's names as whole words, compiled once: most answers are looked at for a
 # correction, and building some forty patterns each time cost more than searching them.
-_FIELD_PATTERNS = tuple((kind, re.compile(rf"(?<!\w){re.escape(name)}(?!\w)"))
+_FIELD_PATTERNS = tuple((kind, lazy_compile(rf"(?<!\w){re.escape(name)}(?!\w)"))
                         for kind, names in FIELD_WORDS.items() for name in names)
 
 

@@ -3,37 +3,36 @@ reach the insurer, to send the summary, to start something new. Pure functions o
 
 from __future__ import annotations
 
-import re
-
 from dialogs.matching import normalise
+from nlu.lazy_patterns import lazy_compile
 
-_PERSON = re.compile(
+_PERSON = lazy_compile(
     r"\b(?:operatore|operatrice|operatori|persona|umano|qualcuno|consulente|addetto|addetta)\b")
-_ASK_PERSON = re.compile(
+_ASK_PERSON = lazy_compile(
     r"\b(?:parlare|parlo|parla|passi|passa|passami|passare|passate|chiamare|chiami|chiamami"
     r"|metti|mettimi|mettere|contatto|collegami|collega|collegare|sentire"
     r"|contattare|voglio|vorrei|volevo|posso|potrei|c e|serve|mettermi|sentire|scrivere)\b")
 # "è coperta?", "me la rimborsate?", "quanto mi rimborsano?", "la polizza la copre?"
-_COVER = re.compile(
+_COVER = lazy_compile(
     r"\b(?:copert[oaie]|copre|coprono|copri|coprite|coprirete|copra|copriranno|rientra"
     r"|rimborsabil[ei]|rimborsate|rimborsano|rimborsa"
     r"|rimborserete|rimborseranno|franchigia|massimale|scoperto|quanto (?:mi )?(?:ridate|date"
     r"|danno|tornate|torna))\b")
 # "cosa ti ho detto finora?", "a che punto siamo?", "fammi vedere i dati"
-_RECAP = re.compile(
+_RECAP = lazy_compile(
     r"\b(?:cosa (?:ti )?ho (?:scritto|detto|messo|inserito)|a che punto siamo|riassumi"
     r"|riepilogo|fammi vedere (?:i dati|cosa)|che dati hai|cosa hai capito|cosa hai segnato)\b")
-_CONTACT = re.compile(
+_CONTACT = lazy_compile(
     r"\b(?:numero verde|numero di telefono|servizio clienti|call center|come (?:vi )?(?:contatto"
     r"|posso contattarvi|chiamarvi)|telefono dell assistenza|vostro numero)\b")
 # "perché mi chiedi l'IBAN?", "a cosa serve?", "cosa vuol dire?": about the pending question.
-_WHY = re.compile(r"^(?:ma |scusa |e )?(?:perche|come mai|a cosa serve|a che serve|cosa vuol dire"
-                  r"|che vuol dire|cosa significa|che significa|cosa intendi|in che senso"
-                  r"|cosa devo (?:mettere|scrivere|rispondere))\b")
-_BACK = re.compile(r"^(?:(?:per favore|scusa|puoi|possiamo)\s+)?(?:torna|tornare|torniamo|vai|andiamo"
-                   r"|ritorna|ritorniamo)\s+(?:indietro|alla domanda (?:di prima|precedente|prima)"
-                   r"|a prima|al passo (?:di prima|precedente)|alla precedente)"
-                   r"(?:\s+per favore)?$")
+_WHY = lazy_compile(r"^(?:ma |scusa |e )?(?:perche|come mai|a cosa serve|a che serve|cosa vuol dire"
+                    r"|che vuol dire|cosa significa|che significa|cosa intendi|in che senso"
+                    r"|cosa devo (?:mettere|scrivere|rispondere))\b")
+_BACK = lazy_compile(r"^(?:(?:per favore|scusa|puoi|possiamo)\s+)?(?:torna|tornare|torniamo|vai|andiamo"
+                     r"|ritorna|ritorniamo)\s+(?:indietro|alla domanda (?:di prima|precedente|prima)"
+                     r"|a prima|al passo (?:di prima|precedente)|alla precedente)"
+                     r"(?:\s+per favore)?$")
 _QUESTION_START = {"come", "cosa", "che", "quando", "quanto", "quanti", "quale", "quali",
                    "perche", "dove", "chi", "posso", "potete", "puoi", "e", "ma", "mi", "la",
                    "lo", "il"}
@@ -51,13 +50,13 @@ _SEND_VERBS = {"manda", "mandala", "mandalo", "mandate", "invia", "inviala", "in
                "confermo", "confermiamo", "mandarla", "inviarla"}
 _NOT = {"non", "no", "aspetta", "ancora", "prima", "attendi", "fermo", "ferma", "stop"}
 # Opening something new: "voglio prenotare una visita", "devo chiedere un altro rimborso".
-_START = re.compile(
+_START = lazy_compile(
     r"\b(?:voglio|vorrei|volevo|devo|dovrei|posso|bisogna|mi serve|avrei bisogno di|ho bisogno di"
     r"|facciamo|fare|apri|aprire|inizia|iniziare|nuovo|nuova|altro|altra)\b")
-_NEW_VERB = re.compile(
+_NEW_VERB = lazy_compile(
     r"\b(?:prenotare|prenota|prenotazione|chiedere|richiedere|fare|aprire|iniziare|presentare"
     r"|un altro|un altra|nuovo|nuova)\b")
-_ANOTHER = re.compile(r"\b(?:un altro|un altra|altro|altra|nuovo|nuova|secondo|seconda)\b")
+_ANOTHER = lazy_compile(r"\b(?:un altro|un altra|altro|altra|nuovo|nuova|secondo|seconda)\b")
 
 
 def asks_for_person(text: str) -> bool:

@@ -4,7 +4,6 @@ family to name when no service is clear."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -17,6 +16,7 @@ from nlu.intents._classify import classify, scores
 from nlu.intents._entities import find_service, is_service_head
 from nlu.intents._names import FIRST_NAMES
 from nlu.intents._text import fold, tokenise
+from nlu.lazy_patterns import lazy_compile
 
 __all__ = ["CONFIDENT", "Assessment", "evidence", "not_a_service", "word_evidence"]
 
@@ -51,7 +51,7 @@ class Assessment:
         return bool(self.matches) and self.confidence >= CONFIDENT
 
 
-_REFUSAL = re.compile(
+_REFUSAL = lazy_compile(
     r"^(boh+|bho+|mah+|bah|boo+h|mbo|eh+|ah+|uff+a?|vabbe|vabb|nada|niente|nulla|nessun[oa]?|"
     r"non so|non saprei|chissa)$"
     r"|\b(lascia|lassa|lasciamo|lassamo|lascio) (sta|stare|perde|perdere|andare)\b"
@@ -59,11 +59,11 @@ _REFUSAL = re.compile(
     r"|\bchi lo sa\b|\bfai tu\b|\bnun lo saccio\b|\bnon (ce l|ce lo) ho\b|\bnon importa\b"
     r"|\bnon mi (ricordo|viene)\b|^(boh|mah|bho)\b"
 )
-_CORRECTION = re.compile(
+_CORRECTION = lazy_compile(
     r"^(anzi|no|scusa|scusate|ops|oops|pardon|aspetta|un attimo)\b"
     r"|\b(ho sbagliato|mi sono sbagliat[oa]|volevo dire|intendevo|non era|era per|e per)\b"
 )
-_QUESTION_START = re.compile(
+_QUESTION_START = lazy_compile(
     r"^(posso|puoi|potete|potrei|come|cosa|che cosa|perche|quanto|quanta|quanti|quando|dove|"
     r"chi|quale|quali|ma|e possibile|si puo|mi puoi|mi potete|sapete|sai)\b"
 )

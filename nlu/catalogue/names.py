@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from nlu.lazy_patterns import lazy_compile
+
 __all__ = [
     "clean_description",
     "customer_name",
@@ -50,33 +52,33 @@ _TYPOS: dict[str, str] = {
     "VIT. B12": "VITAMINA B12",
     "ES. ": "ESAME ",
 }
-_TYPO_PATTERN = re.compile(
+_TYPO_PATTERN = lazy_compile(
     r"(?<![A-Za-z])(?:"
     + "|".join(re.escape(typo) for typo in sorted(_TYPOS, key=len, reverse=True))
     + ")"
 )
 # "peroneale.Incluso", "Cantorrafia,Tarsorrafia": a missing space after punctuation.
-_MISSING_SPACE = re.compile(r"(?<=[a-zà-ÿA-Z)\]])([.,]+)(?=[A-Z][a-z])")
+_MISSING_SPACE = lazy_compile(r"(?<=[a-zà-ÿA-Z)\]])([.,]+)(?=[A-Z][a-z])")
 
 # Where the official text goes on with notes rather than naming the service.
 _NOTE = (
     r"Incluso|Inclusa|Inclusi|Incluse|Escluso|Esclusa|Esclusi|Escluse|Non associabile|"
     r"Non associabili|Erogabile|Prescrivibile|Escl\."
 )
-_GLUED_NOTE = re.compile(rf"(?<=[A-Za-zÀ-ÿ)\]])(?=(?:{_NOTE}|Per|Ciclo)\b)")
-_NOTE_START = re.compile(rf"^\s*(?:{_NOTE}|Compreso|Compresa|Compresi|Comprese)\b", re.IGNORECASE)
+_GLUED_NOTE = lazy_compile(rf"(?<=[A-Za-zÀ-ÿ)\]])(?=(?:{_NOTE}|Per|Ciclo)\b)")
+_NOTE_START = lazy_compile(rf"^\s*(?:{_NOTE}|Compreso|Compresa|Compresi|Comprese)\b", re.IGNORECASE)
 # A sentence ends at a full stop followed by a space, unless the stop ends an abbreviation
 # (ES., VIT., IND., max.) or belongs to a dotted acronym (I.U.D., S.N.P.).
-_SENTENCE_END = re.compile(
+_SENTENCE_END = lazy_compile(
     r"(?<![\s.(\[][A-Za-z])(?<![\s.(\[][A-Za-z]{2})(?<!\b[A-Z]{3})(?<!max)\.\s+"
     rf"|\s+(?=(?:{_NOTE})\b)"
 )
-_NEW_SENTENCE = re.compile(r"(?<=\.\s)([a-zà-ÿ])")
-_QUOTED = re.compile(r"(?<![\w])'([^']{2,}?)'(?![\w])")
-_ACCENT = re.compile(r"(?<=[A-Za-z])([AEIOUaeiou])'(?=[\s,.;:)\]]|$)")
+_NEW_SENTENCE = lazy_compile(r"(?<=\.\s)([a-zà-ÿ])")
+_QUOTED = lazy_compile(r"(?<![\w])'([^']{2,}?)'(?![\w])")
+_ACCENT = lazy_compile(r"(?<=[A-Za-z])([AEIOUaeiou])'(?=[\s,.;:)\]]|$)")
 _GRAVE = str.maketrans("AEIOUaeiou", "ÀÈÌÒÙàèìòù")
-_SPACES = re.compile(r"\s+")
-_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:)\]])")
+_SPACES = lazy_compile(r"\s+")
+_SPACE_BEFORE_PUNCT = lazy_compile(r"\s+([,.;:)\]])")
 
 # All-capital words that stay in capitals: abbreviations customers know in that form.
 _ACRONYMS = frozenset(
@@ -175,7 +177,7 @@ _PROPER_NOUNS = {
         "pH",
     ]
 }
-_WORD = re.compile(r"[A-Za-zÀ-ÿ0-9]+(?:[-'][A-Za-zÀ-ÿ0-9]+)*")
+_WORD = lazy_compile(r"[A-Za-zÀ-ÿ0-9]+(?:[-'][A-Za-zÀ-ÿ0-9]+)*")
 
 
 def clean_description(text: str) -> str:
@@ -212,7 +214,7 @@ def customer_name(sentences: Iterable[str], notes: Iterable[str] = ()) -> str:
     return name[:1].upper() + name[1:]
 
 
-_LIST_BRACKETS = re.compile(r"\s*\[([^\]]*,[^\]]*)\]")
+_LIST_BRACKETS = lazy_compile(r"\s*\[([^\]]*,[^\]]*)\]")
 
 
 def strip_list_brackets(sentence: str) -> str:

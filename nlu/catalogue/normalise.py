@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import lru_cache
+
+from nlu.lazy_patterns import lazy_compile
 
 __all__ = ["BOUNDARY", "fold", "stem", "tokens"]
 
@@ -13,18 +14,18 @@ BOUNDARY = "|"
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "′": "'"})
 # "ECO(COLOR)DOPPLERGRAFIA": brackets inside a word are part of the word, not a clause.
-_GLUED_BRACKETS = re.compile(r"(?<=\w)\((\w+)\)(?=\w)")
-_CLAUSE_BREAKS = re.compile(r"[.;:()\[\]{}\"“”«»!?]+")
+_GLUED_BRACKETS = lazy_compile(r"(?<=\w)\((\w+)\)(?=\w)")
+_CLAUSE_BREAKS = lazy_compile(r"[.;:()\[\]{}\"“”«»!?]+")
 # "AA.II.", "M.D.C.", "s/mdc": dots and slashes inside abbreviations only separate letters.
-_ABBREVIATION_DOTS = re.compile(
+_ABBREVIATION_DOTS = lazy_compile(
     r"(?<=\b[a-z])\.(?=[a-z]\b)|(?<=\b[a-z]{2})\.(?=[a-z]{2}\b)|(?<=\b[a-z])/(?=[a-z])"
 )
 # "24h", "h24" and "24ore" are how people write "24 ore" on a prescription.
-_HOURS = re.compile(r"\b(?:h\s*(\d{1,2})|(\d{1,2})\s*(?:h|ore))\b")
-_NON_WORD = re.compile(r"[^a-z0-9|]+")
+_HOURS = lazy_compile(r"\b(?:h\s*(\d{1,2})|(\d{1,2})\s*(?:h|ore))\b")
+_NON_WORD = lazy_compile(r"[^a-z0-9|]+")
 # Letters glued to digits ("ca125", "b12") keep both parts searchable.
-_LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
-_DIGIT = re.compile(r"\d")
+_LETTER_DIGIT = lazy_compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
+_DIGIT = lazy_compile(r"\d")
 
 
 def fold(text: str) -> str:

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-import re
+from nlu.lazy_patterns import lazy_compile
 
 __all__ = ["as_italian", "looks_english"]
 
@@ -17,11 +17,11 @@ _SHORT = {m[:3]: i for m, i in _MONTHS.items()} | {"sept": "settembre"}
 _MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|" \
          r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?"
 _ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)?"
-_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(?:the\s+)?{_ORDINAL}\b(?!:)")
-_DAY_OF_MONTH = re.compile(rf"\b(?:the\s+)?{_ORDINAL}\s+(?:of\s+)?{_MONTH}\b")
-_AT_TIME = re.compile(r"\bat\s+(\d{1,2}(?::\d{2})?)(?:\s*(am|pm))?\b")
-_AM_PM = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b")
-_ENGLISH = re.compile(rf"\b{_MONTH}\b|\b\d{{1,2}}(?:st|nd|rd|th)\b|\b(am|pm)\b|\bat\s+\d")
+_MONTH_DAY = lazy_compile(rf"\b{_MONTH}\s+(?:the\s+)?{_ORDINAL}\b(?!:)")
+_DAY_OF_MONTH = lazy_compile(rf"\b(?:the\s+)?{_ORDINAL}\s+(?:of\s+)?{_MONTH}\b")
+_AT_TIME = lazy_compile(r"\bat\s+(\d{1,2}(?::\d{2})?)(?:\s*(am|pm))?\b")
+_AM_PM = lazy_compile(r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b")
+_ENGLISH = lazy_compile(rf"\b{_MONTH}\b|\b\d{{1,2}}(?:st|nd|rd|th)\b|\b(am|pm)\b|\bat\s+\d")
 
 
 def looks_english(text: str) -> bool:

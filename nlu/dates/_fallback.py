@@ -10,15 +10,16 @@ months or years. It is imported on first use: loading it takes a fifth of a seco
 
 from __future__ import annotations
 
-import re
 import warnings
 from datetime import date, datetime
 from typing import Any
 
-_VAGUE = re.compile(
+from nlu.lazy_patterns import lazy_compile
+
+_VAGUE = lazy_compile(
     r"\b(?:week|weeks|weekend|month|months|year|years|settiman\w*|mes[ei]|ann[oi]|fine|inizio)\b"
 )
-_ENGLISH_DAY_WORDS = re.compile(
+_ENGLISH_DAY_WORDS = lazy_compile(
     r"\b(?:yesterday|today|tomorrow|ago|last|next|this|now"
     r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day"
     r"|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june"

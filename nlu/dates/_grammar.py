@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from nlu.dates._calendar import safe_date
 from nlu.dates._text import MONTH_NUMBERS, MONTHS, WEEKDAY_NUMBERS, WEEKDAYS
+from nlu.lazy_patterns import lazy_compile
 
 
 class Kind(StrEnum):
@@ -116,7 +117,7 @@ def _compile(pattern: str) -> re.Pattern[str]:
     for _ in range(2):  # macros may use macros
         for macro, expansion in _MACROS.items():
             pattern = pattern.replace(macro, expansion)
-    return re.compile(pattern)
+    return lazy_compile(pattern)
 
 
 def _is_this(word: str | None) -> bool:

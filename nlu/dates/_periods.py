@@ -33,6 +33,7 @@ from nlu.dates._days import resolve_day
 from nlu.dates._grammar import DAY_KINDS, Kind, Mention, find_mentions
 from nlu.dates._text import normalise
 from nlu.dates._times import extract_time
+from nlu.lazy_patterns import lazy_compile
 
 __all__ = ["parse_period"]
 
@@ -40,48 +41,48 @@ Span = tuple[date, date]
 
 _UNIT = r"(?P<unit>giorn[oi]|settiman[ae]|mes[ei]|ann[oi]|trimestr[ei]|semestr[ei])"
 _COUNT = r"(?P<count>\d{1,3}|un|una|uno)"
-_LAST_N = re.compile(
+_LAST_N = lazy_compile(
     r"\b(?:(?:negli|nei|nelle|negl|nell|gli|i|le|l) )?ultim[oiae] (?:"
     + _COUNT
     + r" )?"
     + _UNIT
     + r"\b(?! (?:di|del|dell|d) )"
 )
-_FOR_N = re.compile(r"\bda (?:circa |piu di |oltre )?" + _COUNT + r" " + _UNIT + r"\b(?! fa)")
-_NEXT_N = re.compile(r"\b(?:(?:nei|nelle|i|le) )?prossim[ie] " + _COUNT + r" " + _UNIT + r"\b")
-_WEEK_OF_MONTH = re.compile(
+_FOR_N = lazy_compile(r"\bda (?:circa |piu di |oltre )?" + _COUNT + r" " + _UNIT + r"\b(?! fa)")
+_NEXT_N = lazy_compile(r"\b(?:(?:nei|nelle|i|le) )?prossim[ie] " + _COUNT + r" " + _UNIT + r"\b")
+_WEEK_OF_MONTH = lazy_compile(
     r"\b(?P<which>prima|seconda|terza|quarta|ultima) settimana"
     r" (?:di |del mese di |del |dell )(?P<rest>.+)$"
 )
-_WEEK_OF = re.compile(r"\bsettimana (?:del|dal|dell|di) (?P<rest>.+)$")
-_QUARTER = re.compile(
+_WEEK_OF = lazy_compile(r"\bsettimana (?:del|dal|dell|di) (?P<rest>.+)$")
+_QUARTER = lazy_compile(
     r"\b(?P<number>[1-4]) (?P<kind>trimestre|semestre)"
     r"(?: (?:del |dell |di |nel )?(?P<year>\d{4}))?\b"
 )
-_RELATIVE_QUARTER = re.compile(
+_RELATIVE_QUARTER = lazy_compile(
     r"\b(?:(?P<pre>scors[oa]|passat[oa]|precedente|prossim[oa]|quest[oa]?)"
     r" (?P<kind>trimestre|semestre)"
     r"|(?P<kind2>trimestre|semestre) (?P<post>scors[oa]|passat[oa]|precedente|prossim[oa]"
     r"|corrente|in corso))\b"
 )
-_RANGE = re.compile(
+_RANGE = lazy_compile(
     r"\b(?:a partire dal|a partire dall|a partire da|dal|dall|dalla|dai|da|tra|fra)"
     r" (?P<first>.+?) (?:fino al|fino all|fino alla|fino a|al|all|alla|ai|ad|a|e) (?P<second>.+)$"
 )
-_BEFORE = re.compile(
+_BEFORE = lazy_compile(
     r"\b(?P<word>prima|fino|entro)"
     r"(?: (?:di|del|dell|della|dei|degli|a|al|all|alla|il|l))? (?P<rest>.+)$"
 )
-_SINCE = re.compile(
+_SINCE = lazy_compile(
     r"\b(?P<word>a partire dal|a partire dall|a partire da|dal|dall|dalla|dai|da|dopo"
     r"|successivamente al)(?: (?:il|l|la|i))? (?P<rest>.+)$"
 )
-_PART = re.compile(
+_PART = lazy_compile(
     r"\b(?P<part>inizio|meta|fine|primi|ultimi giorni) (?:di |del |dell |della |d )?(?P<rest>.+)$"
 )
-_CURRENT_UNIT = re.compile(r"^(?P<unit>mese|anno|settimana)\b")
-_LEADING = re.compile(r"^(?:inizio|meta|fine|primi|ultimi giorni)\b")
-_ARTICLE = re.compile(r"^(?:il|l|la|lo|i|le|gli) ")
+_CURRENT_UNIT = lazy_compile(r"^(?P<unit>mese|anno|settimana)\b")
+_LEADING = lazy_compile(r"^(?:inizio|meta|fine|primi|ultimi giorni)\b")
+_ARTICLE = lazy_compile(r"^(?:il|l|la|lo|i|le|gli) ")
 # fmt: off
 _PART_DAYS = {
     "inizio": (1, 10), "primi": (1, 10), "meta": (11, 20), "fine": (21, 31),

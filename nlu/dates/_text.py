@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import extractOne
 
+from nlu.lazy_patterns import lazy_compile
 from nlu.numbers import ordinal_value, strip_accents, words_to_digits
 
 # fmt: off
@@ -51,15 +50,15 @@ _LOOKALIKES = frozenset((
 _KNOWN = frozenset(_TYPO_TARGETS) | _LOOKALIKES
 _ORDINAL_FOLLOWERS = frozenset((*MONTHS, "trimestre", "semestre"))
 
-_ORDINAL_MARK = re.compile(r"(\d)\s*[°º]|\b([1-9]|[12]\d|3[01])(?:o|a)\b")
-_ACCENT_APOSTROPHE = re.compile(r"(?<=[aeiou])'(?=\s|$|[,.;:!?])")
-_LETTER_DIGIT_DASH = re.compile(r"(?<=[a-z])[-/](?=[a-z\d])|(?<=\d)[-/](?=[a-z])")
-_SPACED_SLASH = re.compile(r"(?<=\d)\s*/\s*(?=\d)")
-_WORD_DOT = re.compile(r"(?<=[a-z])\.|(?<=\d)\.(?=\s|$)")
-_PUNCTUATION = re.compile(r"[,;!?()\[\]{}\"«»“”<>*_~]|:(?!\d)|(?<!\d):")
-_OLD_MONTHS = re.compile(r"\b(7|8|9|10)bre\b")  # "8bre" for ottobre, as on old forms
-_GLUED = re.compile(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)")  # "5novembre", "h11"
-_SPACES = re.compile(r"\s+")
+_ORDINAL_MARK = lazy_compile(r"(\d)\s*[°º]|\b([1-9]|[12]\d|3[01])(?:o|a)\b")
+_ACCENT_APOSTROPHE = lazy_compile(r"(?<=[aeiou])'(?=\s|$|[,.;:!?])")
+_LETTER_DIGIT_DASH = lazy_compile(r"(?<=[a-z])[-/](?=[a-z\d])|(?<=\d)[-/](?=[a-z])")
+_SPACED_SLASH = lazy_compile(r"(?<=\d)\s*/\s*(?=\d)")
+_WORD_DOT = lazy_compile(r"(?<=[a-z])\.|(?<=\d)\.(?=\s|$)")
+_PUNCTUATION = lazy_compile(r"[,;!?()\[\]{}\"«»“”<>*_~]|:(?!\d)|(?<!\d):")
+_OLD_MONTHS = lazy_compile(r"\b(7|8|9|10)bre\b")  # "8bre" for ottobre, as on old forms
+_GLUED = lazy_compile(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)")  # "5novembre", "h11"
+_SPACES = lazy_compile(r"\s+")
 
 
 def _fix_typo(word: str) -> str:

@@ -5,24 +5,26 @@ from __future__ import annotations
 import re
 from datetime import time
 
+from nlu.lazy_patterns import lazy_compile
+
 _PART_OF_DAY = r"(?: (?:di |del |della |in )?(?P<part>mattina|mattino|pomeriggio|sera|notte))?"
 # "e mezza", and minutes said after "e" ("alle 9 e 30", as "nove e trenta" is said).
 _FRACTION = (r"(?: e (?:(?P<fraction>mezza|mezzo|un quarto|quarto|3 quarti)"
              r"|(?P<said_minute>[0-5]?\d)\b(?! euro)))?")
 _TIME_PATTERNS = (
     # "alle 15", "ore 8.30", "h 11", "verso le 10 e mezza", "alle 3 del pomeriggio"
-    re.compile(
+    lazy_compile(
         r"\b(?:alle|ore|h|verso le|per le|dalle|entro le)\s?(?P<hour>\d{1,2})"
         r"(?:[:.,h](?P<minute>\d{2}))?" + _FRACTION + _PART_OF_DAY + r"\b"
     ),
-    re.compile(r"\b(?P<hour>\d{1,2}):(?P<minute>\d{2})\b" + _PART_OF_DAY),
+    lazy_compile(r"\b(?P<hour>\d{1,2}):(?P<minute>\d{2})\b" + _PART_OF_DAY),
     # "15.30" is a time only when it cannot be a day and month.
-    re.compile(r"(?<![\d./-])\b(?P<hour>[01]?\d|2[0-3])\.(?P<minute>1[3-9]|[2-5]\d)\b(?![./-]\d)"),
-    re.compile(r"\b(?:all|verso l|per l) (?P<one>una)\b" + _FRACTION + _PART_OF_DAY),
-    re.compile(r"\b(?:a |verso )?(?P<noon>mezzogiorno|mezzanotte)\b" + _FRACTION),
+    lazy_compile(r"(?<![\d./-])\b(?P<hour>[01]?\d|2[0-3])\.(?P<minute>1[3-9]|[2-5]\d)\b(?![./-]\d)"),
+    lazy_compile(r"\b(?:all|verso l|per l) (?P<one>una)\b" + _FRACTION + _PART_OF_DAY),
+    lazy_compile(r"\b(?:a |verso )?(?P<noon>mezzogiorno|mezzanotte)\b" + _FRACTION),
     # "9 e 30" alone: an hour and its minutes, as said aloud.
-    re.compile(r"(?<![\d./-])\b(?P<hour>[01]?\d|2[0-3]) e (?P<said_minute>[0-5]\d)\b"
-               r"(?! euro)(?![./-]\d)" + _PART_OF_DAY),
+    lazy_compile(r"(?<![\d./-])\b(?P<hour>[01]?\d|2[0-3]) e (?P<said_minute>[0-5]\d)\b"
+                 r"(?! euro)(?![./-]\d)" + _PART_OF_DAY),
 )
 _FRACTION_MINUTES = {"mezza": 30, "mezzo": 30, "un quarto": 15, "quarto": 15, "3 quarti": 45}
 

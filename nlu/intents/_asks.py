@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from nlu.lazy_patterns import lazy_compile
+
 __all__ = ["ASKS", "asks_about", "fact_asked", "paid_by_customer", "without_customer_payment"]
 
 # The one fact a question asks of a request, as the archive answers it.
@@ -21,20 +23,20 @@ _SERVICE_EN = (
 )
 _FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "perché mi avete dato meno?", "come avete calcolato il rimborso?": a payment explained.
-    ("deductions", re.compile(
+    ("deductions", lazy_compile(
         r"\b(perche|come mai|per quale motivo)\b.*\b(meno|solo|soltanto|cosi poco|non tutto"
         r"|non (\w+ ){0,3}tutt[oaie]|di meno|inferiore|trattenut\w*|tolto|tolti|scalat\w*)\b"
         r"|\bcome (avete|hanno|e stato|e stata) (calcolat|conteggiat)"
         r"|\b(trattenut[ae]|detrazion[ei]|decurtazion[ei]|scalat[oi]) (\w+ ){0,3}"
         r"(rimborso|pagamento|liquidazione|pratica)\b"
     )),
-    ("code", re.compile(
+    ("code", lazy_compile(
         r"\bcodic[ei] (di |dell |della |d |per l |dell )?(autorizza|autorizzativ)"
         r"|\bcodice (da (dare|presentare|portare|mostrare)|per la (clinica|struttura))"
         r"|\bnumero (di |dell )?autorizzazione\b|\bcodice autorizzativo\b"
         r"|\bauthori[sz]ation (code|number)\b|\bcode (for|to give) (the )?(clinic|facility)\b"
     )),
-    ("where_when", re.compile(
+    ("where_when", lazy_compile(
         r"\b(mi ricordi|ricordami|mi ricordate|ricordatemi)\b.*\b(dove|quando|ora|orario|giorno)\b"
         r"|\ba che or[ae]\b|\bche ora\b|\bquale orario\b|\ba che orario\b"
         r"|\bdove (devo andare|e|sara|si trova|ho|vado|devo presentarmi|mi devo presentare)\b"
@@ -46,14 +48,14 @@ _FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         rf"|\b(when|where) (is|s) (my |the |his |her )?{_SERVICE_EN}\b"
         rf"|\bwhere (do|should|must) i go\b"
     )),
-    ("reason", re.compile(
+    ("reason", lazy_compile(
         r"\b(perche|come mai|per quale motivo|per che motivo|motivo|motivazione)\b.*"
         r"\b(sospes|respint|rifiutat|ferm|bloccat|negat|bocciat|rigettat|non (mi |ci )?"
         r"(avete |hanno |e stat[oa] |sono stat[ie] )?(rimborsat|pagat|autorizzat|accettat|accolt))"
         r"|\bwhy (is|was|were|has|have) (\w+ ){0,4}(suspended|on hold|rejected|refused|declined|"
         r"denied|not (been )?(paid|authori[sz]ed|approved|accepted))"
     )),
-    ("missing", re.compile(
+    ("missing", lazy_compile(
         r"\b(cosa|che cosa|quali|che (document[oi]|cosa|altro|carte)|cos altro|quale documento)"
         r" (\w+ ){0,2}(manca|mancano|serve|servono|occorre|occorrono)\b"
         r"|\bmanca (ancora )?qualcosa\b"
@@ -61,7 +63,7 @@ _FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(mandare|inviare|caricare|allegare|integrare)\b"
         r"|\bwhat (s|is|are) (still )?missing\b|\bwhat (documents? )?(do|else do) you (still )?need\b"
     )),
-    ("amount", re.compile(
+    ("amount", lazy_compile(
         r"\bquanto (mi |ci )?(avete |hanno |ha |e stato |mi e stato |sono stati |mi sono stati )?"
         r"(dato|dati|rimborsato|rimborsati|pagato|pagati|liquidato|liquidati|riconosciuto|"
         r"restituito|restituiti|versato|bonificato)\b"
@@ -75,7 +77,7 @@ _FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 # Something already asked for is followed up: "a che punto è", "mi avete risposto?".
-_FOLLOW_UP = re.compile(
+_FOLLOW_UP = lazy_compile(
     r"\ba (che|quale) punto\b|\bnovita\b|\bnotizie\b|\baggiornament[oi]\b|\besito\b"
     r"|\b(mi |ci )?(ha|hanno|avete|avete gia|ha gia|hanno gia) (rispost|richiamat|contattat|"
     r"scritt|lett|gestit|vist|ricevut|pres[oa] in carico)"
@@ -94,20 +96,20 @@ _FOLLOW_UP = re.compile(
     r"|\bnessuna risposta\b|\brisposta (al|sul|per il) (mio )?reclamo\b"
 )
 # A new complaint is being made, whatever else is said.
-_NEW_COMPLAINT = re.compile(
+_NEW_COMPLAINT = lazy_compile(
     r"\b(voglio|vorrei|fare|faccio|presentare|presento|sporgere|aprire|apro|inoltrare|"
     r"depositare|scrivere|mandare) (un |il |un altro |formale )*reclamo\b|^reclamo\b"
 )
-_COMPLAINT = re.compile(r"\breclam[oi]\b|\blamentel[ae]\b|\bticket\b")
-_HANDOFF = re.compile(r"\boperator[ei]\b|\b(una |la )?persona\b|\bservizio clienti\b|\bassistenza\b")
+_COMPLAINT = lazy_compile(r"\breclam[oi]\b|\blamentel[ae]\b|\bticket\b")
+_HANDOFF = lazy_compile(r"\boperator[ei]\b|\b(una |la )?persona\b|\bservizio clienti\b|\bassistenza\b")
 
 # The customer paid ("ho pagato", "mia moglie ha pagato"), not the insurer.
-_PAID_BY_CUSTOMER = re.compile(
+_PAID_BY_CUSTOMER = lazy_compile(
     r"(?<!\bmi )(?<!\bci )(?<!\bvi )\b(ho|ha|abbiamo|avevo|aveva|avevamo) "
     r"((gia|appena|io|anche) )*(pagat[oaie]|speso|anticipat[oaie])\b"
     r"|\bdi tasca (mia|nostra|sua)\b"
 )
-_INSURER_PAID = re.compile(
+_INSURER_PAID = lazy_compile(
     r"\b(assicurazione|compagnia|polizza|fondo|cassa|voi) (mi |ci )?(ha|hanno|avete) (gia )?pagat"
     r"|\b(ha|hanno) (gia )?pagat[oaie] (\w+ ){0,3}(l |la )?(assicurazione|compagnia|polizza|voi)\b"
 )

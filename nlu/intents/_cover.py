@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from nlu.lazy_patterns import lazy_compile
+
 __all__ = ["COVER_ASKS", "cover_asked"]
 
 # What a cover question asks, in the order they are tried.
@@ -26,7 +28,7 @@ _SERVICE = (
 )
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "conviene la diretta o il rimborso?", "meglio in convenzione o a rimborso?"
-    ("compare", re.compile(
+    ("compare", lazy_compile(
         r"\b(conviene|meglio|converrebbe|differenza|cosa mi conviene|che mi conviene)\b.*"
         r"\b(dirett[ao]|convenzion\w*|rete|rimborso|rimborsi)\b.*\b(o|oppure|rispetto|vs)\b"
         r"|\b(dirett[ao]|convenzion\w*|rete) (o|oppure|vs) (il |a |in )?(rimborso|rimborsi"
@@ -37,7 +39,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(convenzion\w*|in rete|dirett[ao]|struttura convenzionata)\b"
     )),
     # "quanto mi resta del massimale?", "massimale residuo", "quanto posso ancora spendere"
-    ("left", re.compile(
+    ("left", lazy_compile(
         r"\bmassimal[ei]\b.*\b(rest[aoi]|residu[oi]|rimast[oi]|rimane|avanza|disponibile"
         r"|usat[oi]|consumat[oi]|speso|quanto|raggiunt[oi]|finit[oi]|esaurit[oi])\b"
         r"|\b(rest[aoi]|residu[oi]|rimast[oi]|rimane|quanto)\b.*\bmassimal[ei]\b"
@@ -46,7 +48,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\bquanto (posso|possiamo) ancora (spendere|farmi rimborsare|chiedere)\b"
     )),
     # "quanto ci mettete di solito?", "in quanto tempo rimborsate?", "tempi di rimborso"
-    ("times", re.compile(
+    ("times", lazy_compile(
         r"\bquanto (tempo )?(ci )?(mettete|mettono|impiegate|ci vuole|tempo ci vuole"
         r"|ci si mette|ci vorra)\b"
         r"|\b(in |entro )?quanto tempo\b"
@@ -56,7 +58,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\bdopo quanto (mi )?(pagate|rimborsate|arriva|arrivano|rispondete)\b"
     )),
     # "quanto mi rimborsano?", "quanto mi date per una risonanza da 300 euro per Anna?"
-    ("estimate", re.compile(
+    ("estimate", lazy_compile(
         rf"\bquanto (mi |ci |gli |le |lo |la )?(\w+ )?{_WILL_PAY}\b"
         r"|\bquanto (mi |ci |gli |le )?(viene|verra|verrebbe|sara|sarebbe|e) "
         r"(rimborsat[oa]|restituit[oa]|riconosciut[oa]|pagat[oa]|coperto)\b"
@@ -71,7 +73,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|pago|costa|costano|era|erano) (\w+ ){0,3}\d+ (euro|eur)\b"
     )),
     # "che documenti servono?", "cosa devo allegare?"
-    ("documents", re.compile(
+    ("documents", lazy_compile(
         r"\b(che|quali|cosa|che cosa) (document[oi]|carte|fogli|allegati|certificati)"
         r" (\w+ ){0,3}(servono|serve|occorrono|occorre|bisogna|vanno|devo|dovrei|ci vogliono"
         r"|richiedete|chiedete|servirebbero)\b"
@@ -81,7 +83,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\bserve (la |una |il )?(prescrizione|ricetta|impegnativa|referto)\b"
     )),
     # "è coperta la fisioterapia?", "mi coprite la fisioterapia?", "la polizza copre la tac?"
-    ("covered", re.compile(
+    ("covered", lazy_compile(
         r"\b(e|sono|sara|sarebbe|sarebbero|risulta|risultano) (\w+ ){0,3}(copert[oaie]"
         r"|rimborsabil[ei]|inclus[oaie]|previst[oaie]|garantit[oaie])\b"
         r"|\b(copert[oaie]|rimborsabil[ei]|inclus[oaie]) (dalla|nella|con la|dall) "
@@ -96,7 +98,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     )),
 )
 # The past ("quanto mi avete dato"): a paid request's amount, not an estimate.
-_PAST = re.compile(
+_PAST = lazy_compile(
     r"\b(avete|hanno|ha|ho|abbiamo|e stato|e stata|sono stati|mi e stato) (gia )?"
     r"(dato|dati|rimborsato|rimborsati|pagato|pagati|liquidato|liquidati|riconosciuto"
     r"|restituito|ricevuto|preso|avuto)\b"

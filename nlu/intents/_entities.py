@@ -10,6 +10,7 @@ from functools import lru_cache
 from nlu.intents._names import AMBIGUOUS_NAMES, FIRST_NAMES, RELATIONS
 from nlu.intents._text import Token, fold
 from nlu.intents._towns import TOWN_ALIASES, TOWNS
+from nlu.lazy_patterns import lazy_compile
 from nlu.spoken import written_form
 
 __all__ = [
@@ -25,12 +26,12 @@ __all__ = [
     "known_words",
 ]
 
-_REQUEST_ID = re.compile(r"(?<![\d.,/])\d{8}(?![\d.,/]\d)")
+_REQUEST_ID = lazy_compile(r"(?<![\d.,/])\d{8}(?![\d.,/]\d)")
 # Worth reading for a number said in words or groups: a digit word, or digits then a space.
-_SAID_NUMBER = re.compile(
+_SAID_NUMBER = lazy_compile(
     r"\b(?:zero|uno|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|venti\w*|\w+mila\w*)\b"
     r"|\d[ -]\d", re.IGNORECASE)
-_CAP = re.compile(r"(?<![\d.,/])\d{5}(?![\d.,/]\d)")
+_CAP = lazy_compile(r"(?<![\d.,/])\d{5}(?![\d.,/]\d)")
 _MONTHS_AND_DAYS = frozenset(
     """
     gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre
@@ -104,30 +105,30 @@ def find_relation(tokens: Sequence[Token]) -> str | None:
 
 _END = r"[aeio]\b"
 _STATUS_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("annullata", re.compile(rf"\b(annullat|cancellat){_END}|\bcancell?ed\b|\bwithdrawn\b")),
+    ("annullata", lazy_compile(rf"\b(annullat|cancellat){_END}|\bcancell?ed\b|\bwithdrawn\b")),
     (
         "respinta",
-        re.compile(
+        lazy_compile(
             rf"\b(respint|rifiutat|rigettat|bocciat|negat|scartat){_END}"
             rf"|\bnon (e |sono )?(stat[aeio] )?(autorizzat|approvat|accettat|rimborsat){_END}"
             r"|\b(rejected|declined|denied|refused)\b"
         ),
     ),
-    ("autorizzata", re.compile(rf"\b(autorizzat|approvat){_END}|\b(authori[sz]ed|approved)\b")),
+    ("autorizzata", lazy_compile(rf"\b(autorizzat|approvat){_END}|\b(authori[sz]ed|approved)\b")),
     (
         "liquidata",
-        re.compile(rf"\bliquidat{_END}|\bpaid\b|\bsaldat{_END}|\b(did|have) you (pay|paid)\b"),
+        lazy_compile(rf"\bliquidat{_END}|\bpaid\b|\bsaldat{_END}|\b(did|have) you (pay|paid)\b"),
     ),
     (
         "sospesa",
-        re.compile(
+        lazy_compile(
             rf"\bsospes{_END}|\bin sospeso\b|\bbloccat{_END}|\bsuspended\b|\bon hold\b"
             r"|\bin attesa di (documenti|integrazion)"
         ),
     ),
     (
         "aperta",
-        re.compile(
+        lazy_compile(
             rf"\bapert{_END}|\bin corso\b|\bin lavorazione\b|\bpendent[ei]\b|\bin attesa\b"
             r"|\bnon (ancora )?(chius|conclus|definit)|\bopen\b|\bpending\b"
             r"|\bda (evadere|lavorare)\b|\bancora attiv"
@@ -135,7 +136,7 @@ _STATUS_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 # "pagato" is the insurer's payment unless the customer speaks of paying ("ho pagato").
-_PAID = re.compile(rf"\b((\w+) )?((\w+) )?pagat{_END}")
+_PAID = lazy_compile(rf"\b((\w+) )?((\w+) )?pagat{_END}")
 _PAYER_WORDS = frozenset({"ho", "abbiamo", "avevo", "avevamo", "hai", "io", "pagare"})
 
 
@@ -217,7 +218,7 @@ _SERVICE_HEADS = frozenset(
     parto cataratta tonsille appendicite ernia menisco
     """.split()
 )
-_SERVICE_SUFFIX = re.compile(r"(ectomia|scopia|grafia|plastica|tomia|terapia|logica|logico)$")
+_SERVICE_SUFFIX = lazy_compile(r"(ectomia|scopia|grafia|plastica|tomia|terapia|logica|logico)$")
 _CONNECTORS = frozenset(
     """
     del della dello dei degli delle dell al alla allo all ai agli alle dal dalla dallo dall
@@ -243,7 +244,7 @@ _AFTER_NAME = frozenset(
     """.split()
 )
 # Punctuation between two words ends the name: "visita dermatologica, come li riavete".
-_PUNCTUATION = re.compile(r"[,;:.!?()\[\]\n]")
+_PUNCTUATION = lazy_compile(r"[,;:.!?()\[\]\n]")
 
 
 # Head words that also qualify the service before them ("visita ortopedica di controllo").

@@ -33,6 +33,7 @@ from nlu.intents._language import language
 from nlu.intents._names import FIRST_NAMES
 from nlu.intents._text import fold, tokenise
 from nlu.intents._towns import TOWN_ALIASES
+from nlu.lazy_patterns import lazy_compile
 from nlu.money import find_amount
 
 __all__ = ["INTENTS", "STATUSES", "Parsed", "parse"]
@@ -52,10 +53,10 @@ _SERVICE_MARGIN = 8.0
 _SURE_BY_FORM = 0.85
 _CONTACT_QUESTION = 3.5
 # An amount of money ("130 euro", "€ 90"): with "ho pagato", an expense to claim.
-_MONEY = re.compile(r"\d+(?:[.,]\d+)?\s*(?:€|euro\b|eur\b)|€\s*\d", re.IGNORECASE)
+_MONEY = lazy_compile(r"\d+(?:[.,]\d+)?\s*(?:€|euro\b|eur\b)|€\s*\d", re.IGNORECASE)
 # "cosa vi serve ancora", "che documenti mancano": what a request already sent is missing.
-_STILL_MISSING = re.compile(r"\b(ancora|manca|mancano|mancante|mancanti|pratica|sospes\w*)\b")
-_YEAR = re.compile(r"\b(19|20)\d{2}\b|\b(scors[oa]|passat[oa]|fa)\b")
+_STILL_MISSING = lazy_compile(r"\b(ancora|manca|mancano|mancante|mancanti|pratica|sospes\w*)\b")
+_YEAR = lazy_compile(r"\b(19|20)\d{2}\b|\b(scors[oa]|passat[oa]|fa)\b")
 # Messages longer than this are not chat questions: read only their start.
 _MAX_CHARS = 1000
 

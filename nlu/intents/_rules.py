@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from nlu.lazy_patterns import lazy_compile
+
 __all__ = ["RULES", "VOCABULARY"]
 
 # Patterns read the folded, shorthand-expanded text ("nn ho ricevuto" -> "non ho ricevuto"),
@@ -241,7 +243,7 @@ _THANKS: _R = (
 )
 
 RULES: dict[str, tuple[tuple[float, re.Pattern[str]], ...]] = {
-    intent: tuple((weight, re.compile(pattern)) for weight, pattern in table)
+    intent: tuple((weight, lazy_compile(pattern)) for weight, pattern in table)
     for intent, table in {
         "status": _STATUS,
         "reimbursement": _REIMBURSEMENT,
