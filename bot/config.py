@@ -6,14 +6,15 @@ from datetime import date, time
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from bot.env_settings import EnvSettings, SecretStr
 
-__all__ = ["Settings", "get_settings"]
+__all__ = ["SecretStr", "Settings", "get_settings"]
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="MEDBOT_", env_file=".env", extra="ignore")
+class Settings(EnvSettings):
+    """Each setting is read from MEDBOT_<NAME> (any case), or .env, else its default."""
+
+    env_prefix = "MEDBOT_"
 
     # Working data: the embedded database and the documents folder.
     home: Path = Path("./var")

@@ -85,7 +85,7 @@ def test_compose_runs_postgres_a_migration_and_two_replicas() -> None:
     assert set(services) == {"postgres", "migrate", "medbot-1", "medbot-2"}
     assert services["postgres"]["image"].startswith("postgres:")
     assert services["migrate"]["command"] == ["db", "init"]
-    known = set(Settings.model_fields)
+    known = set(Settings.fields())
     for name in ("medbot-1", "medbot-2"):
         replica = services[name]
         assert replica["build"] == "." and replica["command"][0] == "serve"

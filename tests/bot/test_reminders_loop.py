@@ -12,9 +12,9 @@ from datetime import time
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 
 from bot.channels.telegram import TelegramConfig
+from bot.config import SecretStr
 from bot.reminders import QuietHours, Reminders, running
 from bot.runtime import Runtime
 from bot.web import TelegramWebhook, create_app

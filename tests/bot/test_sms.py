@@ -7,9 +7,8 @@ import logging
 
 import httpx
 import pytest
-from pydantic import SecretStr
 
-from bot.config import Settings
+from bot.config import SecretStr, Settings
 from bot.sms import ConsoleSms, HttpSms, SmsError, mask_phone, sms_sender
 
 TEXT = "Il tuo codice medbot è 123456"

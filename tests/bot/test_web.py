@@ -15,9 +15,9 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from pydantic import SecretStr
 
 from bot.channels.telegram import TelegramConfig
+from bot.config import SecretStr
 from bot.runtime import Runtime
 from bot.web import TelegramWebhook, create_app
 from tests.auxil.fake_telegram import FakeBotApi, FakeUser, Processed, wait_until
