@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterator
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -60,38 +60,42 @@ class Messages:
     def __init__(self, path: Path, *, keep_spaces: bool = False) -> None:
         self.path = path
         self._strip = "\n" if keep_spaces else None
+        # Each language's file is read when a turn first speaks it: an Italian greeting
+        # does not wait for the English catalogue to be parsed (issue 14, the start).
+        self._tables: dict[str, dict[str, Any]] = {}
+        self._by_key: dict[str, dict[str, str]] = {}
 
     def path_of(self, language: str) -> Path:
         """The catalogue of `language`."""
         stem = self.path.name.removesuffix(f"_{DEFAULT}.toml")
         return self.path.with_name(f"{stem}_{language}.toml")
 
-    @cached_property
-    def _catalogues(self) -> dict[str, dict[str, Any]]:
-        found = {}
-        for language in LANGUAGES:
-            path = self.path_of(language)
-            if language == DEFAULT or path.exists():
-                with path.open("rb") as fh:
-                    found[language] = tomllib.load(fh)
-        return found
-
-    @cached_property
-    def _sentences(self) -> dict[str, dict[str, str]]:
-        """Per language, each sentence by its dotted key: one lookup a sentence, and several
-        sentences a turn, instead of a walk down the tables."""
-        return {language: dict(_dotted(tables)) for language, tables in self._catalogues.items()}
-
     def catalogue(self, language: str) -> dict[str, Any]:
         """The sentences of `language`, as the file has them (empty if there is none)."""
-        return self._catalogues.get(language, {})
+        tables = self._tables.get(language)
+        if tables is None:
+            path = self.path_of(language)
+            tables = {}
+            if language == DEFAULT or (language in LANGUAGES and path.exists()):
+                with path.open("rb") as fh:
+                    tables = tomllib.load(fh)
+            self._tables[language] = tables
+        return tables
+
+    def _sentences(self, language: str) -> dict[str, str]:
+        """Each sentence of `language` by its dotted key: one lookup a sentence, and several
+        sentences a turn, instead of a walk down the tables."""
+        found = self._by_key.get(language)
+        if found is None:
+            found = self._by_key[language] = dict(_dotted(self.catalogue(language)))
+        return found
 
     def __call__(self, key: str, /, **values: Any) -> str:
         language = current()
-        node = self._sentences.get(language, {}).get(key)
+        node = self._sentences(language).get(key)
         if node is None and language != DEFAULT:
             language = DEFAULT
-            node = self._sentences[DEFAULT].get(key)
+            node = self._sentences(DEFAULT).get(key)
         if node is None:
             raise KeyError(key)
         if not values:
