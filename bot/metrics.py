@@ -3,21 +3,88 @@ refused webhooks and the WhatsApp inbox's depth; one registry per process (per R
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from prometheus_client.exposition import CONTENT_TYPE_LATEST
+import threading
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from prometheus_client import CollectorRegistry, Gauge
 
 __all__ = ["CONTENT_TYPE", "Metrics"]
 
-CONTENT_TYPE = CONTENT_TYPE_LATEST
+# prometheus_client.exposition.CONTENT_TYPE_LATEST (a test keeps them the same).
+CONTENT_TYPE = "text/plain; version=1.0.0; charset=utf-8"
 # A turn is a few milliseconds on an idle machine; a document's check can take seconds.
 _TURN_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+# What is counted before the registry exists is kept (see Metrics), up to this many events.
+_BACKLOG = 256
 
 
 class Metrics:
     """The counters a running medbot keeps. Labels are small closed sets (channel names,
-    outcomes, kinds of error): never anything a customer said or is."""
+    outcomes, kinds of error): never anything a customer said or is.
+
+    prometheus_client (and the HTTP server modules it imports) is loaded when the figures
+    are first read, or once _BACKLOG events wait: importing it was a tenth of `medbot chat`'s
+    start before its first answer (issue 14). Events counted before are replayed then, in
+    order, so what is read is what was counted."""
 
     def __init__(self) -> None:
+        self._families: _Families | None = None
+        self._backlog: list[tuple[str, tuple[Any, ...]]] = []
+        self._lock = threading.Lock()
+
+    def _built(self) -> _Families:
+        if self._families is None:
+            with self._lock:
+                if self._families is None:
+                    families = _Families()
+                    for name, args in self._backlog:
+                        getattr(families, name)(*args)
+                    self._backlog = []
+                    self._families = families
+        return self._families
+
+    def _count(self, name: str, *args: Any) -> None:
+        if self._families is None:
+            with self._lock:
+                if self._families is None and len(self._backlog) < _BACKLOG:
+                    self._backlog.append((name, args))
+                    return
+        getattr(self._built(), name)(*args)
+
+    @property
+    def registry(self) -> CollectorRegistry:
+        return self._built().registry
+
+    @property
+    def whatsapp_inbox_depth(self) -> Gauge:
+        return self._built().whatsapp_inbox_depth
+
+    def turn(self, channel: str, outcome: str, seconds: float) -> None:
+        self._count("turn", channel, outcome, seconds)
+
+    def error(self, kind: str, error: BaseException | None = None) -> None:
+        self._count("error", kind, type(error).__name__ if error is not None else "")
+
+    def reminder(self, outcome: str) -> None:
+        self._count("reminder", outcome)
+
+    def rejected(self, channel: str, reason: str) -> None:
+        self._count("rejected", channel, reason)
+
+    def render(self) -> bytes:
+        """The exposition text of everything counted so far."""
+        from prometheus_client import generate_latest
+
+        return generate_latest(self.registry)
+
+
+class _Families:
+    """The registry and its metric families."""
+
+    def __init__(self) -> None:
+        from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
         self.registry = CollectorRegistry()
         r = self.registry
         self.turns = Counter("medbot_turns", "Conversation turns, by channel and outcome "
@@ -43,15 +110,11 @@ class Metrics:
         self.turns.labels(channel, outcome).inc()
         self.turn_seconds.labels(channel).observe(seconds)
 
-    def error(self, kind: str, error: BaseException | None = None) -> None:
-        self.errors.labels(kind, type(error).__name__ if error is not None else "").inc()
+    def error(self, kind: str, error_class: str) -> None:
+        self.errors.labels(kind, error_class).inc()
 
     def reminder(self, outcome: str) -> None:
         self.reminders.labels(outcome).inc()
 
     def rejected(self, channel: str, reason: str) -> None:
         self.webhook_rejections.labels(channel, reason).inc()
-
-    def render(self) -> bytes:
-        """The exposition text of everything counted so far."""
-        return generate_latest(self.registry)
