@@ -26,6 +26,7 @@ from portal.store.database import StaleConversation, utc
 from portal.store.handoffs import insert_handoff
 from portal.store.inboxes import mark_processed
 from portal.store.people import People, read_household
+from portal.store.prepared import Prepared
 from portal.store.requests import SUBMITTED_BY, attach, follow_up
 from portal.store.requests import submit as submit_request
 
@@ -48,32 +49,41 @@ class TurnResult:
     handoff_id: int | None = None
 
 
-_ONE = select(conversations).where(conversations.c.channel == bindparam("channel"),
-                                   conversations.c.user_key == bindparam("user_key"))
-_ADVANCE = (update(conversations)
-            .where(conversations.c.channel == bindparam("w_channel"),
-                   conversations.c.user_key == bindparam("w_user_key"),
-                   conversations.c.version == bindparam("w_version")))
+# Every turn reads its conversation and advances it: on the driver's connection (prepared).
+_ONE = Prepared(
+    select(conversations.c.channel, conversations.c.user_key, conversations.c.customer_id,
+           conversations.c.state, conversations.c.version)
+    .where(conversations.c.channel == bindparam("channel"),
+           conversations.c.user_key == bindparam("user_key")))
+_ADVANCE = Prepared(
+    update(conversations)
+    .where(conversations.c.channel == bindparam("w_channel"),
+           conversations.c.user_key == bindparam("w_user_key"),
+           conversations.c.version == bindparam("w_version"))
+    .values(customer_id=bindparam("customer_id"), state=bindparam("state"),
+            version=bindparam("version"), updated_at=bindparam("updated_at")))
+
+
+def _record(row: tuple[Any, ...] | None) -> ConversationRecord | None:
+    if row is None:
+        return None
+    channel, user_key, customer_id, state, version = row
+    return ConversationRecord(channel=channel, user_key=user_key, customer_id=customer_id,
+                              state=json.loads(state), version=version)
 
 
 def read_conversation(conn: Connection, channel: str, user_key: str) -> ConversationRecord | None:
-    row = conn.execute(_ONE, {"channel": channel, "user_key": user_key}).first()
-    if row is None:
-        return None
-    return ConversationRecord(
-        channel=row.channel,
-        user_key=row.user_key,
-        customer_id=row.customer_id,
-        state=json.loads(row.state),
-        version=row.version,
-    )
+    """In `conn`'s transaction (with the household's reads, or in a turn's write)."""
+    found = conn.execute(_ONE.statement, {"channel": channel, "user_key": user_key}).first()
+    return _record(None if found is None else tuple(found))
 
 
 class Conversations(People):
     """Each chat user's conversation; `save_turn` writes a turn and what it submits atomically."""
 
     async def load_conversation(self, channel: str, user_key: str) -> ConversationRecord | None:
-        return await self._lanes.read(lambda conn: read_conversation(conn, channel, user_key))
+        return _record(await self._lanes.read_one(_ONE, {"channel": channel,
+                                                         "user_key": user_key}))
 
     async def load_turn(
         self, channel: str, user_key: str, customer_id: int
@@ -83,9 +93,7 @@ class Conversations(People):
 
         known = self._known_household(customer_id)
         if known is not None:  # the household changes seldom: kept per customer (People)
-            record = await self._lanes.read(
-                lambda conn: read_conversation(conn, channel, user_key))
-            return record, known
+            return await self.load_conversation(channel, user_key), known
 
         def read(conn: Connection) -> tuple[ConversationRecord | None, Household]:
             return (read_conversation(conn, channel, user_key),
@@ -142,10 +150,10 @@ class Conversations(People):
                         raise StaleConversation() from None  # a concurrent first turn
                     raise  # anything else (an unknown customer) is not a race
             else:
-                result = conn.execute(_ADVANCE, {
+                advanced = _ADVANCE.run(conn, {
                     "w_channel": channel, "w_user_key": user_key,
                     "w_version": expected_version, **values})
-                if result.rowcount != 1:
+                if advanced != 1:
                     raise StaleConversation()
             if inbox_message is not None:
                 mark_processed(conn, inbox_message, now)

@@ -31,14 +31,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
+
+from portal.store.prepared import Prepared
+from portal.store.rawpg import RawPostgres
 
 if TYPE_CHECKING:  # the async layer is imported only by what uses it
     from sqlalchemy.ext.asyncio import AsyncEngine
@@ -56,6 +60,8 @@ Job = Callable[[Connection], Any]
 LOCK_RETRIES = (0.05, 0.2, 0.5)
 # More turns than this wait for the next commit: one batch must not hold the lock for long.
 MAX_BATCH = 64
+# PostgreSQL connections for one-statement reads (a round trip each), apart from the engine's.
+READ_CONNECTIONS = 10
 
 
 def is_lock_error(error: BaseException) -> bool:
@@ -189,6 +195,11 @@ class Lanes:
     async def read(self, fn: Callable[[Connection], T]) -> T:
         raise NotImplementedError
 
+    async def read_one(self, statement: Prepared,
+                       params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        """A read that is one statement (a `Prepared`): its first row, or None."""
+        raise NotImplementedError
+
     async def write(self, fn: Callable[[Connection], T]) -> T:
         result: T = await self._group.submit(fn)
         return result
@@ -224,15 +235,33 @@ class SqliteLanes(Lanes):
         return conn
 
     async def read(self, fn: Callable[[Connection], T]) -> T:
-        if self._reader is None:
-            self._reader = self._open("DEFERRED")
+        reader = self._reader or self._open_reader()
         try:
-            with self._reader.begin():  # one snapshot for the whole read, no lock taken
-                return fn(self._reader)
+            with reader.begin():  # one snapshot for the whole read, no lock taken
+                return fn(reader)
         except OperationalError:
+            self._close_reader()
+            raise
+
+    async def read_one(self, statement: Prepared,
+                       params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        # No BEGIN/COMMIT: outside a transaction one statement is its own snapshot.
+        reader = self._reader or self._open_reader()
+        try:
+            return statement.one_sqlite(reader.connection.dbapi_connection,
+                                        reader.dialect, params)
+        except sqlite3.OperationalError:
+            self._close_reader()
+            raise
+
+    def _open_reader(self) -> Connection:
+        self._reader = self._open("DEFERRED")
+        return self._reader
+
+    def _close_reader(self) -> None:
+        if self._reader is not None:
             self._reader.close()
             self._reader = None
-            raise
 
     async def _commit(self, jobs: list[Job]) -> list[_Outcome]:
         if self._inline is None:
@@ -284,6 +313,8 @@ class AsyncLanes(Lanes):
         super().__init__()
         self._engine = engine
         self._postgres = engine.dialect.name == "postgresql"
+        # One-statement reads on asyncpg connections of their own (portal.store.rawpg).
+        self._raw = RawPostgres(engine.url, READ_CONNECTIONS) if self._postgres else None
         # Reads without BEGIN/ROLLBACK round trips where the server allows it.
         self._read_options: dict[str, Any] = (
             {"isolation_level": "AUTOCOMMIT"} if self._postgres else {}
@@ -294,6 +325,21 @@ class AsyncLanes(Lanes):
             if self._read_options:
                 await conn.execution_options(**self._read_options)
             return await conn.run_sync(fn)
+
+    async def read_one(self, statement: Prepared,
+                       params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        if self._raw is None:  # in-memory SQLite: through the engine
+            row = await self.read(lambda conn: conn.execute(statement.statement,
+                                                            dict(params)).first())
+            return None if row is None else tuple(row)
+        pool = await self._raw.pool()
+        async with pool.acquire() as connection:
+            return await statement.one_asyncpg(connection, self._engine.dialect, params)
+
+    async def close(self) -> None:
+        await super().close()
+        if self._raw is not None:
+            await self._raw.close()
 
     async def _commit(self, jobs: list[Job]) -> list[_Outcome]:
         async with self._engine.connect() as conn:

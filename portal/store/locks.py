@@ -21,21 +21,15 @@ import contextvars
 import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
-
-from sqlalchemy import func, select
 
 from portal.store.database import Database
-
-if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncEngine
+from portal.store.rawpg import RawPostgres
 
 __all__ = ["ConversationLocks", "lock_key"]
 
-# Connections kept for locks, apart from the turns' own: a turn holds its lock's connection
-# while it reads and writes on others, so sharing one pool could exhaust it with lock holders.
-LOCK_POOL = 16
-LOCK_OVERFLOW = 48
+# Connections for locks, apart from the turns' own: a turn holds its lock's connection while
+# it reads and writes on others, so sharing one pool could exhaust it with lock holders.
+LOCK_CONNECTIONS = 64
 
 # The locks this task (and the tasks it starts) already holds: taken again, they are no-ops.
 _held: contextvars.ContextVar[frozenset[int]] = contextvars.ContextVar(
@@ -52,7 +46,7 @@ class ConversationLocks(Database):
     """`conversation_lock(channel, user_key)`: the block runs with no other process (or task)
     running a turn of that conversation."""
 
-    _lock_engine: AsyncEngine | None = None
+    _lock_connections: RawPostgres | None = None
     # The process's locks, by key, with how many hold or wait for each (dropped at zero).
     _local_locks: dict[int, tuple[asyncio.Lock, int]] | None = None
 
@@ -93,19 +87,30 @@ class ConversationLocks(Database):
 
     @asynccontextmanager
     async def _server_lock(self, key: int) -> AsyncIterator[None]:
-        if self._lock_engine is None:
-            from sqlalchemy.ext.asyncio import create_async_engine  # not needed at start
-
-            self._lock_engine = create_async_engine(
-                self._url, pool_size=LOCK_POOL, max_overflow=LOCK_OVERFLOW,
-                hide_parameters=True)
-        async with self._lock_engine.connect() as conn:
-            # Transaction-scoped: leaving the block rolls back, which releases it.
-            await conn.execute(select(func.pg_advisory_xact_lock(key)))
-            yield
+        if self._lock_connections is None:
+            self._lock_connections = RawPostgres(self._url, LOCK_CONNECTIONS)
+        pool = await self._lock_connections.pool()
+        connection = await pool.acquire()
+        try:
+            try:
+                # Transaction-scoped, one round trip (a simple query; the key is an int).
+                await connection.execute(f"BEGIN; SELECT pg_advisory_xact_lock({int(key)})")
+            except BaseException:
+                connection.terminate()  # whether it got the lock is unknown: the server drops it
+                raise
+            try:
+                yield
+            finally:
+                try:
+                    await connection.execute("ROLLBACK")  # releases it
+                except BaseException:
+                    connection.terminate()
+                    raise
+        finally:
+            await pool.release(connection)
 
     async def close(self) -> None:
         await super().close()
-        if self._lock_engine is not None:
-            await self._lock_engine.dispose()
-            self._lock_engine = None
+        if self._lock_connections is not None:
+            await self._lock_connections.close()
+            self._lock_connections = None
