@@ -4,9 +4,10 @@ one transaction and one commit (group commit).
 Measured first (a one-row SELECT: 50 us in sqlite3, 70 us through aiosqlite, ~1 ms through
 SQLAlchemy's async layer; then `medbot bench turns`): the async adaptation, not the driver,
 was the floor, and on a busy machine every hop to another thread costs milliseconds. So on
-SQLite the turn's SQL is plain synchronous SQLAlchemy Core with statements built once, run
-on the event loop's thread on connections of its own: a whole read is one call, a whole
-batch of turns one transaction. On PostgreSQL (or an in-memory SQLite) the same
+SQLite the turn's SQL is plain synchronous SQLAlchemy Core with statements built once (the
+hottest on the driver's connection: portal.store.prepared), run on the event loop's thread
+on connections of its own: a whole read is one call, a whole batch of turns one
+transaction. On PostgreSQL (or an in-memory SQLite) the same
 synchronous functions run through the async engine with `run_sync`.
 
 Durability: SQLite runs in WAL with synchronous=FULL, so a commit returns only after the
@@ -16,14 +17,23 @@ process crash or a power cut loses no acknowledged turn; a turn in flight is los
 turns ready to save while a batch is forming join it, so N concurrent turns cost one
 fsync, not N, and none waits behind another's.
 
-PostgreSQL: a read is one statement outside any transaction (no BEGIN/ROLLBACK round trips).
-Writes are grouped the same way, one transaction per batch on one connection: BEGIN, each
-turn's statements, COMMIT. A savepoint per turn would cost two more round trips each, so
-a turn that fails undoes the batch's transaction instead, and the others run again without
-it (turns are functions of the connection only: running one again in a new transaction
-is running it once). Measured with `medbot bench turns --database-url ...`: a transaction
-and a pool connection per turn left 32 concurrent customers queueing for connections
-(the default pool of 5 + 10 overflow ones, closed and reopened) and for each other's
+Reads: a read that is one statement (the turn's conversation: `read_one`, a
+portal.store.prepared statement) runs alone, outside any transaction: on SQLite without
+BEGIN/COMMIT (one statement is its own snapshot), on PostgreSQL on an asyncpg connection
+of its own (portal.store.rawpg). A read of several statements (`read`: the household) keeps
+one transaction on SQLite for one snapshot; on PostgreSQL its statements run outside one
+(READ COMMITTED: each statement has its own snapshot either way).
+
+Writes are grouped the same way on both, one transaction per batch on one connection:
+BEGIN, each turn's statements, COMMIT. A savepoint per turn would cost two more statements
+each (two more round trips on PostgreSQL; ~0.25 ms of CPU a turn on SQLite, measured with
+cProfile), so a turn that fails undoes the batch's transaction instead, and the others run
+again without it (turns are functions of the connection only: running one again in a new
+transaction is running it once). Each turn is still acknowledged only once the
+transaction holding it has committed. A batch that finds SQLite's write lock taken is tried
+again whole. Measured with `medbot bench turns --database-url ...`: a transaction and a
+pool connection per turn left 32 concurrent customers queueing for connections (the
+default pool of 5 + 10 overflow ones, closed and reopened) and for each other's
 BEGIN/COMMIT round trips.
 """
 
@@ -48,7 +58,7 @@ if TYPE_CHECKING:  # the async layer is imported only by what uses it
     from sqlalchemy.ext.asyncio import AsyncEngine
 
 
-__all__ = ["AsyncLanes", "Lanes", "SqliteLanes", "is_lock_error", "run_batch", "run_together"]
+__all__ = ["AsyncLanes", "Lanes", "SqliteLanes", "is_lock_error", "run_together"]
 
 log = logging.getLogger(__name__)
 
@@ -76,34 +86,11 @@ class _Outcome:
     error: BaseException | None = None
 
 
-def run_batch(conn: Connection, jobs: list[Job]) -> list[_Outcome]:
-    """Every job in one transaction, each in a savepoint of its own: a job that raises is
-    undone alone and gets its exception; the others commit together."""
-    if len(jobs) == 1:  # alone: its own transaction is its savepoint
-        try:
-            with conn.begin():
-                return [_Outcome(jobs[0](conn))]
-        except OperationalError as error:
-            if is_lock_error(error):
-                raise  # the lock, not the job: the batch is tried again
-            return [_Outcome(error=error)]
-        except Exception as error:  # handed to the job's caller
-            return [_Outcome(error=error)]
-    outcomes = []
-    with conn.begin():
-        for job in jobs:
-            try:
-                with conn.begin_nested():
-                    outcomes.append(_Outcome(job(conn)))
-            except Exception as error:  # handed to the job's caller
-                outcomes.append(_Outcome(error=error))
-    return outcomes
-
-
 def run_together(conn: Connection, jobs: list[Job]) -> list[_Outcome]:
     """Every job in one transaction without savepoints; a job that raises is set aside with
     its exception and the others run again in a new transaction. A failure outside the
-    jobs (the commit, the connection) is the whole batch's: raised."""
+    jobs (the commit, the connection) or SQLite's lock is the whole batch's: raised (a
+    locked batch is tried again whole)."""
     outcomes: list[_Outcome | None] = [None] * len(jobs)
     todo = list(range(len(jobs)))
     while todo:
@@ -117,7 +104,7 @@ def run_together(conn: Connection, jobs: list[Job]) -> list[_Outcome]:
             transaction.commit()
         except Exception as error:
             transaction.rollback()
-            if running is None or conn.invalidated:
+            if running is None or conn.invalidated or is_lock_error(error):
                 raise
             outcomes[running] = _Outcome(error=error)  # handed to the job's caller
             todo.remove(running)
@@ -267,7 +254,7 @@ class SqliteLanes(Lanes):
         if self._inline is None:
             self._inline = self._open("IMMEDIATE", busy_ms=0)  # never wait on the loop
         try:
-            return run_batch(self._inline, jobs)
+            return run_together(self._inline, jobs)
         except OperationalError as error:
             self._inline.close()
             self._inline = None
@@ -281,7 +268,7 @@ class SqliteLanes(Lanes):
         if conn is None:
             conn = self._local.conn = self._open("IMMEDIATE")
         try:
-            return run_batch(conn, jobs)
+            return run_together(conn, jobs)
         except BaseException:
             self._close_waiting()  # a fresh connection next time, whatever went wrong
             raise
@@ -306,8 +293,8 @@ class SqliteLanes(Lanes):
 
 class AsyncLanes(Lanes):
     """PostgreSQL (and in-memory SQLite): the same functions through the async engine.
-    On PostgreSQL reads run outside transactions and writes are grouped with
-    `run_together` (see the module's notes); in-memory SQLite keeps `run_batch`."""
+    On PostgreSQL reads run outside transactions, one-statement ones on asyncpg
+    connections of their own; writes are grouped with `run_together` (module's notes)."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__()
@@ -343,7 +330,6 @@ class AsyncLanes(Lanes):
 
     async def _commit(self, jobs: list[Job]) -> list[_Outcome]:
         async with self._engine.connect() as conn:
-            if self._postgres:
-                return await conn.run_sync(run_together, jobs)
-            await conn.execution_options(medbot_begin="IMMEDIATE")
-            return await conn.run_sync(run_batch, jobs)
+            if not self._postgres:
+                await conn.execution_options(medbot_begin="IMMEDIATE")
+            return await conn.run_sync(run_together, jobs)
