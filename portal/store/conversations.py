@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import IntegrityError
 
 from portal.models import (
@@ -24,7 +24,7 @@ from portal.schema import (
 )
 from portal.store.database import StaleConversation, utc
 from portal.store.handoffs import insert_handoff
-from portal.store.inboxes import mark_processed
+from portal.store.inboxes import mark_processed, mark_processed_raw
 from portal.store.people import People, read_household
 from portal.store.prepared import Prepared
 from portal.store.requests import SUBMITTED_BY, attach, follow_up
@@ -175,7 +175,19 @@ class Conversations(People):
                 return number, handoff_id
             return None, handoff_id
 
-        number, handoff_id = await self._lanes.write(write)
+        async def advance_raw(connection: Any, dialect: Dialect) -> tuple[None, None]:
+            # The common turn (the conversation, and its inbox message) on asyncpg.
+            if await _ADVANCE.run_asyncpg(connection, dialect, {
+                    "w_channel": channel, "w_user_key": user_key,
+                    "w_version": expected_version, **values}) != 1:
+                raise StaleConversation()
+            if inbox_message is not None:
+                await mark_processed_raw(connection, dialect, inbox_message, now)
+            return None, None
+
+        plain = (expected_version != 0 and handoff is None and submit is None
+                 and (followup is None or customer_id is None))
+        number, handoff_id = await self._lanes.write(write, advance_raw if plain else None)
         return TurnResult(version=version, request_number=number, handoff_id=handoff_id)
 
     async def open_drafts(self) -> list[tuple[ConversationRecord, datetime]]:

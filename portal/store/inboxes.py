@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import IntegrityError
 
 from portal.schema import (
@@ -17,8 +17,9 @@ from portal.schema import (
     whatsapp_windows,
 )
 from portal.store.database import Database, utc
+from portal.store.prepared import Prepared
 
-__all__ = ["TELEGRAM", "AlreadyHandled", "Inboxes", "mark_processed"]
+__all__ = ["TELEGRAM", "AlreadyHandled", "Inboxes", "mark_processed", "mark_processed_raw"]
 
 # An inbox key naming a Telegram update ("telegram:<update_id>"); others are WhatsApp ids.
 TELEGRAM = "telegram:"
@@ -31,28 +32,47 @@ class AlreadyHandled(Exception):
     """The WhatsApp message was handled already (by another worker): its turn is not saved."""
 
 
+# Marking the message a turn handles runs with the turn: prepared (portal.store.prepared).
+_TELEGRAM_DONE = Prepared(
+    update(telegram_updates)
+    .where(telegram_updates.c.update_id == bindparam("key"),
+           telegram_updates.c.processed_at.is_(None))
+    .values(processed_at=bindparam("now")))
+_TELEGRAM_KNOWN = Prepared(select(telegram_updates.c.update_id)
+                           .where(telegram_updates.c.update_id == bindparam("key")))
+_WHATSAPP_DONE = Prepared(
+    update(whatsapp_inbox)
+    .where(whatsapp_inbox.c.message_id == bindparam("key"),
+           whatsapp_inbox.c.processed_at.is_(None))
+    .values(processed_at=bindparam("now")))
+_WHATSAPP_KNOWN = Prepared(select(whatsapp_inbox.c.id)
+                           .where(whatsapp_inbox.c.message_id == bindparam("key")))
+
+
+def _marking(message_id: str, now: datetime) -> tuple[Prepared, Prepared, dict[str, Any]]:
+    """The UPDATE marking it, the SELECT telling whether it was accepted, their parameters."""
+    if message_id.startswith(TELEGRAM):
+        key: int | str = int(message_id.removeprefix(TELEGRAM))
+        return _TELEGRAM_DONE, _TELEGRAM_KNOWN, {"key": key, "now": now}
+    return _WHATSAPP_DONE, _WHATSAPP_KNOWN, {"key": message_id, "now": now}
+
+
 def mark_processed(conn: Connection, message_id: str, now: datetime) -> None:
     """Marks the accepted message (or Telegram update: `TELEGRAM` + its id) handled, in the
-    caller's transaction; raises AlreadyHandled if it was handled already."""
-    if message_id.startswith(TELEGRAM):
-        update_id = int(message_id.removeprefix(TELEGRAM))
-        done = conn.execute(
-            update(telegram_updates)
-            .where(telegram_updates.c.update_id == update_id,
-                   telegram_updates.c.processed_at.is_(None))
-            .values(processed_at=now))
-        if done.rowcount != 1 and conn.scalar(select(telegram_updates.c.update_id).where(
-                telegram_updates.c.update_id == update_id)):
-            raise AlreadyHandled(message_id)
-        return
-    done = conn.execute(
-        update(whatsapp_inbox)
-        .where(whatsapp_inbox.c.message_id == message_id,
-               whatsapp_inbox.c.processed_at.is_(None))
-        .values(processed_at=now))
-    if done.rowcount != 1 and conn.scalar(
-            select(whatsapp_inbox.c.id).where(whatsapp_inbox.c.message_id == message_id)):
-        raise AlreadyHandled(message_id)  # (a message never accepted is not the inbox's)
+    caller's transaction; raises AlreadyHandled if it was handled already (a message never
+    accepted is not the inbox's: nothing to mark)."""
+    done, known, params = _marking(message_id, now)
+    if done.run(conn, params) != 1 and known.one(conn, params) is not None:
+        raise AlreadyHandled(message_id)
+
+
+async def mark_processed_raw(connection: Any, dialect: Dialect, message_id: str,
+                             now: datetime) -> None:
+    """`mark_processed` on an asyncpg connection, in its transaction."""
+    done, known, params = _marking(message_id, now)
+    if (await done.run_asyncpg(connection, dialect, params) != 1
+            and await known.one_asyncpg(connection, dialect, params) is not None):
+        raise AlreadyHandled(message_id)
 
 
 class Inboxes(Database):

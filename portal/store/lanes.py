@@ -43,12 +43,12 @@ import asyncio
 import logging
 import sqlite3
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import OperationalError
 
 from portal.store.prepared import Prepared
@@ -64,6 +64,8 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Job = Callable[[Connection], Any]
+# The same write on an asyncpg connection (and the dialect its statements are compiled for).
+RawJob = Callable[[Any, Dialect], Awaitable[Any]]
 
 # A batch that could not take the write lock (another process holds it past busy_timeout)
 # is tried again this many times, after these pauses, before its turns fail.
@@ -86,7 +88,7 @@ class _Outcome:
     error: BaseException | None = None
 
 
-def run_together(conn: Connection, jobs: list[Job]) -> list[_Outcome]:
+def run_together(conn: Connection, jobs: Sequence[Job]) -> list[_Outcome]:
     """Every job in one transaction without savepoints; a job that raises is set aside with
     its exception and the others run again in a new transaction. A failure outside the
     jobs (the commit, the connection) or SQLite's lock is the whole batch's: raised (a
@@ -119,15 +121,57 @@ def run_together(conn: Connection, jobs: list[Job]) -> list[_Outcome]:
             for outcome in outcomes]
 
 
+@dataclass(frozen=True, slots=True)
+class Write:
+    """A turn's write: `fn(conn)` in SQLAlchemy Core; `raw`, when the write has one, the
+    same on an asyncpg connection (a PostgreSQL batch of only such writes runs raw)."""
+
+    fn: Job
+    raw: RawJob | None = None
+
+    def __call__(self, conn: Connection) -> Any:
+        return self.fn(conn)
+
+
+async def run_together_raw(connection: Any, dialect: Dialect,
+                           jobs: list[RawJob]) -> list[_Outcome]:
+    """`run_together` on an asyncpg connection: one transaction (BEGIN, the jobs, COMMIT);
+    a job that raises is set aside and the others run again; a failure of the connection
+    or of the commit is the whole batch's: raised."""
+    outcomes: list[_Outcome | None] = [None] * len(jobs)
+    todo = list(range(len(jobs)))
+    while todo:
+        values: dict[int, Any] = {}
+        running: int | None = None
+        await connection.execute("BEGIN")
+        try:
+            for running in todo:
+                values[running] = await jobs[running](connection, dialect)
+            running = None
+            await connection.execute("COMMIT")
+        except Exception as error:
+            if connection.is_closed() or running is None:
+                raise  # the commit's outcome unknown or the connection gone: the batch's
+            await connection.execute("ROLLBACK")
+            outcomes[running] = _Outcome(error=error)  # handed to the job's caller
+            todo.remove(running)
+            continue
+        for index, value in values.items():
+            outcomes[index] = _Outcome(value)
+        break
+    return [outcome if outcome is not None else _Outcome(error=AssertionError("not run"))
+            for outcome in outcomes]
+
+
 @dataclass(slots=True)
 class _GroupCommit:
     """Turns' writes queued while a batch is being committed form the next batch."""
 
-    commit: Callable[[list[Job]], Any]  # async: list[Job] -> list[_Outcome]
-    pending: list[tuple[Job, asyncio.Future[Any]]] = field(default_factory=list)
+    commit: Callable[[list[Write]], Any]  # async: list[Write] -> list[_Outcome]
+    pending: list[tuple[Write, asyncio.Future[Any]]] = field(default_factory=list)
     running: asyncio.Task[None] | None = None
 
-    async def submit(self, job: Job) -> Any:
+    async def submit(self, job: Write) -> Any:
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self.pending.append((job, future))
         if self.running is None:
@@ -159,7 +203,7 @@ class _GroupCommit:
         finally:
             self.running = None
 
-    async def _commit_with_retries(self, jobs: list[Job]) -> list[_Outcome]:
+    async def _commit_with_retries(self, jobs: list[Write]) -> list[_Outcome]:
         for pause in (*LOCK_RETRIES, None):
             try:
                 outcomes: list[_Outcome] = await self.commit(jobs)
@@ -187,11 +231,12 @@ class Lanes:
         """A read that is one statement (a `Prepared`): its first row, or None."""
         raise NotImplementedError
 
-    async def write(self, fn: Callable[[Connection], T]) -> T:
-        result: T = await self._group.submit(fn)
+    async def write(self, fn: Callable[[Connection], T], raw: RawJob | None = None) -> T:
+        """`raw`: the same write on an asyncpg connection, if it has one (PostgreSQL)."""
+        result: T = await self._group.submit(Write(fn, raw))
         return result
 
-    async def _commit(self, jobs: list[Job]) -> list[_Outcome]:
+    async def _commit(self, jobs: list[Write]) -> list[_Outcome]:
         raise NotImplementedError
 
     async def close(self) -> None:
@@ -250,7 +295,7 @@ class SqliteLanes(Lanes):
             self._reader.close()
             self._reader = None
 
-    async def _commit(self, jobs: list[Job]) -> list[_Outcome]:
+    async def _commit(self, jobs: list[Write]) -> list[_Outcome]:
         if self._inline is None:
             self._inline = self._open("IMMEDIATE", busy_ms=0)  # never wait on the loop
         try:
@@ -263,7 +308,7 @@ class SqliteLanes(Lanes):
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._waiter, self._commit_waiting, jobs)
 
-    def _commit_waiting(self, jobs: list[Job]) -> list[_Outcome]:
+    def _commit_waiting(self, jobs: list[Write]) -> list[_Outcome]:
         conn: Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = self._open("IMMEDIATE")
@@ -328,7 +373,13 @@ class AsyncLanes(Lanes):
         if self._raw is not None:
             await self._raw.close()
 
-    async def _commit(self, jobs: list[Job]) -> list[_Outcome]:
+    async def _commit(self, jobs: list[Write]) -> list[_Outcome]:
+        raws = [job.raw for job in jobs if job.raw is not None]
+        if self._raw is not None and len(raws) == len(jobs):
+            # Every turn of the batch has its raw form: no SQLAlchemy async layer.
+            pool = await self._raw.pool()
+            async with pool.acquire() as connection:
+                return await run_together_raw(connection, self._engine.dialect, raws)
         async with self._engine.connect() as conn:
             if not self._postgres:
                 await conn.execution_options(medbot_begin="IMMEDIATE")

@@ -80,6 +80,21 @@ class Prepared:
         raw = await connection.fetchrow(compiled.sql, *compiled.arguments(params))
         return None if raw is None else compiled.row(raw)
 
+    async def run_asyncpg(self, connection: Any, dialect: Dialect,
+                          params: Mapping[str, Any]) -> int:
+        """On an asyncpg connection (in its transaction): the rows it changed."""
+        compiled = self.compiled(dialect)
+        status = await connection.execute(compiled.sql, *compiled.arguments(params))
+        return int(status.rsplit(" ", 1)[-1])
+
+    def one(self, conn: Connection, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        """In `conn`'s transaction: on sqlite3 directly on its driver connection, elsewhere
+        through SQLAlchemy. The first row, or None."""
+        if conn.dialect.driver == "pysqlite":
+            return self.one_sqlite(conn.connection.dbapi_connection, conn.dialect, params)
+        found = conn.execute(self.statement, dict(params)).first()
+        return None if found is None else tuple(found)
+
     def run(self, conn: Connection, params: Mapping[str, Any]) -> int:
         """In `conn`'s transaction: on sqlite3 directly on its driver connection, elsewhere
         through SQLAlchemy. The rows it changed."""
