@@ -58,8 +58,10 @@ class Prepared:
     def _compile(self, dialect: Dialect) -> Compiled:
         compiled: Any = self.statement.compile(dialect=dialect)
         names = tuple(compiled.positiontup or ())
-        binds = tuple(compiled.binds[name].type.bind_processor(dialect) for name in names)
-        results = tuple(column.type.result_processor(dialect, None)
+        # The dialect's own form of each type (a TypeDecorator's and its impl's processing).
+        binds = tuple(compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+                      for name in names)
+        results = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None)
                         for column in getattr(self.statement, "selected_columns", ()))
         return Compiled(str(compiled), names, binds, results)
 
