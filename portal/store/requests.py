@@ -5,12 +5,15 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql import Select
 
 from portal import notifications as queue
 from portal import rows
@@ -46,6 +49,7 @@ from portal.store.database import (
     new_id,
     utc,
 )
+from portal.store.lists import in_list
 
 __all__ = ["Requests", "SUBMITTED_BY", "attach", "follow_up", "format_request_number", "submit"]
 
@@ -154,26 +158,37 @@ def next_number(conn: Connection, year: int) -> str:
     return format_request_number(year, int(sequence))
 
 
-# The archive's reads, built once with their id lists as expanding parameters: building a
-# statement and its cache key with one bound value per id cost more than running it
-# (profiled on the list questions).
-_IDS = bindparam("ids", expanding=True)
-_DOCUMENTS_OF = (select(documents).where(documents.c.request_id.in_(_IDS))
-                 .order_by(documents.c.id))
-_HISTORY_OF = (select(status_history).where(status_history.c.request_id.in_(_IDS))
-               .order_by(status_history.c.changed_at, status_history.c.id))
-_DETAILS_OF = (select(status_history.c.request_id, status_details)
-               .join(status_details, status_details.c.history_id == status_history.c.id)
-               .join(requests, requests.c.id == status_history.c.request_id)
-               .where(status_history.c.request_id.in_(_IDS),
-                      status_history.c.status == requests.c.status)
-               .order_by(status_history.c.changed_at, status_history.c.id))
-_BY_IDS = select(requests).where(requests.c.id.in_(_IDS))
+# The archive's reads, built once (per backend) with their id lists as one parameter
+# (portal.store.lists): building a statement and its cache key with one bound value per id
+# cost more than running it (profiled on the list questions).
+@dataclass(frozen=True, slots=True)
+class _ByIds:
+    documents_of: Select[Any]
+    history_of: Select[Any]
+    details_of: Select[Any]
+    requests: Select[Any]
 
 
-def _listed(name: str, values: Iterable[Any]) -> Any:
-    """`values` as one expanding bound parameter."""
-    return bindparam(name, list(values), expanding=True)
+@cache
+def _by_ids(postgres: bool) -> _ByIds:
+    def of(column: Any) -> Any:
+        return in_list(column, "ids", postgres=postgres)
+
+    return _ByIds(
+        documents_of=select(documents).where(of(documents.c.request_id)).order_by(documents.c.id),
+        history_of=(select(status_history).where(of(status_history.c.request_id))
+                    .order_by(status_history.c.changed_at, status_history.c.id)),
+        details_of=(select(status_history.c.request_id, status_details)
+                    .join(status_details, status_details.c.history_id == status_history.c.id)
+                    .join(requests, requests.c.id == status_history.c.request_id)
+                    .where(of(status_history.c.request_id),
+                           status_history.c.status == requests.c.status)
+                    .order_by(status_history.c.changed_at, status_history.c.id)),
+        requests=select(requests).where(of(requests.c.id)))
+
+
+def _on_postgres(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
 
 
 def documents_and_history(
@@ -184,9 +199,10 @@ def documents_and_history(
     if not request_ids:
         return docs, history
     ids = {"ids": list(request_ids)}
-    for r in conn.execute(_DOCUMENTS_OF, ids):
+    statements = _by_ids(_on_postgres(conn))
+    for r in conn.execute(statements.documents_of, ids):
         docs[r.request_id].append(rows.document(r))
-    for r in conn.execute(_HISTORY_OF, ids):
+    for r in conn.execute(statements.history_of, ids):
         history[r.request_id].append(rows.status_change(r))
     return docs, history
 
@@ -219,7 +235,7 @@ def current_details(
     found: dict[int, StatusDetails] = {}
     if not request_ids:
         return found
-    for r in conn.execute(_DETAILS_OF, {"ids": list(request_ids)}):
+    for r in conn.execute(_by_ids(_on_postgres(conn)).details_of, {"ids": list(request_ids)}):
         found[r.request_id] = rows.status_details(r)  # the latest wins
     return found
 
@@ -341,7 +357,7 @@ class Requests(Database):
         if not ids:
             return []
         found = await self._lanes.read(lambda conn: whole_requests(
-            conn, conn.execute(_BY_IDS, {"ids": list(ids)})))
+            conn, conn.execute(_by_ids(_on_postgres(conn)).requests, {"ids": list(ids)})))
         by_id = {r.id: r for r in found}
         return [by_id[i] for i in ids if i in by_id]
 
@@ -368,21 +384,26 @@ class Requests(Database):
         it, or with a receipt dated in it. Not `counted`: the count is just how many rows
         came back (enough to tell "at most `limit`" and much cheaper in a large archive).
         """
-        # Lists as one expanding parameter each, not one bound value per item (see _IDS).
+        # Lists as one parameter each, not one bound value per item (see _by_ids).
+        postgres = self.backend == "postgresql"
+
+        def listed(column: Any, name: str, values: Iterable[Any]) -> Any:
+            return in_list(column, name, postgres=postgres, values=values)
+
         where = [requests.c.customer_id == customer_id]
         if types is not None:
-            where.append(requests.c.type.in_(_listed("types", [RequestType(t).value
-                                                                for t in types])))
+            where.append(listed(requests.c.type, "types", [RequestType(t).value
+                                                            for t in types]))
         if beneficiary_ids is not None:
-            where.append(requests.c.beneficiary_id.in_(_listed("people", beneficiary_ids)))
+            where.append(listed(requests.c.beneficiary_id, "people", beneficiary_ids))
         if statuses is not None:
-            now_in = requests.c.status.in_(_listed("statuses", statuses))
+            now_in = listed(requests.c.status, "statuses", statuses)
             if passed_through:
                 went_through = exists().where(
                     status_history.c.request_id == requests.c.id,
-                    status_history.c.status.in_(_listed("statuses_then", statuses)))
+                    listed(status_history.c.status, "statuses_then", statuses))
                 now_in = or_(now_in, and_(
-                    requests.c.status.in_(_listed("passed_through", passed_through)),
+                    listed(requests.c.status, "passed_through", passed_through),
                     went_through))
             where.append(now_in)
         if period is not None:
@@ -411,7 +432,7 @@ class Requests(Database):
                     select(requests.c.id, requests.c.service_code, requests.c.service_name)
                     .where(*where).order_by(*newest)) if service(r.service_code, r.service_name)]
                 count, ids = len(ids), ids[:limit]
-                query = (select(*_ROW_COLUMNS).where(requests.c.id.in_(_listed("ids", ids)))
+                query = (select(*_ROW_COLUMNS).where(listed(requests.c.id, "ids", ids))
                          .order_by(*newest))
             if limit == 0:
                 return (0 if count is None else int(count)), []

@@ -16,7 +16,7 @@ from nlu.catalogue import load_catalogue
 from nlu.intents import parse
 from portal.models import Household, Request
 from portal.store import Store
-from tests.auxil.portal import open_demo_store
+from tests.auxil.portal import POSTGRES_SKIP, POSTGRES_URL, open_demo_store, postgres_available
 
 TODAY = date(2026, 11, 24)
 QUESTIONS = [
@@ -40,9 +40,16 @@ def _never() -> datetime:
     raise AssertionError("the archive does not need the clock")
 
 
-@pytest.fixture
-async def opened(tmp_path: Path) -> AsyncIterator[tuple[Store, Household, list[Request]]]:
-    store = await open_demo_store(tmp_path)
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def opened(request: pytest.FixtureRequest,
+                 tmp_path: Path) -> AsyncIterator[tuple[Store, Household, list[Request]]]:
+    """The demo store on each backend (lists are bound differently: portal.store.lists)."""
+    url = None
+    if request.param == "postgresql":
+        if not postgres_available():
+            pytest.skip(POSTGRES_SKIP)
+        url = POSTGRES_URL
+    store = await open_demo_store(tmp_path, url)
     try:
         mario = await store.customer_by_fiscal_code("RSSMRA75D12H501J")
         assert mario is not None
