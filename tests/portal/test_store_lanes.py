@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, insert, select
 from sqlalchemy.engine import Connection
 
 from portal.schema import conversations, metadata
-from portal.store import StaleConversation, Store
+from portal.store import AlreadyHandled, StaleConversation, Store
 from portal.store.lanes import run_together
 from tests.auxil.portal import POSTGRES_SKIP, POSTGRES_URL, open_demo_store, postgres_available
 
@@ -138,3 +138,21 @@ async def test_a_cancelled_wait_for_a_conversation_lock_leaves_it_free(
     finally:
         await second.close()
         await first.close()
+
+
+async def test_a_turn_marks_its_update_handled_and_is_not_applied_twice(db: Store) -> None:
+    customer = await _mario(db)
+    await db.save_turn("console", "inbox", customer, {"n": 0}, 0, now=NOW)
+    for update_id in (41, 42):
+        assert await db.accept_telegram(update_id, 7, {"update_id": update_id}, now=NOW)
+    # A later turn (the plain kind: raw on PostgreSQL) marks its update in its commit.
+    saved = await db.save_turn("console", "inbox", customer, {"n": 1}, 1, now=NOW,
+                               inbox_message="telegram:41")
+    assert saved.version == 2
+    assert [u["update_id"] for u in await db.unprocessed_telegram()] == [42]
+    # The same update again (another replica, a redelivery): nothing of the turn is written.
+    with pytest.raises(AlreadyHandled):
+        await db.save_turn("console", "inbox", customer, {"n": 9}, 2, now=NOW,
+                           inbox_message="telegram:41")
+    record = await db.load_conversation("console", "inbox")
+    assert record is not None and (record.version, record.state) == (2, {"n": 1})
