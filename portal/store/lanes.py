@@ -7,8 +7,9 @@ was the floor, and on a busy machine every hop to another thread costs milliseco
 SQLite the turn's SQL is plain synchronous SQLAlchemy Core with statements built once (the
 hottest on the driver's connection: portal.store.prepared), run on the event loop's thread
 on connections of its own: a whole read is one call, a whole batch of turns one
-transaction. On PostgreSQL (or an in-memory SQLite) the same
-synchronous functions run through the async engine with `run_sync`.
+transaction. On PostgreSQL (or an in-memory SQLite) the same synchronous functions run
+through the async engine with `run_sync`, except the turn's own statements on PostgreSQL:
+those run on asyncpg connections of the store's own (see Reads and Writes below).
 
 Durability: SQLite runs in WAL with synchronous=FULL, so a commit returns only after the
 WAL is on disk, and a turn is acknowledged (its replies sent) only after its commit. A
@@ -26,15 +27,17 @@ one transaction on SQLite for one snapshot; on PostgreSQL its statements run out
 
 Writes are grouped the same way on both, one transaction per batch on one connection:
 BEGIN, each turn's statements, COMMIT. A savepoint per turn would cost two more statements
-each (two more round trips on PostgreSQL; ~0.25 ms of CPU a turn on SQLite, measured with
-cProfile), so a turn that fails undoes the batch's transaction instead, and the others run
-again without it (turns are functions of the connection only: running one again in a new
-transaction is running it once). Each turn is still acknowledged only once the
-transaction holding it has committed. A batch that finds SQLite's write lock taken is tried
-again whole. Measured with `medbot bench turns --database-url ...`: a transaction and a
-pool connection per turn left 32 concurrent customers queueing for connections (the
-default pool of 5 + 10 overflow ones, closed and reopened) and for each other's
-BEGIN/COMMIT round trips.
+each (two more round trips on PostgreSQL; on SQLite ~0.06 of the ~0.15 ms of CPU the
+store's part of a turn took at 8 customers), so a turn that fails undoes the batch's
+transaction instead, and the others run again without it (turns are functions of the
+connection only: running one again in a new transaction is running it once). Each turn is
+still acknowledged only once the transaction holding it has committed. A batch that finds
+SQLite's write lock taken is tried again whole. On PostgreSQL a batch whose turns all have
+a raw form (`Write.raw`: the plain turn, its conversation's UPDATE and its inbox message)
+runs the same way on an asyncpg connection (`run_together_raw`). Measured with
+`medbot bench turns --database-url ...`: a transaction and a pool connection per turn left
+32 concurrent customers queueing for connections (the default pool of 5 + 10 overflow
+ones, closed and reopened) and for each other's BEGIN/COMMIT round trips.
 """
 
 from __future__ import annotations
