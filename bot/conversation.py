@@ -20,6 +20,7 @@ from dialogs.services import Services
 from dialogs.state import State
 from dialogs.texts import t
 from dialogs.uploads import precheck_upload
+from dialogs.voice_cue import Cue, cue_for
 from nlu.language import DEFAULT, adopt, speaking
 from portal.models import FollowUp, Handoff, HandoffReason
 from portal.store import AlreadyHandled, ConversationRecord, StaleConversation, Store
@@ -87,7 +88,7 @@ class Conversations:
         services: Services,
         now: Callable[[], datetime],
         today: Callable[[], date],
-        listener: Callable[[IncomingVoice], Awaitable[Heard]] | None = None,
+        listener: Callable[[IncomingVoice, Cue | None], Awaitable[Heard]] | None = None,
         *,
         metrics: Metrics | None = None,
         log_key: bytes = b"",
@@ -160,10 +161,19 @@ class Conversations:
         """Whether voice notes are listened to here (else they are declined kindly)."""
         return self._listener is not None
 
-    async def listen(self, voice: IncomingVoice) -> Heard:
+    async def listen(self, voice: IncomingVoice, cue: Cue | None = None) -> Heard:
         if self._listener is None:
             return Heard("", False, "unavailable")
-        return await self._listener(voice)
+        return await self._listener(voice, cue)
+
+    async def cue(self, channel: str, user_key: str, customer_id: int) -> Cue | None:
+        """What the conversation expects a voice note arriving now to say (the question it is
+        at and the answers it takes), for the recogniser; None when nothing in particular."""
+        if self._listener is None:
+            return None
+        record, household = await self._store.load_turn(channel, user_key, customer_id)
+        return cue_for(State.from_json(record.state if record else None), household,
+                       self._today())
 
     async def _safe_load(self, channel: str, user_key: str) -> ConversationRecord | None:
         try:
@@ -187,8 +197,10 @@ class Conversations:
         inbox_message: str | None,
     ) -> TurnResult:
         if inbound.voice is not None:
-            # Listened to once, before the turn: the engine reads what was heard, as text.
-            inbound = Inbound(heard=await self.listen(inbound.voice))
+            # Listened to once, before the turn, expecting an answer to the question the
+            # conversation is at: the engine reads what was heard, as text.
+            cue = await self.cue(channel, user_key, customer_id)
+            inbound = Inbound(heard=await self.listen(inbound.voice, cue))
         if inbound.file is not None:
             # Decoded off the event loop: a heavy file never stalls other conversations.
             await precheck_upload(inbound.file)

@@ -200,7 +200,8 @@ async def _voice_turn(runtime: Runtime, customer_id: int, inbound: Inbound, said
     started = time.perf_counter()
     listener = conversations.listener
     if listener is not None:
-        listened = await listener.listen(inbound.voice)
+        cue = await conversations.cue(_CHANNEL, "eval", customer_id)
+        listened = await listener.listen(inbound.voice, cue)
     else:
         listened = Listened(Heard("", False, "unavailable"))
     turn = await conversations.handle(_CHANNEL, "eval", customer_id,

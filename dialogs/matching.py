@@ -239,6 +239,8 @@ COMMANDS = {
     "restart": {"ricomincia", "ricominciare", "da capo", "ricomincia da capo", "restart", "reset",
                 "ricominciamo", "ricominciamo da capo", "ricomincio", "ricomincio da capo",
                 "riparti da capo", "ripartiamo da capo", "di nuovo da capo",
+                "voglio ricominciare", "vorrei ricominciare", "voglio ricominciare da capo",
+                "vorrei ricominciare da capo",
                 "start over", "start again", "begin again", "start from scratch"},
     "human": {
         "operatore", "parla con un operatore", "parlare con un operatore", "voglio un operatore",

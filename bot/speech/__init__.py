@@ -20,6 +20,7 @@ from bot.speech._whisper import (
     WhisperTranscriber,
     decode,
 )
+from dialogs.voice_cue import Cue
 
 __all__ = [
     "DOMAIN_PROMPT",
@@ -89,8 +90,8 @@ class SettingsTranscriber:
                     prompt=DOMAIN_PROMPT if settings.speech_prompt else None)
             return self._inner
 
-    def transcribe(self, samples: Any) -> Transcript:
-        return self.transcriber().transcribe(samples)
+    def transcribe(self, samples: Any, cue: Cue | None = None) -> Transcript:
+        return self.transcriber().transcribe(samples, cue)
 
 
 def open_listener(settings: Settings, transcriber: Transcriber | None = None) -> Listener | None:

@@ -9,9 +9,11 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 from bot.speech._whisper import SAMPLE_RATE, Transcriber, UnreadableAudio, decode
 from dialogs.events import Heard, IncomingVoice
+from dialogs.voice_cue import Cue
 from nlu.spoken import written_form
 
 __all__ = ["Listener", "Listened", "judge"]
@@ -62,10 +64,11 @@ class Listener:
         self.max_seconds = max_seconds
         self.timeout = timeout
 
-    async def __call__(self, voice: IncomingVoice) -> Heard:
-        return (await self.listen(voice)).heard
+    async def __call__(self, voice: IncomingVoice, cue: Cue | None = None) -> Heard:
+        return (await self.listen(voice, cue)).heard
 
-    async def listen(self, voice: IncomingVoice) -> Listened:
+    async def listen(self, voice: IncomingVoice, cue: Cue | None = None) -> Listened:
+        """`cue`: what the conversation expects to hear (dialogs.voice_cue), if anything."""
         limit = self.max_seconds
         if voice.seconds is not None and voice.seconds > limit:
             return Listened(Heard("", False, "too_long", limit))
@@ -79,10 +82,12 @@ class Listener:
         seconds = len(samples) / SAMPLE_RATE
         if seconds > limit + 1:
             return Listened(Heard("", False, "too_long", limit), seconds=seconds)
+        # A transcriber that takes no cue (an injected one) is called as before.
+        transcribe = (partial(self.transcriber.transcribe, samples) if cue is None
+                      else partial(self.transcriber.transcribe, samples, cue))
         try:
             transcript = await asyncio.wait_for(
-                loop.run_in_executor(_WORKER, self.transcriber.transcribe, samples),
-                self.timeout)
+                loop.run_in_executor(_WORKER, transcribe), self.timeout)
         except SpeechUnavailable:
             log.warning("a voice note came but no speech model can be loaded here")
             return Listened(unavailable(limit), seconds=seconds)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from dialogs.voice_cue import Cue, echoes
+
 # Words a customer says that a general model mishears ("occultistica", "IBAM"): given as the
 # text before the note, they make the model expect them.
 DOMAIN_PROMPT = (
@@ -36,7 +38,7 @@ class Transcriber(Protocol):
     """Turns a decoded note (16 kHz mono float samples) into a transcript. Blocking: callers
     run it off the event loop."""
 
-    def transcribe(self, samples: Any) -> Transcript: ...
+    def transcribe(self, samples: Any, cue: Cue | None = None) -> Transcript: ...
 
 
 class UnreadableAudio(ValueError):
@@ -86,11 +88,20 @@ class WhisperTranscriber:
     def load(self) -> None:
         _model(self.source, self._download_root)
 
-    def transcribe(self, samples: Any) -> Transcript:
+    def transcribe(self, samples: Any, cue: Cue | None = None) -> Transcript:
+        """`cue`: what the conversation expects (dialogs.voice_cue), its prompt used instead
+        of the domain prompt; a transcript that only echoes it is made again without it."""
+        if cue is not None:
+            heard = self._decode(samples, cue.prompt)
+            if not echoes(cue, heard.text):
+                return heard
+        return self._decode(samples, self._prompt)
+
+    def _decode(self, samples: Any, prompt: str | None) -> Transcript:
         model = _model(self.source, self._download_root)
         segments, info = model.transcribe(
             samples, language="it", task="transcribe", beam_size=self._beam_size,
-            initial_prompt=self._prompt, vad_filter=self._vad,
+            initial_prompt=prompt, vad_filter=self._vad,
             # A short note is one thought: earlier text would only repeat itself.
             condition_on_previous_text=False, without_timestamps=True,
             # No retries at higher temperatures: on synthetic notes they cut the word error

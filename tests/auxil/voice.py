@@ -4,6 +4,7 @@ tests run without the speech model (the model itself is tested in tests/bot/spee
 from __future__ import annotations
 
 from dialogs.events import Heard, IncomingVoice
+from dialogs.voice_cue import Cue
 
 UNSURE = b"?"  # a note starting with this is heard, but doubted
 
@@ -18,9 +19,11 @@ class HearingWords:
 
     def __init__(self) -> None:
         self.notes: list[IncomingVoice] = []
+        self.cues: list[Cue | None] = []
 
-    async def __call__(self, voice: IncomingVoice) -> Heard:
+    async def __call__(self, voice: IncomingVoice, cue: Cue | None = None) -> Heard:
         self.notes.append(voice)
+        self.cues.append(cue)
         sure = not voice.data.startswith(UNSURE)
         text = voice.data.removeprefix(UNSURE).decode()
         return Heard(text, sure, None if text else "silence", 120)
@@ -29,5 +32,5 @@ class HearingWords:
 class NeverTranscribes:
     """A transcriber for notes that must be refused before they are listened to."""
 
-    def transcribe(self, samples: object) -> object:
+    def transcribe(self, samples: object, cue: object = None) -> object:
         raise AssertionError("this note should not have been transcribed")

@@ -428,3 +428,14 @@ async def test_what_the_opening_sentence_said_is_used_when_its_question_comes(
     turn = await chat.say("Marco")
     assert turn.step == "service" and "dentista" in turn.text
     assert any("odonto" in label.casefold() for label in turn.labels)
+
+
+async def test_one_name_among_other_words_is_that_person(chat: EngineChat) -> None:
+    await start(chat)
+    await chat.say("2026")
+    turn = await chat.say("è prima Anna")  # a voice note misheard around the name
+    assert turn.step == "service_query"
+    assert "Anna Rossi" in turn.text  # said back
+    await chat.say("indietro")
+    turn = await chat.say("non Anna ma Luca")  # two names: asked again, not guessed
+    assert turn.step == "beneficiary"

@@ -172,6 +172,25 @@ def test_a_command_among_misheard_words(said: str, command: str | None) -> None:
     assert spoken_command(said) == command
 
 
+@pytest.mark.parametrize(("said", "command"), [
+    ("di cominciata capo.", "ricomincia da capo"),  # as the recogniser heard it
+    ("Allora, tutto.", "annulla tutto"),
+    ("Anna", None),  # an answer close to «annulla» is still an answer
+    ("lascia così", None),
+    ("visita cardiologica", None),
+    ("ricomincia la fisioterapia", None),
+    ("il ricominciare da capo della fisioterapia di mio figlio Luca", None),  # too long
+])
+def test_a_command_misheard_is_still_that_command(said: str, command: str | None) -> None:
+    assert spoken_command(said) == command
+
+
+async def test_a_misheard_restart_is_confirmed_by_the_engine(chat: EngineChat) -> None:
+    await chat.say("rimborso")
+    turn = await speak(chat, "di cominciata capo.", sure=False)
+    assert turn.step == "confirm_restart"
+
+
 async def test_a_doubted_cancel_is_still_confirmed_by_the_engine(chat: EngineChat) -> None:
     await chat.say("rimborso")
     turn = await speak(chat, "L'assaperneve, annulla tutto.", sure=False)

@@ -63,6 +63,11 @@ class Beneficiary(BaseStep):
                 return Accept(children[0].id)
             return Invalid(say(ctx, "beneficiary.which_child",
                                names=or_list([p.first_name for p in children])))
+        # One name among other words ("è prima Anna", a voice note misheard around it): that
+        # person, said back; two names are a question to ask, not to guess.
+        named = [p for p in self._people(ctx) if normalise(p.first_name) in words]
+        if len(named) == 1:
+            return Accept(named[0].id)
         names = or_list([p.first_name for p in self._people(ctx)])
         return Invalid(say(ctx, "beneficiary.invalid", names=names))
 
