@@ -34,36 +34,40 @@ FOLLOW_UP_AFTER = {"booking": timedelta(days=2)}
 
 
 @dataclass(slots=True)
-class _InboxItem:
+class InboxItem:
+    """An accepted update being handled: `key` until a turn takes it, `marked` once a turn's
+    commit (or an earlier one: a redelivery) has marked it handled."""
+
     key: str | None
+    marked: bool = False
 
 
 # The accepted update (an inbox key, see portal.store.inboxes) whose handling is running: the
 # first turn it leads to marks it handled in that turn's own transaction.
-_handling: contextvars.ContextVar[_InboxItem | None] = contextvars.ContextVar(
+_handling: contextvars.ContextVar[InboxItem | None] = contextvars.ContextVar(
     "medbot_inbox_item", default=None)
 
 
 @contextmanager
-def handling(inbox_key: str) -> Iterator[None]:
+def handling(inbox_key: str) -> Iterator[InboxItem]:
     """Turns run inside the block (not tasks left behind after it) come from `inbox_key`:
     the first one saved marks it handled with its own commit, so a crash between the two
-    can't have it applied twice."""
-    item = _InboxItem(inbox_key)
+    can't have it applied twice. The item says afterwards whether one did (then the caller
+    need not mark it again)."""
+    item = InboxItem(inbox_key)
     token = _handling.set(item)
     try:
-        yield
+        yield item
     finally:
         item.key = None  # a task started inside (an album) outlives the update: not its turn
         _handling.reset(token)
 
 
-def _take_inbox_item() -> str | None:
+def _take_inbox_item() -> InboxItem | None:
     item = _handling.get()
     if item is None or item.key is None:
         return None
-    key, item.key = item.key, None
-    return key
+    return item
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,15 +126,22 @@ class Conversations:
     async def _result(self, channel: str, user_key: str, customer_id: int, inbound: Inbound,
                       inbox_message: str | None) -> TurnResult:
         started = time.perf_counter()
-        inbox_message = inbox_message or _take_inbox_item()
+        item = None if inbox_message else _take_inbox_item()
+        if item is not None:
+            inbox_message, item.key = item.key, None
         with in_conversation(self.pseudonym(channel, user_key)):
             outcome = "answered"
             try:
                 # One turn of this conversation at a time, across processes (replicas).
                 async with self._store.conversation_lock(channel, user_key):
-                    return await self._handle(channel, user_key, customer_id, inbound,
-                                              inbox_message)
+                    result = await self._handle(channel, user_key, customer_id, inbound,
+                                                inbox_message)
+                if item is not None:  # committed with the turn
+                    item.marked = True
+                return result
             except AlreadyHandled:
+                if item is not None:  # by an earlier handling
+                    item.marked = True
                 outcome = "duplicate"
                 log.info("message on %s handled already, not applied again", channel)
                 return TurnResult([], None, None, duplicate=True)

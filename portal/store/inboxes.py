@@ -4,6 +4,7 @@ replica took it), processed in order, WhatsApp windows and delivery statuses."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
@@ -26,6 +27,28 @@ TELEGRAM = "telegram:"
 
 # Meta's delivery statuses, in the order they can only move (unknown ones rank as "sent").
 _STATUS_ORDER = ("sent", "delivered", "read", "failed")
+
+
+_TELEGRAM_DUE = (
+    select(telegram_updates.c.update_id, telegram_updates.c.payload)
+    .where(telegram_updates.c.user_id == bindparam("user_id"),
+           telegram_updates.c.processed_at.is_(None),
+           telegram_updates.c.update_id <= bindparam("update_id"))
+    .order_by(telegram_updates.c.update_id))
+
+
+@cache
+def _keep_update(backend: str) -> Prepared:
+    """The update kept unless its id is (one statement: no savepoint for the duplicate);
+    it changes one row when kept, none for a duplicate."""
+    if backend == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    return Prepared(upsert(telegram_updates).values(
+        update_id=bindparam("update_id"), user_id=bindparam("user_id"),
+        payload=bindparam("payload"), received_at=bindparam("received_at"),
+    ).on_conflict_do_nothing(index_elements=["update_id"]))
 
 
 class AlreadyHandled(Exception):
@@ -131,35 +154,37 @@ class Inboxes(Database):
     async def accept_telegram(self, update_id: int, user_id: int | None,
                               payload: dict[str, Any], now: datetime | None = None) -> bool:
         """Keeps an update from the webhook; False if it was accepted before (Telegram
-        delivers again what it is not sure arrived, possibly to another replica)."""
-        async with self._write() as conn:
-            try:
-                async with conn.begin_nested():
-                    await conn.execute(insert(telegram_updates).values(
-                        update_id=update_id, user_id=user_id, payload=payload,
-                        received_at=utc(now)))
-            except IntegrityError:
-                return False
-        return True
+        delivers again what it is not sure arrived, possibly to another replica). Written
+        with the turns' grouped commits (portal.store.lanes): durable when this returns."""
+        keep = _keep_update(self.backend)
+        values = {"update_id": update_id, "user_id": user_id, "payload": payload,
+                  "received_at": utc(now)}
+
+        async def raw(connection: Any, dialect: Dialect) -> bool:
+            return await keep.run_asyncpg(connection, dialect, values) == 1
+
+        return bool(await self._lanes.write(lambda conn: keep.run(conn, values) == 1, raw))
 
     async def telegram_due(self, user_id: int, update_id: int) -> list[tuple[int, dict[str, Any]]]:
         """The user's accepted updates not handled yet up to `update_id` (included), in
-        Telegram's order, whichever replica accepted them."""
-        updates = telegram_updates
-        async with self._read() as conn:
-            found = await conn.execute(
-                select(updates.c.update_id, updates.c.payload)
-                .where(updates.c.user_id == user_id, updates.c.processed_at.is_(None),
-                       updates.c.update_id <= update_id)
-                .order_by(updates.c.update_id))
+        Telegram's order, whichever replica accepted them. Read on the turns' own lane
+        (portal.store.lanes): it comes before every webhook update's turn."""
+
+        def read(conn: Connection) -> list[tuple[int, dict[str, Any]]]:
+            found = conn.execute(_TELEGRAM_DUE, {"user_id": user_id, "update_id": update_id})
             return [(row.update_id, dict(row.payload)) for row in found]
 
+        return await self._lanes.read(read)
+
     async def telegram_processed(self, update_id: int, now: datetime | None = None) -> None:
-        async with self._write() as conn:
-            await conn.execute(update(telegram_updates)
-                               .where(telegram_updates.c.update_id == update_id,
-                                      telegram_updates.c.processed_at.is_(None))
-                               .values(processed_at=utc(now)))
+        """Marks an update handled that no turn marked (bot.conversation.handling): written
+        with the turns' grouped commits."""
+        params = {"key": update_id, "now": utc(now)}
+
+        async def raw(connection: Any, dialect: Dialect) -> int:
+            return await _TELEGRAM_DONE.run_asyncpg(connection, dialect, params)
+
+        await self._lanes.write(lambda conn: _TELEGRAM_DONE.run(conn, params), raw)
 
     async def unprocessed_telegram(self) -> list[dict[str, Any]]:
         """Updates accepted and not handled (a stop, a crash), oldest first."""

@@ -6,7 +6,8 @@ is refused as a duplicate) and queues it. Handling takes the user's conversation
 processes, portal.store.locks); the replica holding it first handles the user's earlier
 waiting updates, whoever took them, then this one; a replica finding its update handled
 already lets it go. A turn marks its update handled in its own transaction
-(bot.conversation.handling), the rest is marked once handled; what a stop or a crash left
+(bot.conversation.handling), the rest (no turn saved: a linking step, a file refused, a
+failed turn) is marked once handled, by a write of its own; what a stop or a crash left
 waiting is queued again at the next start.
 """
 
@@ -70,7 +71,7 @@ class UpdateInbox:
             async with self._store.conversation_lock(CHANNEL, str(user_id)):
                 for update_id, payload in await self._store.telegram_due(user_id,
                                                                          update.update_id):
-                    with handling(f"{TELEGRAM}{update_id}"):
+                    with handling(f"{TELEGRAM}{update_id}") as item:
                         if update_id == update.update_id:
                             ran = True
                             await coroutine
@@ -80,7 +81,8 @@ class UpdateInbox:
                                 await self._process(self._decode(payload))
                             finally:
                                 replaying.reset(token)
-                    await self._store.telegram_processed(update_id, self._now())
+                    if not item.marked:  # no turn marked it with its own commit
+                        await self._store.telegram_processed(update_id, self._now())
         finally:
             if not ran:  # handled already: by another replica, or a delivery seen twice
                 close = getattr(coroutine, "close", None)
