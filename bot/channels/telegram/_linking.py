@@ -11,13 +11,12 @@ from zoneinfo import ZoneInfo
 from telegram import (
     Bot,
     Contact,
-    InlineKeyboardMarkup,
     KeyboardButton,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
 
-from bot.channels.telegram._keyboards import LINK, one_row
+from bot.channels.telegram._keyboards import LINK, Keyboard, one_row
 from bot.channels.telegram._render import send_text
 from bot.channels.telegram._texts import t
 from bot.sms import SmsError, SmsSender, mask_phone
@@ -41,7 +40,7 @@ def _share_keyboard() -> ReplyKeyboardMarkup:
                                resize_keyboard=True, one_time_keyboard=True)
 
 
-def _resend_keyboard() -> InlineKeyboardMarkup:
+def _resend_keyboard() -> Keyboard:
     return one_row((t("link.resend_button"), RESEND))
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from telegram import (
     Bot,
-    InlineKeyboardMarkup,
     InputFile,
     Message,
     ReplyKeyboardMarkup,
@@ -12,7 +11,7 @@ from telegram import (
 )
 
 from bot.channels.telegram._courtesy import Courtesies
-from bot.channels.telegram._keyboards import PAGE, keyboard, label_of
+from bot.channels.telegram._keyboards import PAGE, Keyboard, keyboard, label_of
 from bot.channels.telegram._memory import ChatMemory
 from bot.channels.telegram._send import (
     CAPTION_LIMIT,
@@ -34,7 +33,7 @@ __all__ = [
 ]
 
 
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+Markup = Keyboard | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
 async def send_text(bot: Bot, chat_id: int, text: str, markup: Markup | None = None,

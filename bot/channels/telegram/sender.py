@@ -44,7 +44,8 @@ class TelegramSender:
         reply = message.reply
         markup = None
         if reply.choices and await self._answerable(user_key, reply.choices):
-            markup = keyboard(reply.choices, self._memory(chat_id))
+            markup = InlineKeyboardMarkup.de_json(keyboard(reply.choices, self._memory(chat_id)),
+                                                  None)
         try:
             await self._send(chat_id, reply.text, markup)
         except (Forbidden, BadRequest) as exc:
