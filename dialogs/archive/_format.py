@@ -12,7 +12,7 @@ from dialogs.archive._query import ArchiveQuery
 from dialogs.archive._texts import t
 from nlu.language import babel_locale
 from nlu.money import format_amount
-from portal.models import Document, Household, Request, StatusDetails
+from portal.models import Document, Household, Request, RequestRow, StatusDetails
 
 __all__ = [
     "day",
@@ -56,7 +56,7 @@ def _long_day(value: date, locale: str) -> str:
     return format_date(value, "d MMMM y", locale=locale)
 
 
-def request_day(request: Request) -> str:
+def request_day(request: Request | RequestRow) -> str:
     return day(request.created_at)
 
 

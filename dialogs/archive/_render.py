@@ -33,7 +33,14 @@ from dialogs.archive._format import (
 from dialogs.archive._query import ArchiveQuery, can_see, select
 from dialogs.archive._texts import t
 from dialogs.events import Choice, OutgoingFile, Reply
-from portal.models import Document, Household, Request, RequestStatus, RequestType
+from portal.models import (
+    Document,
+    Household,
+    Request,
+    RequestRow,
+    RequestStatus,
+    RequestType,
+)
 from portal.statuses import is_open
 
 __all__ = [
@@ -81,11 +88,12 @@ def render_list(
 
 
 def render_found(
-    shown: Sequence[Request], count: int, any_visible: bool, household: Household,
+    shown: Sequence[Request] | Sequence[RequestRow], count: int, any_visible: bool, household: Household,
     query: ArchiveQuery, today: date, *, tappable: bool = True,
 ) -> list[Reply]:
     """`render_list` once the store has done the finding: the first MAX_SHOWN of the `count`
-    requests that match, and whether the household has any request at all."""
+    requests that match, and whether the household has any request at all. A line says what
+    a request in brief has (RequestRow): the list needs no documents nor history."""
     if not count:
         return [_untappable(_empty(any_visible, household, query, today), tappable)]
     what = describe_filters(query, today)
@@ -213,7 +221,7 @@ def complaint_text(reference: str) -> str:
 # -- pieces -------------------------------------------------------------------------------------
 
 
-def _button(request: Request, household: Household) -> str:
+def _button(request: Request | RequestRow, household: Household) -> str:
     name = person_name(request.beneficiary_id, household)
     return _short(t("list.button", number=request.number, name=name))
 

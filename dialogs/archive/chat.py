@@ -57,14 +57,13 @@ async def show_all(household: Household, today: date, services: Services) -> lis
 
 async def _list(query: ArchiveQuery, household: Household, today: date, services: Services,
                 *, tappable: bool = True) -> list[Reply]:
-    """The store finds and counts; only the requests shown are read whole."""
+    """The store finds and counts; the lines show what it found in brief (one read)."""
     count, found = await _matching(query, household, services, limit=MAX_SHOWN)
-    shown = await services.requests_by_ids([r.id for r in found])
     any_visible = bool(count) or (
         not query.is_everything
         and bool((await _matching(ArchiveQuery(), household, services, limit=1,
                                   counted=False))[0]))
-    return render_found(shown, count, any_visible, household, query, today,
+    return render_found(found, count, any_visible, household, query, today,
                         tappable=tappable)
 
 

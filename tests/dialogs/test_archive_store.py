@@ -1,5 +1,6 @@
-"""The archive's questions answered by the store (filters in SQL, only the shown requests
-read whole) say exactly what filtering every whole request in Python says."""
+"""The archive's questions answered by the store (filters in SQL, lists shown from the rows
+found, only the requests a yes/no answer weighs read whole) say exactly what filtering every
+whole request in Python says."""
 
 from __future__ import annotations
 
