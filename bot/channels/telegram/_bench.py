@@ -311,7 +311,8 @@ def _echo_update(application: TelegramApp, update_id: int) -> Update:
 
 
 class _StatementCounter:
-    """Counts the SQL statements the store sends (its round-trips)."""
+    """Counts the SQL statements the store sends (its round-trips; on SQLite every statement
+    but COMMIT, as sqlite3 runs them: the turn's prepared statements bypass SQLAlchemy)."""
 
     def __init__(self, runtime: Runtime) -> None:
         from sqlalchemy import event
@@ -321,11 +322,24 @@ class _StatementCounter:
         engine = getattr(runtime.store, "engine", None)
         if engine is not None:
             event.listen(engine.sync_engine, "before_cursor_execute", self._seen)
-        # On SQLite the turn's SQL runs on an engine of its own (portal.store.lanes).
-        lanes_engine = getattr(getattr(runtime.store, "_lanes", None), "_engine", None)
+        # On SQLite the turn's SQL runs on an engine of its own (portal.store.lanes), part
+        # of it on the driver's connections directly (portal.store.prepared): traced there.
+        lanes = getattr(runtime.store, "_lanes", None)
+        lanes_engine = getattr(lanes, "_engine", None)
         if isinstance(lanes_engine, Engine) and lanes_engine is not getattr(engine, "sync_engine",
                                                                           None):
-            event.listen(lanes_engine, "before_cursor_execute", self._seen)
+            event.listen(lanes_engine, "connect", lambda dbapi, _record: self._trace(dbapi))
+            for name in ("_reader", "_inline"):
+                open_ = getattr(lanes, name, None)
+                if open_ is not None and not open_.closed:
+                    self._trace(open_.connection.dbapi_connection)
+
+    def _trace(self, dbapi_connection: Any) -> None:
+        dbapi_connection.set_trace_callback(self._traced)
+
+    def _traced(self, statement: str) -> None:
+        if not statement.startswith(("COMMIT", "PRAGMA")):
+            self.count += 1
 
     def _seen(self, *_args: Any) -> None:
         self.count += 1
