@@ -1,5 +1,5 @@
 """`python -m bot` runs the `medbot` command line."""
 
-from bot.cli import main
+from bot.cli import run
 
-main()
+run()

@@ -4,6 +4,7 @@ layer or the libraries only some messages need (issue 14, the start)."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -13,8 +14,9 @@ import sys
 from pathlib import Path
 
 import click
+import pytest
 
-from bot.cli import AREAS, COMMANDS, main
+from bot.cli import AREAS, COMMANDS, main, run
 from tests.auxil.runtime import demo_home, settings_env
 
 # Each is imported with the first message that needs it (a PDF, an IBAN, a date shown...);
@@ -55,3 +57,16 @@ async def test_chat_answers_first_without_what_it_does_not_need(tmp_path: Path) 
     loaded = sorted(m for m in imported if m.split(".")[0] in NOT_AT_START
                     or any(m == n or m.startswith(n + ".") for n in NOT_AT_START))
     assert loaded == []
+
+
+def test_the_program_collects_garbage_again_once_its_command_is_loaded(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys, "argv", ["medbot", "catalogue", "--help"])
+    try:
+        with pytest.raises(SystemExit) as done:
+            run()
+        assert done.value.code == 0 and "catalogue" in capsys.readouterr().out
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+        gc.enable()
