@@ -20,6 +20,7 @@ from dialogs.texts import t
 from nlu.catalogue import Catalogue
 from nlu.receipts import Receipt
 from portal import places
+from portal.estimate import Reimbursement
 from portal.models import (
     Facility,
     FacilityMatch,
@@ -130,6 +131,9 @@ class PortalServices:
 
     async def list_requests(self, customer_id: int) -> list[Request]:
         return await self._store.list_requests(customer_id)
+
+    async def reimbursements(self, customer_id: int) -> list[Reimbursement]:
+        return await self._store.reimbursements(customer_id)
 
     async def find_requests(
         self, customer_id: int, *, beneficiary_ids: Collection[int] | None = None,

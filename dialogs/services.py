@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from nlu.receipts import Receipt
+from portal.estimate import Reimbursement
 from portal.models import Handoff, Request, RequestRow, RequestType, SentExpense, StoredFile
 
 
@@ -116,6 +117,10 @@ class Services(Protocol):
 
     async def list_requests(self, customer_id: int) -> list[Request]:
         """The household's requests, newest first, with documents and history."""
+
+    async def reimbursements(self, customer_id: int) -> list[Reimbursement]:
+        """The household's reimbursements that count against the yearly limits, with only
+        what the limits need, oldest first (without it, `list_requests` is read)."""
 
     async def find_requests(
         self, customer_id: int, *, beneficiary_ids: Collection[int] | None = None,

@@ -4,6 +4,7 @@ One module per kind of record, all over one engine and one transaction helper
 (`portal.store.database`); `Store` puts them together so callers hold one object.
 """
 
+from portal.store.claims import Claims
 from portal.store.codes import Codes
 from portal.store.conversations import ConversationRecord, Conversations, TurnResult
 from portal.store.database import NotFound, StaleConversation, new_id
@@ -39,6 +40,7 @@ class Store(
     Conversations,
     People,
     Requests,
+    Claims,
     Handoffs,
     Facilities,
     Codes,
