@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Collection, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 
 from bot.receipts import ReceiptReading
@@ -36,6 +37,10 @@ from portal.verification import CodeRefused
 
 log = logging.getLogger(__name__)
 
+# Threads writing documents at once: writes wait on the disk, not the CPU, and customers
+# sending receipts together should not queue for a thread.
+DOCUMENT_WRITERS = 8
+
 
 class PortalServices:
     def __init__(self, catalogue: Catalogue | Callable[[], Catalogue], store: Store,
@@ -48,6 +53,12 @@ class PortalServices:
         self._sms = sms
         self._now = now
         self._receipts = receipts
+        # Documents are written on threads of their own: a write waits mostly on the disk's
+        # flush, and on the default executor it held up the checks of other customers'
+        # files (CPU work) or queued behind them (`medbot bench turns`, the upload turn).
+        # Threads start when needed; a write under way at exit is finished (concurrent.futures
+        # joins its workers then).
+        self._writers = ThreadPoolExecutor(DOCUMENT_WRITERS, thread_name_prefix="documents")
 
     @property
     def _catalogue(self) -> Catalogue:
@@ -68,7 +79,9 @@ class PortalServices:
     async def store_file(self, data: bytes, mime_type: str, filename: str) -> StoredFile:
         # Sealed, written and flushed to disk off the event loop: the flush takes
         # milliseconds on a busy disk, and every other conversation would wait for it.
-        return await asyncio.to_thread(self._store.documents.put, data, mime_type, filename)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._writers, self._store.documents.put, data,
+                                          mime_type, filename)
 
     async def read_receipt(self, data: bytes, media_type: str) -> Receipt | None:
         if self._receipts is None:

@@ -197,8 +197,10 @@ class FileBlobs:
         return removed
 
     def _write(self, target: Path, sealed: bytes) -> None:
-        private_dir(target.parent)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")  # 0600
+        folder = target.parent
+        new_folder = not folder.is_dir()
+        private_dir(folder)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")  # 0600
         try:
             with os.fdopen(fd, "wb") as out:
                 out.write(sealed)
@@ -209,6 +211,19 @@ class FileBlobs:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        # The file's name is on disk only once its folder is (and a new folder's, in the
+        # root): without this a power cut could lose a document its request already names.
+        _sync_folder(folder)
+        if new_folder:
+            _sync_folder(self.root)
+
+
+def _sync_folder(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 class DocumentStore:

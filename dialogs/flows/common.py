@@ -44,6 +44,15 @@ async def store_upload(ctx: Context, inbound: Inbound) -> dict[str, Any] | Inval
 
 async def keep_upload(ctx: Context, inbound: Inbound) -> tuple[dict[str, Any], CheckedFile] | Invalid:
     """As `store_upload`, with the file as checked (its content, to be read)."""
+    checked = accept_upload(ctx, inbound)
+    if isinstance(checked, Invalid):
+        return checked
+    return await keep_checked(ctx, checked), checked
+
+
+def accept_upload(ctx: Context, inbound: Inbound) -> CheckedFile | Invalid:
+    """The received file as it will be kept, or why it is refused (not a readable photo or
+    PDF, too big, or already attached to this draft)."""
     if inbound.file is None:
         return Invalid(t("files.expected"))
     try:
@@ -52,13 +61,19 @@ async def keep_upload(ctx: Context, inbound: Inbound) -> tuple[dict[str, Any], C
         return Invalid(str(exc))
     if hashlib.sha256(checked.data).hexdigest() in known_files(ctx):
         return Invalid(t("files.duplicate"))
+    return checked
+
+
+async def keep_checked(ctx: Context, checked: CheckedFile) -> dict[str, Any]:
+    """An accepted file written to the document store (on disk when this returns), as an
+    answer value."""
     stored = await ctx.services.store_file(checked.data, checked.mime_type, checked.filename)
     return {
         "sha256": stored.sha256,
         "mime_type": stored.mime_type,
         "size": stored.size,
         "filename": stored.filename,
-    }, checked
+    }
 
 
 def stored_file(value: dict[str, Any]) -> StoredFile:

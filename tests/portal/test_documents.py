@@ -112,3 +112,25 @@ def test_folders_and_files_are_private(tmp_path: Path) -> None:
     digest = store.put(b"x", "image/png", "a.png").sha256
     assert store.path(digest).stat().st_mode & 0o777 == 0o600
     assert store.path(digest).parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_written_document_has_its_folder_flushed(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rename is durable only once the folder is: each write flushes the document's
+    folder, and the root too when the folder is new."""
+    import portal.documents as documents
+
+    synced: list[Path] = []
+    real = documents._sync_folder
+    monkeypatch.setattr(documents, "_sync_folder", lambda path: (synced.append(path),
+                                                                 real(path)))
+    store = _store(tmp_path / "docs")
+    first = store.put(b"first receipt", "image/png", "a.png")
+    assert synced == [store.path(first.sha256).parent, tmp_path / "docs"]
+    synced.clear()
+    store.put(b"first receipt", "image/png", "a.png")
+    assert synced == []  # already there: nothing written
+    data = next(b"x%d" % i for i in range(999) if hashlib.sha256(b"x%d" % i).hexdigest()[:2]
+                == first.sha256[:2])
+    store.put(data, "image/png", "b.png")
+    assert synced == [store.path(first.sha256).parent]  # the folder existed

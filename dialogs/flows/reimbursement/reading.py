@@ -4,12 +4,13 @@ lines, whose codice fiscale, already sent), and the sentence that says it back."
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from dialogs.events import Inbound
-from dialogs.flows.common import keep_upload, show_amount, show_date
+from dialogs.flows.common import accept_upload, keep_checked, show_amount, show_date
 from dialogs.flows.parts.answers import and_list
 from dialogs.steps import Context, Early, Invalid
 from dialogs.texts import t
@@ -161,11 +162,13 @@ def warnings(ctx: Context) -> list[str]:
 async def take_receipt(ctx: Context, inbound: Inbound) -> dict[str, Any] | Invalid:
     """Keeps a receipt and reads it: the answers to set (the file, what was read, the same
     receipt already sent), or why the file was refused."""
-    kept = await keep_upload(ctx, inbound)
-    if isinstance(kept, Invalid):
-        return kept
-    stored, checked = kept
-    receipt = await ctx.services.read_receipt(checked.data, checked.mime_type)
+    checked = accept_upload(ctx, inbound)
+    if isinstance(checked, Invalid):
+        return checked
+    # Written and read at once: each waits on a thread of its own (the disk's flush, the
+    # reader), and the turn needs both.
+    stored, receipt = await asyncio.gather(
+        keep_checked(ctx, checked), ctx.services.read_receipt(checked.data, checked.mime_type))
     reading = reading_of(ctx, receipt) if receipt is not None else None
     sent = await sent_before(ctx, stored["sha256"], reading)
     return {"exp_file": stored, "exp_reading": reading, "exp_sent": sent or None,
