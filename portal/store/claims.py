@@ -21,7 +21,7 @@ from portal.store.database import Database
 __all__ = ["Claims", "reimbursements"]
 
 # The amount paid as the current status's details say it: those of the latest history entry
-# that set the current status and recorded details (as `current_details` reads them).
+# that set the current status and recorded details (as `documents_and_history` picks them).
 _PAID = (select(status_details.c.amount_paid)
          .select_from(status_history.join(
              status_details, status_details.c.history_id == status_history.c.id))

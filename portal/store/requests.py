@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -165,7 +165,6 @@ def next_number(conn: Connection, year: int) -> str:
 class _ByIds:
     documents_of: Select[Any]
     history_of: Select[Any]
-    details_of: Select[Any]
     requests: Select[Any]
 
 
@@ -176,13 +175,12 @@ def _by_ids(postgres: bool) -> _ByIds:
 
     return _ByIds(
         documents_of=select(documents).where(of(documents.c.request_id)).order_by(documents.c.id),
-        history_of=(select(status_history).where(of(status_history.c.request_id))
-                    .order_by(status_history.c.changed_at, status_history.c.id)),
-        details_of=(select(status_history.c.request_id, status_details)
-                    .join(status_details, status_details.c.history_id == status_history.c.id)
-                    .join(requests, requests.c.id == status_history.c.request_id)
-                    .where(of(status_history.c.request_id),
-                           status_history.c.status == requests.c.status)
+        # The history with each entry's details (if it recorded any) in one statement: the
+        # current status's details are picked from it, not read again.
+        history_of=(select(status_history, status_details)
+                    .select_from(status_history.outerjoin(
+                        status_details, status_details.c.history_id == status_history.c.id))
+                    .where(of(status_history.c.request_id))
                     .order_by(status_history.c.changed_at, status_history.c.id)),
         requests=select(requests).where(of(requests.c.id)))
 
@@ -192,19 +190,25 @@ def _on_postgres(conn: Connection) -> bool:
 
 
 def documents_and_history(
-    conn: Connection, request_ids: Sequence[int]
-) -> tuple[dict[int, list[Document]], dict[int, list[StatusChange]]]:
+    conn: Connection, statuses: Mapping[int, str]
+) -> tuple[dict[int, list[Document]], dict[int, list[StatusChange]], dict[int, StatusDetails]]:
+    """The documents and history of the requests in `statuses` (id: current status), and
+    the details of each one's current status: those of the latest history entry that set
+    it, if it recorded any."""
     docs: dict[int, list[Document]] = defaultdict(list)
     history: dict[int, list[StatusChange]] = defaultdict(list)
-    if not request_ids:
-        return docs, history
-    ids = {"ids": list(request_ids)}
+    current: dict[int, StatusDetails] = {}
+    if not statuses:
+        return docs, history, current
+    ids = {"ids": list(statuses)}
     statements = _by_ids(_on_postgres(conn))
     for r in conn.execute(statements.documents_of, ids):
         docs[r.request_id].append(rows.document(r))
     for r in conn.execute(statements.history_of, ids):
         history[r.request_id].append(rows.status_change(r))
-    return docs, history
+        if r.history_id is not None and r.status == statuses[r.request_id]:
+            current[r.request_id] = rows.status_details(r)  # the latest wins
+    return docs, history, current
 
 
 def attach(conn: Connection, number: str,
@@ -225,19 +229,6 @@ def attach(conn: Connection, number: str,
         conn.execute(
             update(requests).where(requests.c.id == current.id).values(updated_at=now)
         )
-
-
-def current_details(
-    conn: Connection, request_ids: Sequence[int]
-) -> dict[int, StatusDetails]:
-    """The details of each request's current status: those of the latest history entry
-    that set it, if it recorded any."""
-    found: dict[int, StatusDetails] = {}
-    if not request_ids:
-        return found
-    for r in conn.execute(_by_ids(_on_postgres(conn)).details_of, {"ids": list(request_ids)}):
-        found[r.request_id] = rows.status_details(r)  # the latest wins
-    return found
 
 
 def status_of(conn: Connection, number: str) -> Any:
@@ -299,9 +290,7 @@ _BY_NUMBER = select(requests).where(requests.c.number == bindparam("number"))
 def whole_requests(conn: Connection, found: Iterable[Any]) -> list[Request]:
     """Request rows made whole: documents, history, the current status's details."""
     found = list(found)
-    ids = [r.id for r in found]
-    docs, history = documents_and_history(conn, ids)
-    current = current_details(conn, ids)
+    docs, history, current = documents_and_history(conn, {r.id: r.status for r in found})
     return [dataclasses.replace(rows.request(r, docs[r.id], history[r.id]),
                                 status_details=current.get(r.id)) for r in found]
 
