@@ -106,54 +106,51 @@ def follow_up(conn: Connection, channel: str, user_key: str,
         ))
 
 
+# A submission's statements, built once: building them (and their cache keys) at each
+# submission cost about as much as running them (profiled on the summary's turn).
+_SUBMITTED = select(requests.c.number).where(
+    requests.c.submission_key == bindparam("submission_key"))
+_NEW_REQUEST = insert(requests)
+_NEW_DOCUMENTS = insert(documents)
+_NEW_HISTORY = insert(status_history)
+_BUMP = (update(request_counters)
+         .where(request_counters.c.year == bindparam("counter_year"))
+         .values(last=request_counters.c.last + 1))
+_LAST = select(request_counters.c.last).where(
+    request_counters.c.year == bindparam("counter_year"))
+
+
 def submit(conn: Connection, draft: RequestDraft, now: datetime) -> str:
-    existing = conn.scalar(
-        select(requests.c.number).where(requests.c.submission_key == draft.submission_key)
-    )
+    existing = conn.scalar(_SUBMITTED, {"submission_key": draft.submission_key})
     if existing is not None:
         return str(existing)
     number = next_number(conn, now.astimezone(ROME).year)
     # A direct service waits for the insurer's authorisation; a reimbursement is just sent.
     status = (RequestStatus.SENT.value if draft.type == RequestType.REIMBURSEMENT
               else "in_attesa_autorizzazione")
-    result = conn.execute(
-        insert(requests).values(rows.request_values(draft, number, status, now))
-    )
+    result = conn.execute(_NEW_REQUEST, rows.request_values(draft, number, status, now))
     request_id = new_id(result)
     if draft.documents:
         conn.execute(
-            insert(documents), [rows.document_values(request_id, d) for d in draft.documents]
+            _NEW_DOCUMENTS, [rows.document_values(request_id, d) for d in draft.documents]
         )
-    conn.execute(
-        insert(status_history).values(
-            request_id=request_id,
-            status=status,
-            changed_at=now,
-            changed_by=SUBMITTED_BY,
-            note="",
-        )
-    )
+    conn.execute(_NEW_HISTORY, {"request_id": request_id, "status": status, "changed_at": now,
+                                "changed_by": SUBMITTED_BY, "note": ""})
     return number
 
 
 def next_number(conn: Connection, year: int) -> str:
     """The next request number of `year`, allocated inside the caller's transaction."""
-    bump = (
-        update(request_counters)
-        .where(request_counters.c.year == year)
-        .values(last=request_counters.c.last + 1)
-    )
-    if (conn.execute(bump)).rowcount == 0:
+    counter = {"counter_year": year}
+    if (conn.execute(_BUMP, counter)).rowcount == 0:
         try:
             with conn.begin_nested():
                 conn.execute(insert(request_counters).values(year=year, last=1))
             return format_request_number(year, 1)
         except IntegrityError:
             # Another transaction opened the year first: take the next one after it.
-            conn.execute(bump)
-    sequence = conn.scalar(
-        select(request_counters.c.last).where(request_counters.c.year == year)
-    )
+            conn.execute(_BUMP, counter)
+    sequence = conn.scalar(_LAST, counter)
     assert sequence is not None  # the row was just updated or inserted
     return format_request_number(year, int(sequence))
 
