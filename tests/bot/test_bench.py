@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 
+import pytest
 from click.testing import CliRunner
+from sqlalchemy.engine import make_url
 
 from bot.cli import main
+from tests.auxil.portal import POSTGRES_SKIP, fresh_postgres_url
 
 
 def test_bench_turns_prints_figures_and_the_anchor_ratio() -> None:
@@ -21,3 +26,33 @@ def test_bench_turns_prints_figures_and_the_anchor_ratio() -> None:
     assert row["store_turns_per_s"] > 0 and row["store_ratio"] > 0
     assert row["cpu_ms_per_turn"] > 0 and row["anchor_cpu_ms_per_commit"] > 0
     assert row["cpu_ratio"] > 0
+
+
+def test_bench_turns_on_postgresql_runs_in_a_database_of_its_own() -> None:
+    # Runs used to leave their requests in the database named, and each later run read a
+    # bigger archive: now the bench makes its own database on that server and drops it.
+    url = fresh_postgres_url("bench")
+    if url is None:
+        pytest.skip(POSTGRES_SKIP)
+    done = CliRunner().invoke(main, ["bench", "turns", "--customers", "1", "--min-turns", "10",
+                                     "--anchor-seconds", "0.2", "--json", "--database-url", url])
+    assert done.exit_code == 0, done.output
+    (row,) = json.loads(done.output)
+    assert row["backend"] == "postgresql" and row["requests"] == 1
+
+    import asyncpg
+
+    async def left_behind() -> tuple[list[str], list[str]]:
+        dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        connection = await asyncpg.connect(dsn)
+        try:
+            tables = await connection.fetch(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            databases = await connection.fetch(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'medbot_bench_%'")
+        finally:
+            await connection.close()
+        return [r[0] for r in tables], [r[0] for r in databases]
+
+    tables, databases = asyncio.run(left_behind())
+    assert tables == [] and f"medbot_bench_{os.getpid()}" not in databases
