@@ -29,7 +29,10 @@ __all__ = ["ConversationLocks", "lock_key"]
 
 # Connections for locks, apart from the turns' own: a turn holds its lock's connection while
 # it reads and writes on others, so sharing one pool could exhaust it with lock holders.
-LOCK_CONNECTIONS = 64
+# With the engine's 30 and the reads' 10 (portal.store.lanes), a replica opens at most 72
+# connections: under PostgreSQL's default max_connections (100), with room for admin and
+# migrations. More concurrent turns than this wait for a lock connection.
+LOCK_CONNECTIONS = 32
 
 # The locks this task (and the tasks it starts) already holds: taken again, they are no-ops.
 _held: contextvars.ContextVar[frozenset[int]] = contextvars.ContextVar(
