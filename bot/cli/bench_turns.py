@@ -9,6 +9,7 @@ import json
 import logging
 import math
 import os
+import random
 import shutil
 import statistics
 import tempfile
@@ -59,6 +60,9 @@ class Figures:
     cpu_ms_per_turn: float
     anchor_cpu_ms_per_commit: float
     cpu_ratio: float
+    # Each customer's pause between an answer and the next message (--think-ms); 0: none,
+    # the most the process can do (the loop saturated, latencies include queueing).
+    think_ms: float = 0.0
 
 
 def _receipt(label: str) -> bytes:
@@ -75,14 +79,21 @@ def _receipt(label: str) -> bytes:
 class _Customer:
     """Answers whatever the bot asks, as a customer sending a reimbursement would."""
 
-    def __init__(self, runtime: Any, customer_id: int, key: str, latencies: list[float]) -> None:
+    def __init__(self, runtime: Any, customer_id: int, key: str, latencies: list[float],
+                 think: float = 0.0) -> None:
         self.runtime = runtime
         self.customer_id = customer_id
         self.key = key
         self.latencies = latencies
         self.requests = 0
+        # Seconds between an answer and the next message (0: at once). Each pause is drawn
+        # around it so that customers drift apart instead of sending in lockstep.
+        self.think = think
+        self._pauses = random.Random(key)
 
     async def _turn(self, inbound: Any) -> Any:
+        if self.think:
+            await asyncio.sleep(self.think * self._pauses.uniform(0.5, 1.5))
         started = time.perf_counter()
         result = await self.runtime.conversations.handle("bench", self.key, self.customer_id,
                                                          inbound)
@@ -124,13 +135,14 @@ class _Customer:
 
 
 async def _medbot(runtime: Any, customer_id: int, customers: int, cycles: int,
-                  tag: str) -> tuple[int, float, list[float], int, float]:
+                  tag: str, think: float = 0.0) -> tuple[int, float, list[float], int, float]:
     """Turns, seconds, each turn's latency, requests sent, and the CPU seconds used."""
     day = runtime.clock.today().strftime("%d/%m/%Y")
     receipts = [[_receipt(f"Ricevuta {tag} {i}-{k}") for k in range(cycles)]
                 for i in range(customers)]
     latencies: list[float] = []
-    people = [_Customer(runtime, customer_id, f"{tag}-{i}", latencies) for i in range(customers)]
+    people = [_Customer(runtime, customer_id, f"{tag}-{i}", latencies, think)
+              for i in range(customers)]
 
     async def one(i: int) -> None:
         for k in range(cycles):
@@ -245,7 +257,7 @@ async def _prepared(home: Path, database_url: str | None, read_receipts: bool = 
 
 async def _run(counts: list[int], database_url: str | None, min_turns: int,
                anchor_seconds: float, say: Callable[[str], None],
-               read_receipts: bool = False) -> list[Figures]:
+               read_receipts: bool = False, think_ms: float = 0.0) -> list[Figures]:
     from nlu.identifiers import parse_fiscal_code
 
     home = Path(tempfile.mkdtemp(prefix="medbot-bench-"))
@@ -271,7 +283,7 @@ async def _run(counts: list[int], database_url: str | None, min_turns: int,
                     anchor = _raw_postgres(url, n, anchor_seconds)
                 rate, anchor_cpu_ms = await anchor
                 turns, seconds, latencies, requests, cpu = await _medbot(
-                    runtime, mario.id, n, cycles, f"b{n}-{time.time_ns()}")
+                    runtime, mario.id, n, cycles, f"b{n}-{time.time_ns()}", think_ms / 1000)
                 store_rate, store_p99 = await _store_only(
                     runtime.store, mario.id, n, max(1, turns // n), f"s{n}-{time.time_ns()}")
                 latencies.sort()
@@ -283,9 +295,10 @@ async def _run(counts: list[int], database_url: str | None, min_turns: int,
                               round(store_rate, 1), round(store_p99, 2),
                               round(store_rate / rate, 3), round(1000 * cpu / turns, 3),
                               round(anchor_cpu_ms, 3),
-                              round(anchor_cpu_ms / (1000 * cpu / turns), 3))
+                              round(anchor_cpu_ms / (1000 * cpu / turns), 3), think_ms)
                 figures.append(row)
-                say(f"{backend}, {n} clienti: {row.turns_per_s} turni/s ({turns} turni, "
+                paced = f" (pause di ~{think_ms:g} ms tra i messaggi)" if think_ms else ""
+                say(f"{backend}, {n} clienti{paced}: {row.turns_per_s} turni/s ({turns} turni, "
                     f"{requests} richieste), p50 {row.p50_ms} ms, p99 {row.p99_ms} ms; "
                     f"ciclo grezzo INSERT+COMMIT {row.anchor_commits_per_s}/s; "
                     f"rapporto {row.ratio}x; solo la parte dello store (lettura e scrittura "
@@ -347,9 +360,14 @@ async def _administer(url: str, *statements: str) -> None:
               help="Durata del ciclo grezzo INSERT+COMMIT di riferimento.")
 @click.option("--read-receipts", is_flag=True,
               help="Legge le ricevute caricate (OCR): senza, il cliente scrive importo e data.")
+@click.option("--think-ms", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Pausa di ogni cliente tra una risposta e il messaggio dopo (tra metà e una "
+                   "volta e mezza questo valore): la latenza a un carico dato invece che a "
+                   "processo saturo. Con pause, turni/s e rapporto misurano il carico offerto.")
 @click.option("--json", "as_json", is_flag=True, help="Le cifre in JSON.")
 def bench_turns_command(customers: str, database_url: str | None, min_turns: int,
-                        anchor_seconds: float, read_receipts: bool, as_json: bool) -> None:
+                        anchor_seconds: float, read_receipts: bool, think_ms: float,
+                        as_json: bool) -> None:
     """Turni durevoli al secondo (rimborsi completi e domande di stato) contro un ciclo
     grezzo di un INSERT+COMMIT per turno sullo stesso database. Le ricevute caricate non
     sono lette (OCR) se non con --read-receipts."""
@@ -364,7 +382,7 @@ def bench_turns_command(customers: str, database_url: str | None, min_turns: int
     logging.disable(logging.WARNING)  # the console SMS and the turns' own logs
     try:
         figures = asyncio.run(_run(counts, database_url, min_turns, anchor_seconds, say,
-                                   read_receipts))
+                                   read_receipts, think_ms))
     finally:
         logging.disable(quiet)
     if as_json:

@@ -26,6 +26,18 @@ def test_bench_turns_prints_figures_and_the_anchor_ratio() -> None:
     assert row["store_turns_per_s"] > 0 and row["store_ratio"] > 0
     assert row["cpu_ms_per_turn"] > 0 and row["anchor_cpu_ms_per_commit"] > 0
     assert row["cpu_ratio"] > 0
+    assert row["think_ms"] == 0
+
+
+def test_bench_turns_with_pauses_between_messages() -> None:
+    # The latency at a given load: each customer pauses around --think-ms between messages.
+    done = CliRunner().invoke(main, ["bench", "turns", "--customers", "2", "--min-turns", "10",
+                                     "--anchor-seconds", "0.2", "--think-ms", "2", "--json"])
+    assert done.exit_code == 0, done.output
+    (row,) = json.loads(done.output)
+    assert row["think_ms"] == 2 and row["requests"] == 2
+    # ~17 turns a customer, one after the other, each after a pause of at least 1 ms.
+    assert row["seconds"] >= 0.001 * row["turns"] / 2
 
 
 def test_bench_turns_on_postgresql_runs_in_a_database_of_its_own() -> None:
