@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -28,8 +29,10 @@ from portal.schema import metadata
 from portal.store import Store
 
 __all__ = [
+    "BACKENDS",
     "POSTGRES_SKIP",
     "POSTGRES_URL",
+    "backend_url",
     "drop_postgres_database",
     "fresh_postgres_url",
     "make_draft",
@@ -53,6 +56,20 @@ POSTGRES_SKIP = ("PostgreSQL run off: set MEDBOT_TEST_POSTGRES_URL (e.g. "
 _postgres_ready: bool | None = None
 # Further databases this run made (fresh_postgres_url), dropped with the run's own.
 _made: list[str] = []
+
+
+# The backends a store test runs on: `@pytest.fixture(params=BACKENDS)` with backend_url().
+BACKENDS = ("sqlite", "postgresql")
+
+
+def backend_url(backend: str) -> str | None:
+    """The store URL for a test on `backend`: None (SQLite under the test's home) or this
+    run's PostgreSQL database; the test is skipped when no PostgreSQL server answers."""
+    if backend == "sqlite":
+        return None
+    if not postgres_available():
+        pytest.skip(POSTGRES_SKIP)
+    return POSTGRES_URL
 
 
 def sqlite_url(home: Path) -> str:

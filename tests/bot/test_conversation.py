@@ -14,17 +14,16 @@ from bot.runtime import Runtime
 from dialogs.events import Inbound
 from dialogs.services import ServiceMatch
 from tests.auxil.chat import EngineChat
-from tests.auxil.portal import POSTGRES_SKIP, POSTGRES_URL, postgres_available
+from tests.auxil.portal import (
+    BACKENDS,
+    backend_url,
+)
 from tests.auxil.runtime import MARIO, demo_runtime
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BACKENDS)
 async def runtime(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Runtime]:
-    url = None
-    if request.param == "postgresql":
-        if not postgres_available():
-            pytest.skip(POSTGRES_SKIP)
-        url = POSTGRES_URL
+    url = backend_url(request.param)
     async with demo_runtime(tmp_path, database_url=url) as runtime:
         yield runtime
 

@@ -17,7 +17,11 @@ from nlu.catalogue import load_catalogue
 from nlu.intents import parse
 from portal.models import Household, Request
 from portal.store import Store
-from tests.auxil.portal import POSTGRES_SKIP, POSTGRES_URL, open_demo_store, postgres_available
+from tests.auxil.portal import (
+    BACKENDS,
+    backend_url,
+    open_demo_store,
+)
 
 TODAY = date(2026, 11, 24)
 QUESTIONS = [
@@ -41,15 +45,11 @@ def _never() -> datetime:
     raise AssertionError("the archive does not need the clock")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BACKENDS)
 async def opened(request: pytest.FixtureRequest,
                  tmp_path: Path) -> AsyncIterator[tuple[Store, Household, list[Request]]]:
     """The demo store on each backend (lists are bound differently: portal.store.lists)."""
-    url = None
-    if request.param == "postgresql":
-        if not postgres_available():
-            pytest.skip(POSTGRES_SKIP)
-        url = POSTGRES_URL
+    url = backend_url(request.param)
     store = await open_demo_store(tmp_path, url)
     try:
         mario = await store.customer_by_fiscal_code("RSSMRA75D12H501J")

@@ -18,25 +18,20 @@ from portal.models import CatalogueKind, Relation, RequestStatus
 from portal.schema import documents, persons, request_counters, requests
 from portal.store import NotFound, StaleConversation, Store, format_request_number, new_id
 from tests.auxil.portal import (
-    POSTGRES_SKIP,
-    POSTGRES_URL,
+    BACKENDS,
+    backend_url,
     make_draft,
     open_demo_store,
-    postgres_available,
 )
 
 MARIO_CF = "RSSMRA75D12H501J"
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BACKENDS)
 async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
     """The demo store on each backend: SQLite always, PostgreSQL when it answers."""
-    url = None
-    if request.param == "postgresql":
-        if not postgres_available():
-            pytest.skip(POSTGRES_SKIP)
-        url = POSTGRES_URL
+    url = backend_url(request.param)
     store = await open_demo_store(tmp_path, url)
     try:
         yield store

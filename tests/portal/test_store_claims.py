@@ -24,20 +24,20 @@ from portal.models import (
 )
 from portal.schema import documents, requests, status_details, status_history
 from portal.store import Store
-from tests.auxil.portal import POSTGRES_SKIP, POSTGRES_URL, open_demo_store, postgres_available
+from tests.auxil.portal import (
+    BACKENDS,
+    backend_url,
+    open_demo_store,
+)
 
 MARIO_CF = "RSSMRA75D12H501J"
 _COUNTED = {RequestStatus.SENT, RequestStatus.IN_PROGRESS, RequestStatus.SUSPENDED,
             RequestStatus.ASSESSED}
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BACKENDS)
 async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    url = None
-    if request.param == "postgresql":
-        if not postgres_available():
-            pytest.skip(POSTGRES_SKIP)
-        url = POSTGRES_URL
+    url = backend_url(request.param)
     store = await open_demo_store(tmp_path, url)
     try:
         yield store

@@ -15,19 +15,22 @@ from sqlalchemy.engine import Connection
 from portal.schema import conversations, metadata
 from portal.store import AlreadyHandled, StaleConversation, Store
 from portal.store.lanes import run_together
-from tests.auxil.portal import POSTGRES_SKIP, POSTGRES_URL, open_demo_store, postgres_available
+from tests.auxil.portal import (
+    BACKENDS,
+    POSTGRES_SKIP,
+    POSTGRES_URL,
+    backend_url,
+    open_demo_store,
+    postgres_available,
+)
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 MARIO_CF = "RSSMRA75D12H501J"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def url(request: pytest.FixtureRequest, tmp_path: Path) -> str | None:
-    if request.param == "sqlite":
-        return None
-    if not postgres_available():
-        pytest.skip(POSTGRES_SKIP)
-    return POSTGRES_URL
+@pytest.fixture(params=BACKENDS)
+async def url(request: pytest.FixtureRequest) -> str | None:
+    return backend_url(request.param)
 
 
 @pytest.fixture
