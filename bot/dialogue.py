@@ -12,9 +12,10 @@ Events: `text`, `tap` (a button by its label), `photo` (a generated photo of a d
 that text), `file` (a path, relative to the script file), `location` ([lat, lon]), `voice` (a
 voice note, a path relative to the script file, with `said`: the words spoken, for the word
 error rate). A voice note the bot reads back for confirmation is confirmed («Sì, è giusto»),
-as a customer who sees it is right would; the event's expectations hold after that. `today`
-(YYYY-MM-DD) fixes the day the conversation happens, `customer` who speaks (a codice fiscale;
-Mario Rossi of the demo household by default). Each event
+as a customer who sees it is right would; the event's `expect` and `absent` are checked on
+what the customer read (the read-back and the reply to the yes), `step` and `flow` after the
+yes. `today` (YYYY-MM-DD) fixes the day the conversation happens, `customer` who speaks (a
+codice fiscale; Mario Rossi of the demo household by default). Each event
 may carry `expect` (phrases that must all be in the replies, case and accents ignored),
 `absent` (phrases that must not), `step` and `flow` (where the conversation must be after it).
 `request` checks the last request submitted (dotted paths; `beneficiary` and `payee` are full
@@ -165,13 +166,15 @@ async def _run(script: Script, home: Path, today: date, settings: dict[str, Any]
                 result.failures.append(f"evento {n}: {inbound}")
                 return result
             measure = None
+            read_back: list[Reply] = []
             if inbound.voice is not None:
-                turn, measure = await _voice_turn(runtime, customer.id, inbound,
-                                                  str(event.get("said", "")))
+                turn, measure, read_back = await _voice_turn(runtime, customer.id, inbound,
+                                                             str(event.get("said", "")))
             else:
                 turn = await runtime.conversations.handle(_CHANNEL, "eval", customer.id,
                                                           inbound)
-            text = "\n\n".join(r.text for r in turn.replies)
+            # What the customer read for this message: a voice note's read-back too.
+            text = "\n\n".join(r.text for r in (*read_back, *turn.replies))
             choices = [(c.id, c.label) for r in turn.replies for c in r.choices]
             submitted = turn.request_number or submitted
             failed = [f"evento {n} ({_said(event)}): {f}"
@@ -192,9 +195,10 @@ async def _run(script: Script, home: Path, today: date, settings: dict[str, Any]
 
 
 async def _voice_turn(runtime: Runtime, customer_id: int, inbound: Inbound, said: str
-                      ) -> tuple[TurnResult, VoiceMeasure]:
+                      ) -> tuple[TurnResult, VoiceMeasure, list[Reply]]:
     """The note listened to and the turn run, timed together as the customer waits for
-    them; a read-back is confirmed."""
+    them; a read-back is confirmed (and returned: the customer read it, "Ho capito: «150
+    euro». È giusto?", and the reply after the yes need not say the amount again)."""
     conversations = runtime.conversations
     assert inbound.voice is not None
     started = time.perf_counter()
@@ -208,11 +212,13 @@ async def _voice_turn(runtime: Runtime, customer_id: int, inbound: Inbound, said
                                       Inbound(heard=listened.heard))
     elapsed = time.perf_counter() - started
     confirmed = turn.step == "confirm_heard"
+    read_back: list[Reply] = []
     if confirmed:
+        read_back = list(turn.replies)
         yes = next(c.id for r in turn.replies for c in r.choices if c.id.endswith(".yes"))
         turn = await conversations.handle(_CHANNEL, "eval", customer_id, Inbound(choice=yes))
     return turn, VoiceMeasure(said, listened.raw, listened.heard.sure, listened.avg_logprob,
-                              listened.seconds, elapsed, confirmed)
+                              listened.seconds, elapsed, confirmed), read_back
 
 
 def _inbound(event: dict[str, Any], choices: list[tuple[str, str]], folder: Path
