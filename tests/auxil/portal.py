@@ -8,6 +8,8 @@ import importlib.util
 import os
 import socket
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ __all__ = [
     "POSTGRES_SKIP",
     "POSTGRES_URL",
     "backend_url",
+    "demo_store_on",
     "drop_postgres_database",
     "fresh_postgres_url",
     "make_draft",
@@ -169,6 +172,16 @@ async def open_demo_store(home: Path, url: str | None = None) -> Store:
     store = await open_store(home, url)
     await load_demo(store)
     return store
+
+
+@asynccontextmanager
+async def demo_store_on(backend: str, home: Path) -> AsyncIterator[Store]:
+    """The demo store on `backend` (see backend_url), closed afterwards."""
+    store = await open_demo_store(home, backend_url(backend))
+    try:
+        yield store
+    finally:
+        await store.close()
 
 
 def make_draft(

@@ -19,9 +19,8 @@ from portal.schema import documents, persons, request_counters, requests
 from portal.store import NotFound, StaleConversation, Store, format_request_number, new_id
 from tests.auxil.portal import (
     BACKENDS,
-    backend_url,
+    demo_store_on,
     make_draft,
-    open_demo_store,
 )
 
 MARIO_CF = "RSSMRA75D12H501J"
@@ -31,12 +30,8 @@ NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 @pytest.fixture(params=BACKENDS)
 async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
     """The demo store on each backend: SQLite always, PostgreSQL when it answers."""
-    url = backend_url(request.param)
-    store = await open_demo_store(tmp_path, url)
-    try:
+    async with demo_store_on(request.param, tmp_path) as store:
         yield store
-    finally:
-        await store.close()
 
 
 async def _count(store: Store, table: object) -> int:

@@ -24,11 +24,7 @@ from portal.models import (
 )
 from portal.schema import documents, requests, status_details, status_history
 from portal.store import Store
-from tests.auxil.portal import (
-    BACKENDS,
-    backend_url,
-    open_demo_store,
-)
+from tests.auxil.portal import BACKENDS, demo_store_on
 
 MARIO_CF = "RSSMRA75D12H501J"
 _COUNTED = {RequestStatus.SENT, RequestStatus.IN_PROGRESS, RequestStatus.SUSPENDED,
@@ -37,12 +33,8 @@ _COUNTED = {RequestStatus.SENT, RequestStatus.IN_PROGRESS, RequestStatus.SUSPEND
 
 @pytest.fixture(params=BACKENDS)
 async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    url = backend_url(request.param)
-    store = await open_demo_store(tmp_path, url)
-    try:
+    async with demo_store_on(request.param, tmp_path) as store:
         yield store
-    finally:
-        await store.close()
 
 
 def estimated_one_by_one(found: Iterable[Request], household: Household) -> list[Claim]:
