@@ -62,8 +62,7 @@ class EnvSettings:
             if name in values:
                 value = _convert(values[name], kind, name)
             elif name in environment:
-                value = _convert(environment[name], kind, f"{self.env_prefix}{name.upper()}",
-                                 from_text=True)
+                value = _convert(environment[name], kind, f"{self.env_prefix}{name.upper()}")
             else:
                 default = getattr(type(self), name)
                 value = default.copy() if isinstance(default, dict | list) else default
@@ -103,7 +102,7 @@ def _environment(prefix: str, env_file: str) -> dict[str, str]:
     return found
 
 
-def _convert(value: Any, kind: Any, name: str, from_text: bool = False) -> Any:
+def _convert(value: Any, kind: Any, name: str) -> Any:
     """`value` as `kind` (a class, X | None, Literal[...] or dict[str, X]); ValueError names
     the setting when it is not one."""
     origin = typing.get_origin(kind)
@@ -120,7 +119,7 @@ def _convert(value: Any, kind: Any, name: str, from_text: bool = False) -> Any:
             return value
         if origin is dict:
             _, item = typing.get_args(kind)
-            pairs = json.loads(value) if from_text or isinstance(value, str) else value
+            pairs = json.loads(value) if isinstance(value, str) else value
             if not isinstance(pairs, dict):
                 raise ValueError("a JSON object")
             return {str(key): _scalar(item_value, item) for key, item_value in pairs.items()}
