@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
-from bot.channels.telegram._keyboards import keyboard
+from bot.channels.telegram._keyboards import Keyboard, keyboard
 from bot.channels.telegram._linking import CHANNEL
 from bot.channels.telegram._memory import ChatMemory
 from bot.channels.telegram._ratelimit import BROADCAST
@@ -44,8 +44,7 @@ class TelegramSender:
         reply = message.reply
         markup = None
         if reply.choices and await self._answerable(user_key, reply.choices):
-            markup = InlineKeyboardMarkup.de_json(keyboard(reply.choices, self._memory(chat_id)),
-                                                  None)
+            markup = keyboard(reply.choices, self._memory(chat_id))
         try:
             await self._send(chat_id, reply.text, markup)
         except (Forbidden, BadRequest) as exc:
@@ -64,7 +63,7 @@ class TelegramSender:
         token = State.from_json(record.state if record else None).token
         return all(c.id.partition(".")[0] == str(token) for c in choices)
 
-    async def _send(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    async def _send(self, chat_id: int, text: str, markup: Keyboard | None) -> None:
         # A long text goes in several messages; if a later one fails the whole message is
         # retried, so a part may arrive twice: bot-initiated messages are short.
         chunks = split_text(text)
