@@ -4,7 +4,7 @@ where it matters, and confirmed before it becomes data or when the recogniser do
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import date
 
 from dialogs.events import Heard, Inbound
@@ -62,7 +62,7 @@ class Listening:
                 turn.say(t("voice.unsure_pending", text=text))
                 turn.flush()
             return
-        command = spoken_command(text)
+        command = spoken_command(text, [m.first_name for m in household.members])
         if command is not None:
             # Obeyed even when doubted: cancelling and starting over are confirmed by the
             # engine, going back is undone by answering again.
@@ -132,16 +132,17 @@ _CLAUSE = re.compile(r"[,;.!?]+")
 _STRAY_WORDS = 2
 
 
-def spoken_command(text: str) -> str | None:
+def spoken_command(text: str, names: Iterable[str] = ()) -> str | None:
     """The words of a navigation command said in a note, with what surrounds it misheard:
-    «lascia perdere, annulla tutto» and «L'assaperneve, annulla tutto» are «annulla tutto»."""
+    «lascia perdere, annulla tutto» and «L'assaperneve, annulla tutto» are «annulla tutto».
+    `names`: the household's first names, answers a near-miss never takes for a command."""
     if command_of(text) in _SAFE_COMMANDS:
         return text
     clauses = [c.strip() for c in _CLAUSE.split(text) if c.strip()]
     said = [(c, command_of(c)) for c in clauses]
     commands = {k for _, k in said if k is not None}
     if len(commands) != 1 or not commands <= _SAFE_COMMANDS:
-        return _near_command(text) if not commands else None
+        return _near_command(text, names) if not commands else None
     if any(k is None and len(normalise(c).split()) > _STRAY_WORDS for c, k in said):
         return None
     return next(c for c, k in said if k is not None)
@@ -153,16 +154,22 @@ def spoken_command(text: str) -> str | None:
 # «basta così») and 73 ("Anna" to «annulla»).
 _NEAR_COMMAND = 80
 _NEAR_COMMAND_WORDS = 5
+# Below this many letters one letter changed already scores 80: "nulla" (an answer to «altro?»)
+# to «annulla», "pasta" to «basta».
+_NEAR_COMMAND_CHARS = 8
 _SAFE_PHRASES = tuple(sorted(p for c in _SAFE_COMMANDS for p in COMMANDS[c]))
 
 
-def _near_command(text: str) -> str | None:
+def _near_command(text: str, names: Iterable[str]) -> str | None:
     """The safe command a short note sounds like, misheard: the recogniser's near-misses of
-    «ricomincia» or «annulla» are not words the text path knows."""
+    «ricomincia» or «annulla» are not words the text path knows. A note naming someone of the
+    household is an answer ("Anna tutto" scores 87 to «annulla tutto»)."""
     from rapidfuzz import fuzz, process
 
     words = normalise(text)
-    if not words or len(words.split()) > _NEAR_COMMAND_WORDS:
+    if len(words) < _NEAR_COMMAND_CHARS or len(words.split()) > _NEAR_COMMAND_WORDS:
+        return None
+    if set(words.split()) & {normalise(n) for n in names}:
         return None
     found = process.extractOne(words, _SAFE_PHRASES, scorer=fuzz.ratio,
                                score_cutoff=_NEAR_COMMAND)

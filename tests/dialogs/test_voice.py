@@ -180,9 +180,15 @@ def test_a_command_among_misheard_words(said: str, command: str | None) -> None:
     ("visita cardiologica", None),
     ("ricomincia la fisioterapia", None),
     ("il ricominciare da capo della fisioterapia di mio figlio Luca", None),  # too long
+    ("nulla", None),  # an answer to «altro?», one letter short of «annulla»
+    ("pasta", None),
 ])
 def test_a_command_misheard_is_still_that_command(said: str, command: str | None) -> None:
     assert spoken_command(said) == command
+
+
+def test_a_note_naming_someone_of_the_household_is_no_misheard_command() -> None:
+    assert spoken_command("Anna tutto", ["Mario", "Anna"]) is None
 
 
 async def test_a_misheard_restart_is_confirmed_by_the_engine(chat: EngineChat) -> None:
