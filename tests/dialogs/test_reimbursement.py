@@ -439,3 +439,6 @@ async def test_one_name_among_other_words_is_that_person(chat: EngineChat) -> No
     await chat.say("indietro")
     turn = await chat.say("non Anna ma Luca")  # two names: asked again, not guessed
     assert turn.step == "beneficiary"
+    for said in ("non per Anna", "chi è Anna?"):  # a name denied or asked about
+        turn = await chat.say(said)
+        assert turn.step == "beneficiary", said

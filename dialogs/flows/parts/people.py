@@ -15,6 +15,7 @@ _CHILD_WORDS = {"figlio", "figlia", "figli", "bambino", "bambina", "ragazzo", "r
                 "grande", "piccolo", "piccola", "maggiore", "minore"}
 _ELDEST = {"grande", "maggiore", "primogenito", "primogenita"}
 _YOUNGEST = {"piccolo", "piccola", "minore", "ultimo", "ultima"}
+_DENIALS = {"non", "no", "not"}
 
 
 class Beneficiary(BaseStep):
@@ -64,9 +65,10 @@ class Beneficiary(BaseStep):
             return Invalid(say(ctx, "beneficiary.which_child",
                                names=or_list([p.first_name for p in children])))
         # One name among other words ("è prima Anna", a voice note misheard around it): that
-        # person, said back; two names are a question to ask, not to guess.
+        # person, said back; two names are a question to ask, not to guess, and so is a name
+        # denied or asked about ("non per Anna", "chi è Anna?").
         named = [p for p in self._people(ctx) if normalise(p.first_name) in words]
-        if len(named) == 1:
+        if len(named) == 1 and not words & _DENIALS and "?" not in text:
             return Accept(named[0].id)
         names = or_list([p.first_name for p in self._people(ctx)])
         return Invalid(say(ctx, "beneficiary.invalid", names=names))
