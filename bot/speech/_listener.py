@@ -9,7 +9,6 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import partial
 
 from bot.speech._whisper import SAMPLE_RATE, Transcriber, UnreadableAudio, decode
 from dialogs.events import Heard, IncomingVoice
@@ -82,12 +81,10 @@ class Listener:
         seconds = len(samples) / SAMPLE_RATE
         if seconds > limit + 1:
             return Listened(Heard("", False, "too_long", limit), seconds=seconds)
-        # A transcriber that takes no cue (an injected one) is called as before.
-        transcribe = (partial(self.transcriber.transcribe, samples) if cue is None
-                      else partial(self.transcriber.transcribe, samples, cue))
         try:
             transcript = await asyncio.wait_for(
-                loop.run_in_executor(_WORKER, transcribe), self.timeout)
+                loop.run_in_executor(_WORKER, self.transcriber.transcribe, samples, cue),
+                self.timeout)
         except SpeechUnavailable:
             log.warning("a voice note came but no speech model can be loaded here")
             return Listened(unavailable(limit), seconds=seconds)

@@ -25,7 +25,7 @@ class Saying:
         self.delay, self.error = delay, error
         self.calls = 0
 
-    def transcribe(self, samples: Any) -> Transcript:
+    def transcribe(self, samples: Any, cue: Any = None) -> Transcript:
         self.calls += 1
         time.sleep(self.delay)
         if self.error is not None:
