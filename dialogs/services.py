@@ -120,7 +120,7 @@ class Services(Protocol):
 
     async def reimbursements(self, customer_id: int) -> list[Reimbursement]:
         """The household's reimbursements that count against the yearly limits, with only
-        what the limits need, oldest first (without it, `list_requests` is read)."""
+        what the limits need, oldest first."""
 
     async def find_requests(
         self, customer_id: int, *, beneficiary_ids: Collection[int] | None = None,

@@ -9,20 +9,16 @@ from functools import lru_cache
 from typing import Any
 
 from dialogs.services import Services
-from portal.estimate import Claim, claims_from, claims_of
+from portal.estimate import Claim, claims_from
 from portal.models import Household
 
 __all__ = ["claims_from_json", "claims_json", "load_claims"]
 
 
 async def load_claims(services: Services, household: Household) -> list[Claim]:
-    """The household's reimbursements as the yearly limits count them (paid, or pending):
-    only what the limits need, when the services can read just that."""
-    customer_id = household.customer.id
-    read = getattr(services, "reimbursements", None)
-    if read is None:  # services that only list whole requests (a front end's minimum)
-        return claims_of(await services.list_requests(customer_id), household)
-    return claims_from(await read(customer_id), household)
+    """The household's reimbursements as the yearly limits count them (paid, or pending),
+    read with only what the limits need."""
+    return claims_from(await services.reimbursements(household.customer.id), household)
 
 
 def claims_json(claims: list[Claim]) -> list[str]:

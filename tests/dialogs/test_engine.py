@@ -13,6 +13,7 @@ from dialogs.flows import REIMBURSEMENT
 from dialogs.services import ServiceMatch
 from dialogs.state import State
 from nlu.receipts import Receipt
+from portal.estimate import Reimbursement
 from portal.models import (
     CatalogueKind,
     DocumentKind,
@@ -61,7 +62,10 @@ class FakeServices:
         return StoredFile(digest, mime_type, len(data), filename)
 
     async def list_requests(self, customer_id: int) -> list[Request]:
-        return []  # no requests yet: nothing used of the yearly limits
+        return []  # no requests yet
+
+    async def reimbursements(self, customer_id: int) -> list[Reimbursement]:
+        return []  # nothing used of the yearly limits yet
 
     async def read_receipt(self, data: bytes, media_type: str) -> Receipt | None:
         return None  # nothing readable: the fields are asked
