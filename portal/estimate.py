@@ -11,13 +11,10 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from portal.models import (
-    DocumentKind,
     Guarantee,
     Household,
     Policy,
-    Request,
     RequestStatus,
-    RequestType,
     Terms,
 )
 
@@ -28,7 +25,6 @@ __all__ = [
     "Estimate",
     "Reimbursement",
     "claims_from",
-    "claims_of",
     "cents",
     "estimate",
     "left_in_year",
@@ -75,15 +71,6 @@ class Reimbursement:
     amount_paid: Decimal | None  # from the current status's details
     # Each expense document's date and amount, in the order they were given.
     expenses: tuple[tuple[date | None, Decimal | None], ...]
-
-    @classmethod
-    def of(cls, request: Request) -> Reimbursement:
-        details = request.status_details
-        return cls(request.created_at, request.guarantee_id, request.beneficiary_id,
-                   request.service_code, request.status,
-                   details.amount_paid if details is not None else None,
-                   tuple((d.expense_date, d.amount) for d in request.documents
-                         if d.kind == DocumentKind.EXPENSE))
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,13 +207,6 @@ def _estimate(terms: Terms, policy: Policy, amounts: Sequence[Decimal], service_
         cuts.append(Cut("massimale", cents(total - left), limit=left))
         total = left
     return Estimate(claimed, cents(total), tuple(cuts), left, left_sessions)
-
-
-def claims_of(requests: Iterable[Request], household: Household) -> list[Claim]:
-    """The household's reimbursements as the yearly limits count them, from whole requests
-    (see `claims_from`)."""
-    return claims_from([Reimbursement.of(r) for r in requests
-                        if r.type == RequestType.REIMBURSEMENT], household)
 
 
 def claims_from(reimbursements: Iterable[Reimbursement], household: Household) -> list[Claim]:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from portal.estimate import Claim, claims_of, estimate, left_in_year, policy_year
+from portal.estimate import Claim, estimate, left_in_year, policy_year
 from portal.models import (
     CatalogueKind,
     Document,
@@ -24,6 +24,7 @@ from portal.models import (
     Terms,
 )
 from portal.rows import terms_from_json, terms_json
+from tests.auxil.claims import claims_of
 
 D = Decimal
 VISIT = "89.7A.3"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, select
 
-from portal.estimate import Claim, cents, claims_from, claims_of, estimate
+from portal.estimate import Claim, cents, claims_from, estimate
 from portal.models import (
     DocumentKind,
     Household,
@@ -24,6 +24,7 @@ from portal.models import (
 )
 from portal.schema import documents, requests, status_details, status_history
 from portal.store import Store
+from tests.auxil.claims import claims_of
 from tests.auxil.portal import BACKENDS, demo_store_on
 
 MARIO_CF = "RSSMRA75D12H501J"
