@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Column, Table, bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import IntegrityError
 
@@ -55,21 +55,17 @@ class AlreadyHandled(Exception):
     """The WhatsApp message was handled already (by another worker): its turn is not saved."""
 
 
-# Marking the message a turn handles runs with the turn: prepared (portal.store.prepared).
-_TELEGRAM_DONE = Prepared(
-    update(telegram_updates)
-    .where(telegram_updates.c.update_id == bindparam("key"),
-           telegram_updates.c.processed_at.is_(None))
-    .values(processed_at=bindparam("now")))
-_TELEGRAM_KNOWN = Prepared(select(telegram_updates.c.update_id)
-                           .where(telegram_updates.c.update_id == bindparam("key")))
-_WHATSAPP_DONE = Prepared(
-    update(whatsapp_inbox)
-    .where(whatsapp_inbox.c.message_id == bindparam("key"),
-           whatsapp_inbox.c.processed_at.is_(None))
-    .values(processed_at=bindparam("now")))
-_WHATSAPP_KNOWN = Prepared(select(whatsapp_inbox.c.id)
-                           .where(whatsapp_inbox.c.message_id == bindparam("key")))
+def _marks(table: Table, key: Column[Any]) -> tuple[Prepared, Prepared]:
+    """An inbox's UPDATE marking a message handled (if it was not) and SELECT telling whether
+    it was accepted, by its `key` column. Run with the turn: prepared (portal.store.prepared)."""
+    done = Prepared(update(table)
+                    .where(key == bindparam("key"), table.c.processed_at.is_(None))
+                    .values(processed_at=bindparam("now")))
+    return done, Prepared(select(key).where(key == bindparam("key")))
+
+
+_TELEGRAM_DONE, _TELEGRAM_KNOWN = _marks(telegram_updates, telegram_updates.c.update_id)
+_WHATSAPP_DONE, _WHATSAPP_KNOWN = _marks(whatsapp_inbox, whatsapp_inbox.c.message_id)
 
 
 def _marking(message_id: str, now: datetime) -> tuple[Prepared, Prepared, dict[str, Any]]:

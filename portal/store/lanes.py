@@ -91,6 +91,15 @@ class _Outcome:
     error: BaseException | None = None
 
 
+def _settled(outcomes: list[_Outcome | None], values: dict[int, Any]) -> list[_Outcome]:
+    """The batch's outcomes once its transaction committed `values` (the jobs that raised
+    were set aside with their errors before)."""
+    for index, value in values.items():
+        outcomes[index] = _Outcome(value)
+    return [outcome if outcome is not None else _Outcome(error=AssertionError("not run"))
+            for outcome in outcomes]
+
+
 def run_together(conn: Connection, jobs: Sequence[Job]) -> list[_Outcome]:
     """Every job in one transaction without savepoints; a job that raises is set aside with
     its exception and the others run again in a new transaction. A failure outside the
@@ -117,11 +126,8 @@ def run_together(conn: Connection, jobs: Sequence[Job]) -> list[_Outcome]:
         except BaseException:
             transaction.rollback()
             raise
-        for index, value in values.items():
-            outcomes[index] = _Outcome(value)
-        break
-    return [outcome if outcome is not None else _Outcome(error=AssertionError("not run"))
-            for outcome in outcomes]
+        return _settled(outcomes, values)
+    return _settled(outcomes, {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,11 +165,8 @@ async def run_together_raw(connection: Any, dialect: Dialect,
             outcomes[running] = _Outcome(error=error)  # handed to the job's caller
             todo.remove(running)
             continue
-        for index, value in values.items():
-            outcomes[index] = _Outcome(value)
-        break
-    return [outcome if outcome is not None else _Outcome(error=AssertionError("not run"))
-            for outcome in outcomes]
+        return _settled(outcomes, values)
+    return _settled(outcomes, {})
 
 
 @dataclass(slots=True)
