@@ -26,6 +26,8 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "policy": ("polizza",),
     "guarantee": ("garanzia",),
 }
+# Words that deny what follows them.
+_DENIALS = {"non", "mica", "no"}
 # Field names that are verbs: they say the value follows ("costava 45 euro").
 _VERB_FIELDS = ("costava", "costata", "costato", "ho pagato", "ho speso", "ho dato")
 # Openings that mark a correction ("anzi", "scusa", "ho sbagliato ...").
@@ -94,6 +96,13 @@ class Removal:
     noun: str
 
 
+def _opens(before: str) -> bool:
+    """Whether the words before "era per <name>" leave it an assertion: a few words, and not
+    a denial ("non è per Anna" says who it is not for)."""
+    words = before.split()
+    return len(words) <= 3 and not (words and words[-1] in _DENIALS)
+
+
 def find_correction(text: str) -> Correction | None:
     """The correction `text` asks for, or None when it reads as a plain answer."""
     words = normalise(text)
@@ -129,11 +138,17 @@ def find_correction(text: str) -> Correction | None:
     if not marker:
         # "era per Luca" with no opening word still corrects who it was for.
         match = _FOR_PERSON.search(words)
-        if match and len(words[:match.start()].split()) <= 3:
+        if match and _opens(words[:match.start()]):
             return Correction("person", _original(text, match.group(1)), None, False, False)
         return None
-    match = _FOR_PERSON.search(rest) or re.match(r"per (.+)", rest)
-    if match and len(rest[:match.start()].split()) <= 3:
+    if marker == "non era":
+        # "non era per Anna" says who it was not for: only a person named after it counts
+        # ("non era per Anna, era per Luca").
+        match = re.search(r"\b(?:era|e) per (.+)$", rest)
+    else:
+        match = _FOR_PERSON.search(rest) or re.match(r"per (.+)", rest)
+        match = match if match and _opens(rest[:match.start()]) else None
+    if match:
         return Correction("person", _original(text, match.group(1)), None, True, explicit)
     if marker == "no" and not rest:
         return None

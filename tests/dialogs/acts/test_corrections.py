@@ -76,6 +76,18 @@ def test_answers_are_not_corrections(text: str) -> None:
     assert found is None or found.field is None
 
 
+@pytest.mark.parametrize("text", ["non è per Anna", "non era per Anna", "mica è per Anna"])
+def test_a_person_denied_is_not_a_correction_to_them(text: str) -> None:
+    # Who it was not for: taking "Anna" would store the opposite of what was said.
+    assert find_correction(text) is None
+
+
+def test_the_person_named_after_a_denial_is_the_correction() -> None:
+    correction = find_correction("non era per Anna, era per Luca")
+    assert correction is not None
+    assert (correction.field, correction.value) == ("person", "Luca")
+
+
 @pytest.mark.parametrize(("text", "item", "noun"), [
     ("togli il documento 2", 2, "documento"),
     ("elimina la seconda fattura", 2, "fattura"),
